@@ -1,0 +1,184 @@
+/**
+ * Measurement and reporting for `deno task bench`.
+ *
+ * Every implementation (tempo, tfjs-webgpu, pytorch-cpu) reports one number per bench through a
+ * function `() => Promise<number> | undefined`; `undefined` (or a missing function) means "no
+ * number" and shows as `-`.
+ *
+ * @example
+ * ```ts
+ * const ms = await measure(async () => { await work(); });
+ * console.log(`median ${ms.toFixed(2)} ms`);
+ * ```
+ * @module
+ */
+
+/** The implementations shown side by side. */
+export type Impl = "tempo" | "tfjs-webgpu" | "pytorch-cpu";
+/** Column order of the table and of the JSON lines. */
+export const IMPLS: readonly Impl[] = ["tempo", "tfjs-webgpu", "pytorch-cpu"];
+/** Units a bench reports in. */
+export type Unit = "GFLOP/s" | "GB/s" | "us" | "samples/s";
+
+/** One row of the table: a named workload and how each implementation measures it. */
+export interface BenchCase {
+  name: string;
+  unit: Unit;
+  /** true for throughputs (GFLOP/s, GB/s, samples/s), false for latencies (us). */
+  higherIsBetter: boolean;
+  /** Returns the measured value in `unit`, or `undefined` when the impl has no number. */
+  run: Record<Impl, () => Promise<number> | undefined>;
+}
+
+/** One measured value, also the shape of a `--json` line. */
+export interface BenchResult {
+  bench: string;
+  impl: Impl;
+  value: number;
+  unit: Unit;
+}
+
+/** Repetition settings for {@linkcode measure}. */
+export interface MeasureOptions {
+  /** Untimed runs first (shader compilation, buffer pools). */
+  warmup?: number;
+  /** Keep repeating until this much time was spent in timed runs... */
+  minTimeMs?: number;
+  /** ...and at least this many timed runs were done... */
+  minRepeats?: number;
+  /** ...but never more than this many. */
+  maxRepeats?: number;
+}
+
+/** Global settings; `--quick` lowers the repeat counts for every measurement. */
+export const benchConfig = { quick: false };
+
+function defaults(): Required<MeasureOptions> {
+  return benchConfig.quick
+    ? { warmup: 1, minTimeMs: 150, minRepeats: 1, maxRepeats: 5 }
+    : { warmup: 2, minTimeMs: 1000, minRepeats: 3, maxRepeats: 50 };
+}
+
+/** Median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new RangeError("Cannot take the median of an empty list");
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * Time `run`: `warmup` untimed calls, then timed calls until both `minTimeMs` and `minRepeats`
+ * are reached (capped by `maxRepeats`). Returns the median wall time of one call in ms.
+ * `run` must itself wait for the device (e.g. end with one `await t.data()`).
+ * Options given explicitly win over the defaults; with `--quick` they are capped by the quick ones.
+ */
+export async function measure(
+  run: () => Promise<unknown>,
+  options: MeasureOptions = {},
+): Promise<number> {
+  const d = defaults();
+  const o = { ...d, ...options };
+  if (benchConfig.quick) {
+    o.warmup = Math.min(o.warmup, d.warmup);
+    o.minTimeMs = Math.min(o.minTimeMs, d.minTimeMs);
+    o.minRepeats = Math.min(o.minRepeats, d.minRepeats);
+    o.maxRepeats = Math.min(o.maxRepeats, d.maxRepeats);
+  }
+  for (let i = 0; i < o.warmup; i++) await run();
+  const times: number[] = [];
+  let spent = 0;
+  while (
+    times.length < Math.max(1, o.maxRepeats) &&
+    (times.length < o.minRepeats || spent < o.minTimeMs)
+  ) {
+    const t0 = performance.now();
+    await run();
+    const dt = performance.now() - t0;
+    times.push(dt);
+    spent += dt;
+  }
+  return median(times);
+}
+
+/** Runs every impl of every case in order; errors are reported on stderr and leave a `-`. */
+export async function runCases(
+  cases: readonly BenchCase[],
+  onResult: (r: BenchResult) => void,
+): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  for (const c of cases) {
+    for (const impl of IMPLS) {
+      let value: number | undefined;
+      try {
+        value = await c.run[impl]();
+      } catch (e) {
+        console.error(`bench ${c.name} / ${impl} failed:`, e instanceof Error ? e.message : e);
+      }
+      if (value === undefined || !Number.isFinite(value)) continue;
+      const r: BenchResult = { bench: c.name, impl, value, unit: c.unit };
+      results.push(r);
+      onResult(r);
+    }
+  }
+  return results;
+}
+
+/** One `--json` line. */
+export function jsonLine(r: BenchResult): string {
+  return JSON.stringify({ bench: r.bench, impl: r.impl, value: r.value, unit: r.unit });
+}
+
+function fmtValue(v: number | undefined): string {
+  if (v === undefined) return "-";
+  if (v >= 1000) return Math.round(v).toLocaleString("en-US");
+  if (v >= 100) return v.toFixed(0);
+  if (v >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
+
+/** tempo relative to a peer, oriented so that >1 always means tempo is better. */
+export function ratio(
+  tempo: number | undefined,
+  peer: number | undefined,
+  higherIsBetter: boolean,
+): number | undefined {
+  if (tempo === undefined || peer === undefined || tempo <= 0 || peer <= 0) return undefined;
+  return higherIsBetter ? tempo / peer : peer / tempo;
+}
+
+/** The human-readable table, with a legend line. */
+export function formatTable(cases: readonly BenchCase[], results: readonly BenchResult[]): string {
+  const get = (bench: string, impl: Impl) =>
+    results.find((r) => r.bench === bench && r.impl === impl)?.value;
+  const header = ["bench", ...IMPLS, "tempo/tfjs", "tempo/torch"];
+  const rows = cases.map((c) => {
+    const [t, f, p] = IMPLS.map((i) => get(c.name, i));
+    const rf = ratio(t, f, c.higherIsBetter);
+    const rp = ratio(t, p, c.higherIsBetter);
+    return [
+      `${c.name} [${c.unit}]`,
+      fmtValue(t),
+      fmtValue(f),
+      fmtValue(p),
+      rf === undefined ? "-" : `${rf.toFixed(2)}x`,
+      rp === undefined ? "-" : `${rp.toFixed(2)}x`,
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    "| " + cells.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i])))
+      .join(" | ") +
+    " |";
+  const sep = "|" +
+    widths.map((w, i) => (i === 0 ? ":" + "-".repeat(w + 1) : "-".repeat(w + 1) + ":")).join("|") +
+    "|";
+  return [
+    line(header),
+    sep,
+    ...rows.map(line),
+    "",
+    "Ratios: >1 means tempo is better (for GFLOP/s, GB/s and samples/s tempo/peer; for us peer/tempo).",
+    "`-`: no number (impl missing, skipped or failed).",
+  ].join("\n");
+}

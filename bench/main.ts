@@ -1,0 +1,151 @@
+/**
+ * `deno task bench`: tempo beside TensorFlow.js (WebGPU, same adapter, same process) and
+ * PyTorch (CPU, subprocess).
+ *
+ * @example
+ * ```sh
+ * deno task bench --quick --filter matmul
+ * deno run -A bench/main.ts --json > bench.jsonl
+ * ```
+ * @module
+ */
+import { parseArgs } from "node:util";
+import {
+  type BenchCase,
+  benchConfig,
+  formatTable,
+  type Impl,
+  IMPLS,
+  jsonLine,
+  runCases,
+  type Unit,
+} from "./_harness.ts";
+import { ELEMENTWISE_N } from "./_workloads.ts";
+import * as tfjs from "./tfjs_peer.ts";
+import { runTorchBenches, type TorchRun } from "./torch_peer.ts";
+import { tempoBenches } from "./tempo_peer.ts";
+
+const HELP = `Usage: deno task bench [options]
+
+Runs each bench for tempo, tfjs-webgpu and pytorch-cpu and prints a table
+(ratios >1 mean tempo is better).
+
+Options:
+  --json               one JSON object per line: {"bench","impl","value","unit"}
+  --filter <substr>    only benches whose name contains <substr>
+  --impl <list>        comma-separated subset of: ${IMPLS.join(", ")}
+  --quick              fewer warm-ups and repeats
+  --help               this text`;
+
+interface Spec {
+  name: string;
+  unit: Unit;
+  tfjs: () => Promise<number>;
+}
+
+/** The benches, in table order. tempo's come from `tempoBenches[name]`. */
+const SPECS: Spec[] = [
+  { name: "matmul_256", unit: "GFLOP/s", tfjs: () => tfjs.matmulGflops(256, 256, 256) },
+  { name: "matmul_512", unit: "GFLOP/s", tfjs: () => tfjs.matmulGflops(512, 512, 512) },
+  { name: "matmul_1024", unit: "GFLOP/s", tfjs: () => tfjs.matmulGflops(1024, 1024, 1024) },
+  { name: "matmul_mlp_64x3072x40", unit: "GFLOP/s", tfjs: () => tfjs.matmulGflops(64, 3072, 40) },
+  { name: "matmul_mlp_64x40x10", unit: "GFLOP/s", tfjs: () => tfjs.matmulGflops(64, 40, 10) },
+  { name: "elementwise_add_4M", unit: "GB/s", tfjs: () => tfjs.elementwiseGBps(ELEMENTWISE_N) },
+  { name: "dispatch_small", unit: "us", tfjs: tfjs.dispatchUs },
+  { name: "train_simplenet", unit: "samples/s", tfjs: tfjs.trainSimpleNet },
+  { name: "train_mlp784", unit: "samples/s", tfjs: tfjs.trainMlp784 },
+  { name: "train_shallowconv", unit: "samples/s", tfjs: tfjs.trainShallowConv },
+];
+
+function parseImpls(list: string | undefined): Set<Impl> {
+  if (list === undefined) return new Set(IMPLS);
+  const wanted = list.split(",").map((s) => s.trim()).filter((s) => s);
+  for (const w of wanted) {
+    if (!(IMPLS as readonly string[]).includes(w)) {
+      throw new RangeError(
+        `--impl expects a comma-separated subset of ${IMPLS.join(", ")}, got "${w}"`,
+      );
+    }
+  }
+  return new Set(wanted as Impl[]);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      json: { type: "boolean", default: false },
+      filter: { type: "string", default: "" },
+      impl: { type: "string" },
+      quick: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  benchConfig.quick = values.quick;
+  const impls = parseImpls(values.impl);
+  const specs = SPECS.filter((s) => s.name.includes(values.filter));
+  if (specs.length === 0) {
+    console.error(
+      `No bench name contains "${values.filter}". Names: ${SPECS.map((s) => s.name).join(", ")}`,
+    );
+    Deno.exit(2);
+  }
+  const log = (msg: string) => {
+    if (!values.json) console.error(msg);
+  };
+
+  // PyTorch first, in one subprocess, while the GPU is idle (the machine has 2 cores).
+  let torch: TorchRun = { results: new Map() };
+  if (impls.has("pytorch-cpu")) {
+    log("pytorch-cpu: running bench/torch_bench.py ...");
+    torch = await runTorchBenches({ filter: values.filter, quick: values.quick });
+    if (torch.note) console.error(torch.note);
+  }
+
+  const cases: BenchCase[] = specs.map((s) => {
+    const wrap = (impl: Impl, fn: (() => Promise<number>) | undefined) => () => {
+      if (!impls.has(impl) || !fn) return undefined;
+      if (impl !== "pytorch-cpu") log(`${impl}: ${s.name} ...`);
+      return fn();
+    };
+    const t = torch.results.get(s.name);
+    if (t && t.unit !== s.unit) {
+      throw new TypeError(`torch_bench.py reported ${s.name} in ${t.unit}, expected ${s.unit}`);
+    }
+    return {
+      name: s.name,
+      unit: s.unit,
+      higherIsBetter: s.unit !== "us",
+      run: {
+        tempo: wrap("tempo", tempoBenches[s.name]),
+        "tfjs-webgpu": wrap("tfjs-webgpu", s.tfjs),
+        "pytorch-cpu": wrap("pytorch-cpu", t && (() => Promise.resolve(t.value))),
+      },
+    };
+  });
+
+  const results = await runCases(cases, (r) => {
+    if (values.json) console.log(jsonLine(r));
+  });
+  if (!values.json) console.log(formatTable(cases, results));
+}
+
+if (import.meta.main) {
+  try {
+    await main();
+  } catch (e) {
+    // Bad command line: say what was wrong, without a stack trace.
+    const code = (e as { code?: unknown }).code;
+    if (
+      e instanceof RangeError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))
+    ) {
+      console.error(`${(e as Error).message}\nRun with --help for the options.`);
+      Deno.exit(2);
+    }
+    throw e;
+  }
+}

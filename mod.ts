@@ -1,0 +1,5 @@
+/**
+ * tempo: a Deno-native training toolkit on WebGPU with fastai's TrainingPhase API.
+ * @module
+ */
+export * from "./src/tensor/mod.ts";

@@ -1,0 +1,53 @@
+// Per-row negative log-likelihood of [N, C] inputs at integer labels. FROM_LOGITS = 1 applies
+// log-softmax first (cross-entropy), fused. A label outside [0, C) gives NaN, so it cannot go unnoticed.
+// `main`: rowloss[i]; `backward`: gx = scale * g * (softmax(x) - onehot) or -scale * g * onehot.
+struct Params { N: u32, C: u32, scale: f32, pad: u32 }
+override FROM_LOGITS: u32 = 1u;
+override WG: u32 = 64u;
+
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> labels: array<i32>;
+@group(0) @binding(3) var<storage, read_write> rowloss: array<f32>;
+@group(0) @binding(4) var<storage, read> g: array<f32>;
+@group(0) @binding(5) var<storage, read_write> gx: array<f32>;
+
+fn row_lse(base: u32) -> f32 {
+  var m = -3.402823e38;
+  for (var c = 0u; c < P.C; c++) { m = max(m, x[base + c]); }
+  var s = 0.0;
+  for (var c = 0u; c < P.C; c++) { s += exp(x[base + c] - m); }
+  return m + log(s);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= P.N) { return; }
+  let base = i * P.C;
+  let y = labels[i];
+  if (y < 0 || u32(y) >= P.C) {
+    rowloss[i] = bitcast<f32>(0x7fc00000u);
+    return;
+  }
+  var l = -x[base + u32(y)];
+  if (FROM_LOGITS == 1u) { l += row_lse(base); }
+  rowloss[i] = l;
+}
+
+@compute @workgroup_size(WG)
+fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= P.N) { return; }
+  let base = i * P.C;
+  let y = labels[i];
+  let k = P.scale * g[0];
+  var lse = 0.0;
+  if (FROM_LOGITS == 1u) { lse = row_lse(base); }
+  for (var c = 0u; c < P.C; c++) {
+    var v = 0.0;
+    if (FROM_LOGITS == 1u) { v = exp(x[base + c] - lse); }
+    if (i32(c) == y) { v -= 1.0; }
+    gx[base + c] = k * v;
+  }
+}

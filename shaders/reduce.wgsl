@@ -1,0 +1,71 @@
+// Sum (times `scale`, so also mean) or max over any set of axes. `main`: one thread per output, for
+// short reductions; `main_wg`: one workgroup per output with a tree reduction in workgroup memory.
+//#include "_reduce_index.wgsl"
+override OP: u32 = 0u; // 0 sum, 1 max, 2 min
+override WG: u32 = 256u;
+
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+
+var<workgroup> partial: array<f32, 256>;
+
+fn init() -> f32 {
+  switch OP {
+    case 1u: { return -3.402823e38; }
+    case 2u: { return 3.402823e38; }
+    default: { return 0.0; }
+  }
+}
+
+fn combine(x: f32, y: f32) -> f32 {
+  switch OP {
+    case 1u: { return max(x, y); }
+    case 2u: { return min(x, y); }
+    default: { return x + y; }
+  }
+}
+
+fn finish(x: f32) -> f32 {
+  if (OP == 0u) { return x * P.scale; }
+  return x;
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let o = gid.x + gid.y * nwg.x * WG;
+  if (o >= P.numel) { return; }
+  let b = base_of(o);
+  var acc = init();
+  for (var r = 0u; r < P.rsize; r++) {
+    acc = combine(acc, a[b + roff(r)]);
+  }
+  out[o] = finish(acc);
+}
+
+@compute @workgroup_size(256)
+fn main_wg(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+) {
+  let o = wid.x + wid.y * nwg.x;
+  var acc = init();
+  if (o < P.numel) {
+    let b = base_of(o);
+    for (var r = lid; r < P.rsize; r += 256u) {
+      acc = combine(acc, a[b + roff(r)]);
+    }
+  }
+  partial[lid] = acc;
+  workgroupBarrier();
+  for (var s = 128u; s > 0u; s = s >> 1u) {
+    if (lid < s) {
+      partial[lid] = combine(partial[lid], partial[lid + s]);
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u && o < P.numel) {
+    out[o] = finish(partial[0]);
+  }
+}

@@ -1,0 +1,2 @@
+/** placeholder: filled by its module's work. @module */
+export {};

@@ -1,0 +1,95 @@
+/**
+ * Size-bucketed pool of storage buffers. Sizes round up to a bucket (powers of two and their 1.5x), so a
+ * released buffer serves any later request of the same bucket. Released buffers can be reused at once:
+ * every use of a buffer is a command on the one queue, so the GPU sees them in order. (Uploads through
+ * `queue.writeBuffer` are the exception; the device flushes pending commands before one.)
+ * @module
+ */
+
+/** A GPU buffer with a stable id (for bind-group caching) and its bucket size in bytes. */
+export interface PooledBuffer {
+  readonly id: number;
+  readonly buffer: GPUBuffer;
+  readonly size: number;
+}
+
+/** Counters of the pool. */
+export interface PoolStats {
+  /** Buffers created and not destroyed. */
+  liveBuffers: number;
+  /** Bytes of those buffers. */
+  liveBytes: number;
+  /** Buffers handed out and not yet released. */
+  inUseBuffers: number;
+  /** Bytes of those buffers. */
+  inUseBytes: number;
+  /** Buffers created since the start (never decreases). */
+  created: number;
+}
+
+/** Rounds a byte size up to its bucket: 256 B minimum, then 2^k or 1.5 * 2^k. */
+export function bucketSize(bytes: number): number {
+  if (bytes <= 256) return 256;
+  let p = 256;
+  while (p < bytes) {
+    if (p * 1.5 >= bytes) return p * 1.5;
+    p *= 2;
+  }
+  return p;
+}
+
+export class BufferPool {
+  #device: GPUDevice;
+  #free = new Map<number, PooledBuffer[]>();
+  #nextId = 1;
+  #stats: PoolStats = { liveBuffers: 0, liveBytes: 0, inUseBuffers: 0, inUseBytes: 0, created: 0 };
+  static readonly usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC |
+    GPUBufferUsage.COPY_DST;
+
+  constructor(device: GPUDevice) {
+    this.#device = device;
+  }
+
+  acquire(bytes: number): PooledBuffer {
+    const size = bucketSize(bytes);
+    const list = this.#free.get(size);
+    let b = list?.pop();
+    if (!b) {
+      const buffer = this.#device.createBuffer({ size, usage: BufferPool.usage });
+      b = { id: this.#nextId++, buffer, size };
+      this.#stats.liveBuffers++;
+      this.#stats.liveBytes += size;
+      this.#stats.created++;
+    }
+    this.#stats.inUseBuffers++;
+    this.#stats.inUseBytes += size;
+    return b;
+  }
+
+  release(b: PooledBuffer): void {
+    this.#stats.inUseBuffers--;
+    this.#stats.inUseBytes -= b.size;
+    let list = this.#free.get(b.size);
+    if (!list) this.#free.set(b.size, list = []);
+    list.push(b);
+  }
+
+  /** Destroys every free buffer (call only with no pending commands). */
+  trim(): number {
+    let n = 0;
+    for (const list of this.#free.values()) {
+      for (const b of list) {
+        b.buffer.destroy();
+        this.#stats.liveBuffers--;
+        this.#stats.liveBytes -= b.size;
+        n++;
+      }
+    }
+    this.#free.clear();
+    return n;
+  }
+
+  stats(): PoolStats {
+    return { ...this.#stats };
+  }
+}

@@ -1,0 +1,333 @@
+/**
+ * The one place that owns the WebGPU device: adapter and device requests (with the adapter's limits),
+ * the buffer pool, cached pipelines, uniforms and bind groups, and the command encoder that batches many
+ * dispatches into one submit. Nothing here waits for the GPU except `read()`.
+ *
+ * Ordering rule: `queue.writeBuffer` runs before any command not yet submitted, so `write()` flushes the
+ * open encoder first; everything else is recorded in order and the GPU runs it in order.
+ * @module
+ */
+import { BufferPool, type PooledBuffer, type PoolStats } from "./_buffer_pool.ts";
+import { type ShaderName, shaders } from "./_shaders.ts";
+import { GpuError, NO_ADAPTER_MESSAGE } from "./gpu_error.ts";
+
+export type { PooledBuffer, PoolStats };
+
+/** A compiled compute pipeline with a stable id. */
+export interface Kernel {
+  readonly id: number;
+  readonly name: string;
+  readonly pipeline: GPUComputePipeline;
+}
+
+/** Counters for tests and benchmarks. */
+export interface DeviceStats extends PoolStats {
+  /** Pipelines compiled since start. */
+  pipelinesCreated: number;
+  /** Uniform buffers created since start. */
+  uniformsCreated: number;
+  /** Bind groups created since start. */
+  bindGroupsCreated: number;
+  /** Dispatches recorded since start. */
+  dispatches: number;
+  /** Command buffers submitted since start. */
+  submits: number;
+  /** Readbacks (`read()`) since start. */
+  readbacks: number;
+}
+
+const MAX_DISPATCHES_PER_SUBMIT = 64;
+const MAX_UNIFORMS = 4096;
+const MAX_BIND_GROUPS = 8192;
+
+/** The WebGPU device of tempo, created once by {@linkcode init}. */
+export class Device {
+  readonly gpu: GPUDevice;
+  /** The adapter's description, e.g. `llvmpipe (LLVM 15.0.6, 256 bits)`. */
+  readonly description: string;
+  readonly pool: BufferPool;
+  #kernels = new Map<string, Kernel>();
+  #uniforms = new Map<string, PooledBuffer>();
+  #bindGroups = new Map<string, GPUBindGroup>();
+  #pendingErrors: Promise<GpuError | null>[] = [];
+  #uncaptured: GPUError | null = null;
+  #lost: string | null = null;
+  #encoder: GPUCommandEncoder | null = null;
+  #pass: GPUComputePassEncoder | null = null;
+  #inPass = 0;
+  #nextId = 1_000_000;
+  #counters = {
+    pipelinesCreated: 0,
+    uniformsCreated: 0,
+    bindGroupsCreated: 0,
+    dispatches: 0,
+    submits: 0,
+    readbacks: 0,
+  };
+  /** A 4-byte buffer bound where a kernel's optional input is absent. */
+  readonly dummy: PooledBuffer;
+
+  constructor(gpu: GPUDevice, description: string) {
+    this.gpu = gpu;
+    this.description = description;
+    this.pool = new BufferPool(gpu);
+    this.dummy = this.pool.acquire(4);
+    gpu.lost.then((info) => {
+      this.#lost = `${info.reason}: ${info.message}`;
+    });
+    gpu.addEventListener("uncapturederror", (e) => {
+      this.#uncaptured ??= (e as GPUUncapturedErrorEvent).error;
+    });
+  }
+
+  /** Throws a `GpuError` when the device was lost. */
+  #checkLost(): void {
+    if (this.#lost !== null) {
+      throw new GpuError(`Cannot use the WebGPU device: it was lost (${this.#lost})`);
+    }
+  }
+
+  /** The pipeline of shader `name` with these override constants, compiled once and cached. */
+  kernel(name: ShaderName, constants: Record<string, number> = {}, entryPoint = "main"): Kernel {
+    const key = `${name}|${entryPoint}|${JSON.stringify(constants)}`;
+    let k = this.#kernels.get(key);
+    if (k) return k;
+    this.#checkLost();
+    const code = shaders[name];
+    this.gpu.pushErrorScope("validation");
+    const module = this.gpu.createShaderModule({ code, label: name });
+    const pipeline = this.gpu.createComputePipeline({
+      label: key,
+      layout: "auto",
+      compute: { module, entryPoint, constants },
+    });
+    this.#pendingErrors.push(
+      this.gpu.popErrorScope().then(async (err) => {
+        if (!err) return null;
+        const info = await module.getCompilationInfo();
+        const lines = info.messages.map((m) =>
+          `  [${m.type} at ${m.lineNum}:${m.linePos}] ${m.message}`
+        );
+        return new GpuError(
+          `Cannot compile kernel '${key}': ${err.message.trim()}` +
+            (lines.length ? `\n${lines.join("\n")}` : ""),
+        );
+      }),
+    );
+    this.#counters.pipelinesCreated++;
+    k = { id: this.#nextId++, name: key, pipeline };
+    this.#kernels.set(key, k);
+    return k;
+  }
+
+  /** A uniform buffer holding `bytes`, shared by every caller with the same content. */
+  uniform(data: ArrayBufferLike | ArrayBufferView): PooledBuffer {
+    const bytes = ArrayBuffer.isView(data)
+      ? data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)
+      : data;
+    const u32 = new Uint32Array(bytes);
+    const key = u32.join(",");
+    const hit = this.#uniforms.get(key);
+    if (hit) return hit;
+    if (this.#uniforms.size >= MAX_UNIFORMS) this.#evictUniforms();
+    const size = Math.max(16, Math.ceil(bytes.byteLength / 16) * 16);
+    const buffer = this.gpu.createBuffer({
+      size,
+      usage: GPUBufferUsage.UNIFORM,
+      mappedAtCreation: true,
+    });
+    new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(bytes));
+    buffer.unmap();
+    this.#counters.uniformsCreated++;
+    const u = { id: this.#nextId++, buffer, size };
+    this.#uniforms.set(key, u);
+    return u;
+  }
+
+  #evictUniforms(): void {
+    this.flush();
+    for (const u of this.#uniforms.values()) u.buffer.destroy();
+    this.#uniforms.clear();
+    this.#bindGroups.clear();
+  }
+
+  /**
+   * Records one dispatch of `kernel` with `buffers` bound at bindings 0.. in order (`null` skips a
+   * binding the entry point does not use).
+   */
+  dispatch(
+    kernel: Kernel,
+    buffers: (PooledBuffer | null)[],
+    workgroups: [number, number?, number?],
+  ): void {
+    this.#checkLost();
+    let key = String(kernel.id);
+    for (const b of buffers) key += "," + (b ? b.id : "-");
+    let group = this.#bindGroups.get(key);
+    if (!group) {
+      if (this.#bindGroups.size >= MAX_BIND_GROUPS) this.#bindGroups.clear();
+      group = this.gpu.createBindGroup({
+        layout: kernel.pipeline.getBindGroupLayout(0),
+        entries: buffers.flatMap((
+          b,
+          i,
+        ) => (b ? [{ binding: i, resource: { buffer: b.buffer } }] : [])),
+      });
+      this.#bindGroups.set(key, group);
+      this.#counters.bindGroupsCreated++;
+    }
+    if (!this.#pass) {
+      this.#encoder ??= this.gpu.createCommandEncoder();
+      this.#pass = this.#encoder.beginComputePass();
+    }
+    this.#pass.setPipeline(kernel.pipeline);
+    this.#pass.setBindGroup(0, group);
+    this.#pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
+    this.#counters.dispatches++;
+    if (++this.#inPass >= MAX_DISPATCHES_PER_SUBMIT) this.flush();
+  }
+
+  /** Records a buffer-to-buffer copy (sizes and offsets in bytes, multiples of 4). */
+  copy(src: PooledBuffer, srcOffset: number, dst: PooledBuffer, dstOffset: number, bytes: number) {
+    this.#checkLost();
+    this.#endPass();
+    this.#encoder ??= this.gpu.createCommandEncoder();
+    this.#encoder.copyBufferToBuffer(src.buffer, srcOffset, dst.buffer, dstOffset, bytes);
+  }
+
+  #endPass(): void {
+    if (this.#pass) {
+      this.#pass.end();
+      this.#pass = null;
+    }
+  }
+
+  /** Submits every recorded command. Cheap; never waits for the GPU. */
+  flush(): void {
+    this.#endPass();
+    if (this.#encoder) {
+      this.gpu.queue.submit([this.#encoder.finish()]);
+      this.#encoder = null;
+      this.#counters.submits++;
+    }
+    this.#inPass = 0;
+  }
+
+  /** Uploads `data` into `dst` at `byteOffset`, after every command recorded so far. */
+  write(dst: PooledBuffer, data: ArrayBufferView, byteOffset = 0): void {
+    this.#checkLost();
+    if (this.#encoder) this.flush();
+    this.gpu.queue.writeBuffer(
+      dst.buffer,
+      byteOffset,
+      data.buffer as ArrayBuffer,
+      data.byteOffset,
+      data.byteLength,
+    );
+  }
+
+  /** Reads `bytes` bytes of `src` back to the CPU. The only place tempo waits for the GPU. */
+  async read(src: PooledBuffer, byteOffset: number, bytes: number): Promise<ArrayBuffer> {
+    this.#checkLost();
+    const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+    const staging = this.gpu.createBuffer({
+      size,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    try {
+      this.copy(src, byteOffset, { id: 0, buffer: staging, size }, 0, size);
+      this.flush();
+      this.#counters.readbacks++;
+      await this.checkErrors();
+      await staging.mapAsync(GPUMapMode.READ);
+      return staging.getMappedRange().slice(0, bytes);
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  /** Waits for pending compile checks and throws the first device error seen, as a `GpuError`. */
+  async checkErrors(): Promise<void> {
+    const pending = this.#pendingErrors;
+    this.#pendingErrors = [];
+    for (const e of await Promise.all(pending)) if (e) throw e;
+    if (this.#uncaptured) {
+      const err = this.#uncaptured;
+      this.#uncaptured = null;
+      throw new GpuError(`The WebGPU device reported an error: ${err.message.trim()}`, {
+        cause: err,
+      });
+    }
+    this.#checkLost();
+  }
+
+  /** Waits until the GPU has finished all submitted work. */
+  async sync(): Promise<void> {
+    this.flush();
+    await this.checkErrors();
+    await this.gpu.queue.onSubmittedWorkDone();
+  }
+
+  /** Buffer, pipeline and command counters. */
+  stats(): DeviceStats {
+    return { ...this.pool.stats(), ...this.#counters };
+  }
+}
+
+let current: Device | null = null;
+let pending: Promise<Device> | null = null;
+
+/**
+ * Requests the adapter and device once (asking for the adapter's own limits) and returns it.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { init, tensor } from "./mod.ts";
+ * await init();
+ * const t = tensor([1, 2, 3]);
+ * console.log(await t.data());
+ * ```
+ * @throws {GpuError} When no adapter or device can be had, with how to get one.
+ */
+export function init(): Promise<Device> {
+  if (current) return Promise.resolve(current);
+  pending ??= (async () => {
+    if (typeof navigator === "undefined" || !navigator.gpu) {
+      throw new GpuError(NO_ADAPTER_MESSAGE + " (navigator.gpu is undefined)");
+    }
+    const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
+    if (!adapter) throw new GpuError(NO_ADAPTER_MESSAGE);
+    const description = adapter.info.description || adapter.info.vendor || "unknown adapter";
+    const l = adapter.limits;
+    let gpu: GPUDevice;
+    try {
+      gpu = await adapter.requestDevice({
+        requiredLimits: {
+          maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+          maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+          maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+          maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+          maxComputeWorkgroupSizeY: l.maxComputeWorkgroupSizeY,
+          maxBufferSize: l.maxBufferSize,
+          maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+        },
+      });
+    } catch (e) {
+      throw new GpuError(`Cannot create a WebGPU device on '${description}': ${e}`, { cause: e });
+    }
+    current = new Device(gpu, description);
+    return current;
+  })();
+  pending.catch(() => {
+    pending = null;
+  });
+  return pending;
+}
+
+/** The device created by {@linkcode init}; throws a `GpuError` when `init()` was not awaited yet. */
+export function device(): Device {
+  if (!current) {
+    throw new GpuError("Cannot run a kernel before the device exists: call `await init()` first");
+  }
+  return current;
+}

@@ -1,0 +1,26 @@
+/**
+ * The tensor engine: WGSL kernels on WebGPU, `Tensor`, autograd, and ops.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { init, randn, tidy } from "./mod.ts";
+ * await init();
+ * const w = randn([3, 2], { requiresGrad: true });
+ * const loss = tidy(() => randn([4, 3]).matmul(w).relu().sum());
+ * loss.backward();
+ * console.log(await w.grad!.data());
+ * ```
+ * @module
+ */
+import "./_methods.ts";
+export * from "./device.ts";
+export * from "./gpu_error.ts";
+export * from "./tensor.ts";
+export * from "./scope.ts";
+export * from "./autograd.ts";
+export * from "./creation.ts";
+export * from "./ops/elementwise.ts";
+export * from "./ops/reduce.ts";
+export * from "./ops/matmul.ts";
+export * from "./ops/movement.ts";
+export * from "./ops/softmax.ts";

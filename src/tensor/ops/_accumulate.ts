@@ -1,0 +1,68 @@
+/**
+ * The few kernels autograd itself needs: in-place accumulation (y += x), copies, fills, out-of-place add.
+ * @module
+ */
+import { device } from "../device.ts";
+import { Tensor } from "../tensor.ts";
+import { grid1d, stridedParams } from "./_launch.ts";
+
+const WG = 256;
+
+/** In place: `y = beta * y + alpha * x` (same element count). */
+export function axpy(y: Tensor, x: Tensor, alpha = 1, beta = 1): void {
+  const d = device();
+  const p = new ArrayBuffer(16);
+  new Uint32Array(p)[0] = y.size;
+  new Float32Array(p)[1] = alpha;
+  new Float32Array(p)[2] = beta;
+  d.dispatch(d.kernel("axpy"), [d.uniform(p), x.buffer, y.buffer], grid1d(y.size, WG));
+}
+
+/** In place: `y += x`. */
+export function accumulate(y: Tensor, x: Tensor): void {
+  axpy(y, x, 1, 1);
+}
+
+/** @internal Runs the unary kernel with op `op` from `a` (contiguous) into a new tensor. */
+export function unaryContig(a: Tensor, op: number, s0 = 0, s1 = 0, shape = a.shape): Tensor {
+  const d = device();
+  const out = Tensor.empty(shape, a.dtype);
+  const p = stridedParams([out.size], [[1]], { s0, s1 });
+  d.dispatch(
+    d.kernel("unary", { OP: op, CONTIG: 1 }),
+    [d.uniform(p), a.buffer, out.buffer],
+    grid1d(out.size, WG),
+  );
+  return out;
+}
+
+/** A contiguous copy of `a` (no graph). */
+export function copy(a: Tensor): Tensor {
+  return unaryContig(a, 0);
+}
+
+/** A new tensor of `shape` filled with `value` (no graph). */
+export function fill(shape: readonly number[], value: number): Tensor {
+  const d = device();
+  const out = Tensor.empty(shape);
+  const p = stridedParams([out.size], [[0]], { s0: value });
+  d.dispatch(
+    d.kernel("unary", { OP: 17, CONTIG: 1 }),
+    [d.uniform(p), d.dummy, out.buffer],
+    grid1d(out.size, WG),
+  );
+  return out;
+}
+
+/** `a + b` for two tensors of the same shape (no graph). */
+export function add(a: Tensor, b: Tensor): Tensor {
+  const d = device();
+  const out = Tensor.empty(a.shape);
+  const p = stridedParams([out.size], [[1], [1]]);
+  d.dispatch(
+    d.kernel("binary", { OP: 0, CONTIG: 1 }),
+    [d.uniform(p), a.buffer, b.buffer, out.buffer],
+    grid1d(out.size, WG),
+  );
+  return out;
+}

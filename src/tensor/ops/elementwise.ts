@@ -1,0 +1,339 @@
+/**
+ * Elementwise ops with broadcasting and scalar operands, each forward beside its backward.
+ * Unary and binary kernels are `shaders/unary.wgsl` and `shaders/binary.wgsl`; the op numbers below are
+ * the `OP` override of those shaders.
+ * @module
+ */
+import { device } from "../device.ts";
+import { needsGrad, record } from "../autograd.ts";
+import { Tensor } from "../tensor.ts";
+import { broadcastStrides, fmt, grid1d, stridedParams } from "./_launch.ts";
+import { sumTo } from "./reduce.ts";
+
+const WG = 256;
+
+/** `OP` numbers of `shaders/unary.wgsl`. */
+export const U = {
+  copy: 0,
+  neg: 1,
+  exp: 2,
+  log: 3,
+  sqrt: 4,
+  relu: 5,
+  sigmoid: 6,
+  tanh: 7,
+  abs: 8,
+  addS: 9,
+  mulS: 10,
+  powS: 11,
+  rsubS: 12,
+  rdivS: 13,
+  maxS: 14,
+  minS: 15,
+  gtS: 16,
+  fill: 17,
+  square: 18,
+  recip: 19,
+  affine: 20,
+  ltS: 21,
+  eqS: 22,
+  sign: 23,
+  geS: 24,
+} as const;
+
+/** `OP` numbers of `shaders/binary.wgsl`. */
+export const B = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  pow: 4,
+  max: 5,
+  min: 6,
+  gt: 7,
+  ge: 8,
+  lt: 9,
+  le: 10,
+  eq: 11,
+  ne: 12,
+  reluGrad: 13,
+  sigmoidGrad: 14,
+  tanhGrad: 15,
+  axpby: 16,
+  sqrtGrad: 17,
+} as const;
+
+/** @internal Unary kernel on `a` without recording the graph. */
+export function unaryRaw(a: Tensor, op: number, s0 = 0, s1 = 0): Tensor {
+  const d = device();
+  const out = Tensor.empty(a.shape);
+  const p = stridedParams([a.size], [[1]], { s0, s1 });
+  d.dispatch(
+    d.kernel("unary", { OP: op, CONTIG: 1 }),
+    [d.uniform(p), a.buffer, out.buffer],
+    grid1d(a.size, WG),
+  );
+  return out;
+}
+
+/** Shape of broadcasting `a` with `b` (NumPy rules); throws a `TypeError` naming both shapes. */
+export function broadcastShape(
+  a: readonly number[],
+  b: readonly number[],
+  op = "broadcast",
+): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) {
+      throw new TypeError(
+        `Cannot ${op} shapes ${fmt(a)} and ${fmt(b)}: dimension ${i} is ${x} vs ${y}`,
+      );
+    }
+    out[i] = x === 1 ? y : x;
+  }
+  return out;
+}
+
+/** @internal Binary kernel with broadcasting, without recording the graph. */
+export function binaryRaw(
+  a: Tensor,
+  b: Tensor,
+  op: number,
+  name = "combine",
+  s0 = 0,
+  s1 = 0,
+): Tensor {
+  const d = device();
+  const shape = broadcastShape(a.shape, b.shape, name);
+  const out = Tensor.empty(shape);
+  const same = a.shape.join() === b.shape.join();
+  const p = same
+    ? stridedParams([out.size], [[1], [1]], { s0, s1 })
+    : stridedParams(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)], {
+      s0,
+      s1,
+    });
+  d.dispatch(
+    d.kernel("binary", { OP: op, CONTIG: same ? 1 : 0 }),
+    [d.uniform(p), a.buffer, b.buffer, out.buffer],
+    grid1d(out.size, WG),
+  );
+  return out;
+}
+
+function unary(
+  a: Tensor,
+  name: string,
+  op: number,
+  grad: (g: Tensor, x: Tensor, y: Tensor) => Tensor,
+  s0 = 0,
+  s1 = 0,
+): Tensor {
+  const out = unaryRaw(a, op, s0, s1);
+  if (needsGrad(a)) record(out, name, [a], [a, out], (g, [x, y]) => [grad(g, x!, y!)]);
+  return out;
+}
+
+/** `-a`. */
+export const neg = (a: Tensor): Tensor => unary(a, "neg", U.neg, (g) => unaryRaw(g, U.neg));
+/** `e^a`. */
+export const exp = (a: Tensor): Tensor =>
+  unary(a, "exp", U.exp, (g, _x, y) => binaryRaw(g, y, B.mul));
+/** Natural logarithm. */
+export const log = (a: Tensor): Tensor => unary(a, "log", U.log, (g, x) => binaryRaw(g, x, B.div));
+/** Square root. */
+export const sqrt = (a: Tensor): Tensor =>
+  unary(a, "sqrt", U.sqrt, (g, _x, y) => binaryRaw(y, g, B.sqrtGrad));
+/** `max(a, 0)`. */
+export const relu = (a: Tensor): Tensor =>
+  unary(a, "relu", U.relu, (g, x) => binaryRaw(x, g, B.reluGrad));
+/** `1 / (1 + e^-a)`. */
+export const sigmoid = (a: Tensor): Tensor =>
+  unary(a, "sigmoid", U.sigmoid, (g, _x, y) => binaryRaw(y, g, B.sigmoidGrad));
+/** Hyperbolic tangent. */
+export const tanh = (a: Tensor): Tensor =>
+  unary(a, "tanh", U.tanh, (g, _x, y) => binaryRaw(y, g, B.tanhGrad));
+/** `|a|`. */
+export const abs = (a: Tensor): Tensor =>
+  unary(a, "abs", U.abs, (g, x) => binaryRaw(g, unaryRaw(x, U.sign), B.mul));
+/** `a * a`. */
+export const square = (a: Tensor): Tensor =>
+  unary(a, "square", U.square, (g, x) => binaryRaw(g, unaryRaw(x, U.mulS, 2), B.mul));
+
+/** `a ** p` for a scalar exponent (integer exponents work on negative bases, as in PyTorch). */
+export function powScalar(a: Tensor, p: number): Tensor {
+  return unary(
+    a,
+    "pow",
+    U.powS,
+    (g, x) => binaryRaw(g, unaryRaw(unaryRaw(x, U.powS, p - 1), U.mulS, p), B.mul),
+    p,
+  );
+}
+
+/** A tensor or a plain number as the operand of an elementwise op. */
+export type Operand = Tensor | number;
+
+function scalarOp(
+  a: Tensor,
+  op: number,
+  s: number,
+  grad: (g: Tensor, x: Tensor) => Tensor,
+  name: string,
+) {
+  return unary(a, name, op, (g, x) => grad(g, x), s);
+}
+
+/** `a + b` with broadcasting; either may be a number. */
+export function add(a: Operand, b: Operand): Tensor {
+  if (typeof a === "number") return add(b, a);
+  if (typeof b === "number") return scalarOp(a, U.addS, b, (g) => unaryRaw(g, U.copy), "add");
+  const out = binaryRaw(a, b, B.add, "add");
+  if (needsGrad(a, b)) {
+    record(out, "add", [a, b], [], (g) => [sumTo(g, a.shape), sumTo(g, b.shape)]);
+  }
+  return out;
+}
+
+/** `a - b` with broadcasting; either may be a number. */
+export function sub(a: Operand, b: Operand): Tensor {
+  if (typeof a === "number") {
+    return scalarOp(b as Tensor, U.rsubS, a, (g) => unaryRaw(g, U.neg), "rsub");
+  }
+  if (typeof b === "number") return add(a, -b);
+  const out = binaryRaw(a, b, B.sub, "subtract");
+  if (needsGrad(a, b)) {
+    record(out, "sub", [a, b], [], (g) => [sumTo(g, a.shape), sumTo(unaryRaw(g, U.neg), b.shape)]);
+  }
+  return out;
+}
+
+/** `a * b` with broadcasting; either may be a number. */
+export function mul(a: Operand, b: Operand): Tensor {
+  if (typeof a === "number") return mul(b, a);
+  if (typeof b === "number") return scalarOp(a, U.mulS, b, (g) => unaryRaw(g, U.mulS, b), "mul");
+  const out = binaryRaw(a, b, B.mul, "multiply");
+  if (needsGrad(a, b)) {
+    record(out, "mul", [a, b], [a, b], (g, [x, y]) => [
+      a.requiresGrad ? sumTo(binaryRaw(g, y!, B.mul), a.shape) : null,
+      b.requiresGrad ? sumTo(binaryRaw(g, x!, B.mul), b.shape) : null,
+    ]);
+  }
+  return out;
+}
+
+/** `a / b` with broadcasting; either may be a number. */
+export function div(a: Operand, b: Operand): Tensor {
+  if (typeof a === "number") {
+    const t = b as Tensor;
+    return scalarOp(t, U.rdivS, a, (g, x) => {
+      // d(a/x)/dx = -a / x^2
+      const r = unaryRaw(unaryRaw(x, U.square), U.rdivS, -a);
+      return binaryRaw(g, r, B.mul);
+    }, "rdiv");
+  }
+  if (typeof b === "number") return mul(a, 1 / b);
+  const out = binaryRaw(a, b, B.div, "divide");
+  if (needsGrad(a, b)) {
+    record(out, "div", [a, b], [b, out], (g, [y, q]) => [
+      a.requiresGrad ? sumTo(binaryRaw(g, y!, B.div), a.shape) : null,
+      b.requiresGrad
+        ? sumTo(unaryRaw(binaryRaw(binaryRaw(g, q!, B.mul), y!, B.div), U.neg), b.shape)
+        : null,
+    ]);
+  }
+  return out;
+}
+
+/** `a ** b`: a scalar exponent uses {@linkcode powScalar}; a tensor exponent broadcasts. */
+export function pow(a: Tensor, b: Operand): Tensor {
+  if (typeof b === "number") return powScalar(a, b);
+  const out = binaryRaw(a, b, B.pow, "pow");
+  if (needsGrad(a, b)) {
+    record(out, "pow", [a, b], [a, b, out], (g, [x, y, z]) => [
+      // d/dx = y * x^(y-1) = y * z / x ; d/dy = z * ln x
+      a.requiresGrad
+        ? sumTo(binaryRaw(g, binaryRaw(binaryRaw(y!, z!, B.mul), x!, B.div), B.mul), a.shape)
+        : null,
+      b.requiresGrad
+        ? sumTo(binaryRaw(g, binaryRaw(z!, unaryRaw(x!, U.log), B.mul), B.mul), b.shape)
+        : null,
+    ]);
+  }
+  return out;
+}
+
+/** Elementwise maximum; the gradient goes to `a` where `a >= b`. */
+export function maximum(a: Tensor, b: Operand): Tensor {
+  if (typeof b === "number") {
+    return scalarOp(a, U.maxS, b, (g, x) => binaryRaw(g, unaryRaw(x, U.geS, b), B.mul), "maximum");
+  }
+  const out = binaryRaw(a, b, B.max, "maximum");
+  if (needsGrad(a, b)) {
+    record(out, "maximum", [a, b], [a, b], (g, [x, y]) => [
+      sumTo(binaryRaw(g, binaryRaw(x!, y!, B.ge), B.mul), a.shape),
+      sumTo(binaryRaw(g, binaryRaw(x!, y!, B.lt), B.mul), b.shape),
+    ]);
+  }
+  return out;
+}
+
+function compare(a: Tensor, b: Operand, op: number, sop: number, name: string): Tensor {
+  return typeof b === "number" ? unaryRaw(a, sop, b) : binaryRaw(a, b, op, name);
+}
+
+/** `1` where `a > b`, else `0` (no gradient). */
+export const gt = (a: Tensor, b: Operand): Tensor => compare(a, b, B.gt, U.gtS, "compare");
+/** `1` where `a < b`, else `0` (no gradient). */
+export const lt = (a: Tensor, b: Operand): Tensor => compare(a, b, B.lt, U.ltS, "compare");
+/** `1` where `a >= b`, else `0` (no gradient). */
+export const ge = (a: Tensor, b: Operand): Tensor => compare(a, b, B.ge, U.geS, "compare");
+/** `1` where `a == b`, else `0` (no gradient). */
+export const eq = (a: Tensor, b: Operand): Tensor => compare(a, b, B.eq, U.eqS, "compare");
+
+/** `cond != 0 ? a : b`, all three broadcast together. */
+export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  const d = device();
+  const shape = broadcastShape(broadcastShape(cond.shape, a.shape, "where"), b.shape, "where");
+  const out = Tensor.empty(shape);
+  const p = stridedParams(shape, [
+    broadcastStrides(cond.shape, shape),
+    broadcastStrides(a.shape, shape),
+    broadcastStrides(b.shape, shape),
+  ]);
+  d.dispatch(
+    d.kernel("where"),
+    [d.uniform(p), cond.buffer, a.buffer, b.buffer, out.buffer],
+    grid1d(out.size, WG),
+  );
+  if (needsGrad(a, b)) {
+    record(out, "where", [a, b], [cond], (g, [c]) => {
+      const zero = unaryRaw(g, U.fill, 0);
+      return [
+        a.requiresGrad ? sumTo(whereRaw(c!, g, zero), a.shape) : null,
+        b.requiresGrad ? sumTo(whereRaw(c!, zero, g), b.shape) : null,
+      ];
+    });
+  }
+  return out;
+}
+
+function whereRaw(c: Tensor, a: Tensor, b: Tensor): Tensor {
+  const d = device();
+  const shape = broadcastShape(broadcastShape(c.shape, a.shape), b.shape);
+  const out = Tensor.empty(shape);
+  const p = stridedParams(shape, [
+    broadcastStrides(c.shape, shape),
+    broadcastStrides(a.shape, shape),
+    broadcastStrides(b.shape, shape),
+  ]);
+  d.dispatch(
+    d.kernel("where"),
+    [d.uniform(p), c.buffer, a.buffer, b.buffer, out.buffer],
+    grid1d(out.size, WG),
+  );
+  return out;
+}

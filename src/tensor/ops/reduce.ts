@@ -1,0 +1,226 @@
+/**
+ * Reductions over any set of axes (`sum`, `mean`, `max`, `min`, `argmax`), broadcasting copies (`expand`)
+ * and `sumTo`, the reduction that undoes a broadcast in backward passes. Kernels: `shaders/reduce.wgsl`
+ * (a thread per output, or a workgroup per output for long reductions) and `shaders/argmax.wgsl`.
+ * @module
+ */
+import { device } from "../device.ts";
+import { needsGrad, record } from "../autograd.ts";
+import { Tensor } from "../tensor.ts";
+import { B, binaryRaw, U, unaryRaw } from "./elementwise.ts";
+import { broadcastStrides, contiguousStrides, fmt, grid1d, stridedParams } from "./_launch.ts";
+
+/** Options of the reductions. */
+export interface ReduceOptions {
+  /** Keep reduced axes as size-1 dimensions. @default {false} */
+  keepDim?: boolean;
+}
+
+/** Normalises `axes` (negative allowed; undefined = all) against `rank`; throws a `RangeError`. */
+export function normAxes(
+  axes: number | readonly number[] | undefined,
+  shape: readonly number[],
+): number[] {
+  const rank = shape.length;
+  if (axes === undefined) return [...Array(rank).keys()];
+  const list = typeof axes === "number" ? [axes] : [...axes];
+  const out = list.map((a) => {
+    if (!Number.isInteger(a) || a < -rank || a >= rank) {
+      throw new RangeError(
+        `Cannot reduce axis ${a} of a tensor of shape ${fmt(shape)}: rank is ${rank}`,
+      );
+    }
+    return a < 0 ? a + rank : a;
+  });
+  return [...new Set(out)].sort((x, y) => x - y);
+}
+
+function reduceParams(
+  shape: readonly number[],
+  axes: number[],
+  scale: number,
+): { p: ArrayBuffer; outSize: number; rsize: number } {
+  const strides = contiguousStrides(shape);
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const buf = new ArrayBuffer(160);
+  const u = new Uint32Array(buf);
+  const f = new Float32Array(buf);
+  let outSize = 1;
+  for (const i of kept) outSize *= shape[i]!;
+  let rsize = 1;
+  for (const i of axes) rsize *= shape[i]!;
+  u[0] = outSize;
+  u[1] = kept.length;
+  u[2] = axes.length;
+  u[3] = rsize;
+  f[4] = scale;
+  kept.forEach((i, k) => {
+    u[8 + k] = shape[i]!;
+    u[16 + k] = strides[i]!;
+  });
+  axes.forEach((i, k) => {
+    u[24 + k] = shape[i]!;
+    u[32 + k] = strides[i]!;
+  });
+  return { p: buf, outSize, rsize };
+}
+
+function outShape(shape: readonly number[], axes: number[], keepDim: boolean): number[] {
+  return keepDim
+    ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : shape.filter((_, i) => !axes.includes(i));
+}
+
+/** @internal Reduction kernel without graph: op 0 sum (times scale), 1 max, 2 min. */
+export function reduceRaw(
+  a: Tensor,
+  axes: number[],
+  op: number,
+  scale = 1,
+  keepDim = false,
+): Tensor {
+  const d = device();
+  const { p, outSize, rsize } = reduceParams(a.shape, axes, scale);
+  const out = Tensor.empty(outShape(a.shape, axes, keepDim));
+  if (rsize >= 256 && outSize <= 4096) {
+    d.dispatch(
+      d.kernel("reduce", { OP: op }, "main_wg"),
+      [d.uniform(p), a.buffer, out.buffer],
+      grid1d(outSize, 1),
+    );
+  } else {
+    d.dispatch(
+      d.kernel("reduce", { OP: op, WG: 64 }),
+      [d.uniform(p), a.buffer, out.buffer],
+      grid1d(outSize, 64),
+    );
+  }
+  return out;
+}
+
+/** @internal Broadcasting copy of `a` to `shape` without graph. */
+export function expandRaw(a: Tensor, shape: readonly number[]): Tensor {
+  const d = device();
+  const out = Tensor.empty(shape);
+  const p = stridedParams(shape, [broadcastStrides(a.shape, shape)]);
+  d.dispatch(
+    d.kernel("unary", { OP: 0, CONTIG: 0 }),
+    [d.uniform(p), a.buffer, out.buffer],
+    grid1d(out.size, 256),
+  );
+  return out;
+}
+
+/** Sums `g` down to `shape` (the inverse of broadcasting `shape` up to `g.shape`). */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.shape.join() === shape.join()) return g;
+  const k = g.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.rank; i++) {
+    if (i < k || (shape[i - k] === 1 && g.shape[i] !== 1)) axes.push(i);
+  }
+  const r = axes.length ? reduceRaw(g, axes, 0) : g;
+  return r.shape.join() === shape.join() ? r : r.view(shape);
+}
+
+/** Broadcasts `a` to `shape` (a copy); the gradient sums back. */
+export function expand(a: Tensor, shape: readonly number[]): Tensor {
+  const out = expandRaw(a, shape);
+  if (needsGrad(a)) record(out, "expand", [a], [], (g) => [sumTo(g, a.shape)]);
+  return out;
+}
+
+/**
+ * Sum over `axes` (all when omitted).
+ *
+ * @example Usage
+ * ```ts ignore
+ * const s = sum(x, 1, { keepDim: true }); // [n, 1]
+ * ```
+ */
+export function sum(
+  a: Tensor,
+  axes?: number | readonly number[],
+  opts: ReduceOptions = {},
+): Tensor {
+  return sumScaled(a, axes, opts, 1, "sum");
+}
+
+/** Mean over `axes` (all when omitted). */
+export function mean(
+  a: Tensor,
+  axes?: number | readonly number[],
+  opts: ReduceOptions = {},
+): Tensor {
+  const ax = normAxes(axes, a.shape);
+  let n = 1;
+  for (const i of ax) n *= a.shape[i]!;
+  return sumScaled(a, ax, opts, 1 / n, "mean");
+}
+
+function sumScaled(
+  a: Tensor,
+  axes: number | readonly number[] | undefined,
+  opts: ReduceOptions,
+  scale: number,
+  name: string,
+): Tensor {
+  const ax = normAxes(axes, a.shape);
+  const out = reduceRaw(a, ax, 0, scale, opts.keepDim ?? false);
+  if (needsGrad(a)) {
+    const keepShape = outShape(a.shape, ax, true);
+    record(out, name, [a], [], (g) => {
+      const gk = g.view(keepShape);
+      const e = expandRaw(gk, a.shape);
+      return [scale === 1 ? e : unaryRaw(e, U.mulS, scale)];
+    });
+  }
+  return out;
+}
+
+function extreme(
+  a: Tensor,
+  axes: number | readonly number[] | undefined,
+  opts: ReduceOptions,
+  op: number,
+  name: string,
+): Tensor {
+  const ax = normAxes(axes, a.shape);
+  const out = reduceRaw(a, ax, op, 1, opts.keepDim ?? false);
+  if (needsGrad(a)) {
+    const keepShape = outShape(a.shape, ax, true);
+    record(out, name, [a], [a, out], (g, [x, y]) => {
+      // The gradient flows to every position equal to the extreme value.
+      const mask = binaryRaw(x!, y!.view(keepShape), B.eq);
+      return [binaryRaw(mask, g.view(keepShape), B.mul)];
+    });
+  }
+  return out;
+}
+
+/** Maximum over `axes` (all when omitted). */
+export const max = (
+  a: Tensor,
+  axes?: number | readonly number[],
+  opts: ReduceOptions = {},
+): Tensor => extreme(a, axes, opts, 1, "max");
+/** Minimum over `axes` (all when omitted). */
+export const min = (
+  a: Tensor,
+  axes?: number | readonly number[],
+  opts: ReduceOptions = {},
+): Tensor => extreme(a, axes, opts, 2, "min");
+
+/** Index of the first maximum along `axis` (an `i32` tensor; no gradient). */
+export function argmax(a: Tensor, axis = -1, opts: ReduceOptions = {}): Tensor {
+  const ax = normAxes(axis, a.shape);
+  const d = device();
+  const { p, outSize } = reduceParams(a.shape, ax, 1);
+  const out = Tensor.empty(outShape(a.shape, ax, opts.keepDim ?? false), "i32");
+  d.dispatch(
+    d.kernel("argmax", { WG: 64 }),
+    [d.uniform(p), a.buffer, out.buffer],
+    grid1d(outSize, 64),
+  );
+  return out;
+}

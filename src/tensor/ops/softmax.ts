@@ -1,0 +1,116 @@
+/**
+ * `softmax` and `logSoftmax` along any dimension (kernels `shaders/softmax.wgsl` and
+ * `shaders/softmax_backward.wgsl`), and the losses `crossEntropy` (fused log-softmax + NLL) and
+ * `nllLoss` (kernel `shaders/nll_loss.wgsl`), mean-reduced as in PyTorch.
+ * @module
+ */
+import { device } from "../device.ts";
+import { needsGrad, record } from "../autograd.ts";
+import { Tensor } from "../tensor.ts";
+import { fmt, grid1d } from "./_launch.ts";
+import { reduceRaw } from "./reduce.ts";
+
+function rows(a: Tensor, dim: number): Uint32Array {
+  const r = a.rank;
+  const d = dim < 0 ? dim + r : dim;
+  if (!Number.isInteger(d) || d < 0 || d >= r) {
+    throw new RangeError(
+      `Cannot take softmax over dim ${dim} of a tensor of shape ${fmt(a.shape)}`,
+    );
+  }
+  const outer = a.shape.slice(0, d).reduce((x, y) => x * y, 1);
+  const inner = a.shape.slice(d + 1).reduce((x, y) => x * y, 1);
+  return new Uint32Array([outer, a.shape[d]!, inner, 0]);
+}
+
+function softmaxImpl(a: Tensor, dim: number, log: boolean): Tensor {
+  const d = device();
+  const p = rows(a, dim);
+  const n = p[0]! * p[2]!;
+  const out = Tensor.empty(a.shape);
+  d.dispatch(
+    d.kernel("softmax", { LOG: log ? 1 : 0 }),
+    [d.uniform(p.buffer), a.buffer, out.buffer],
+    grid1d(n, 64),
+  );
+  if (needsGrad(a)) {
+    record(out, log ? "log_softmax" : "softmax", [a], [out], (g, [y]) => {
+      const gx = Tensor.empty(a.shape);
+      d.dispatch(
+        d.kernel("softmax_backward", { LOG: log ? 1 : 0 }),
+        [d.uniform(p.buffer), y!.buffer, g.buffer, gx.buffer],
+        grid1d(n, 64),
+      );
+      return [gx];
+    });
+  }
+  return out;
+}
+
+/** Softmax along `dim` (last by default). */
+export const softmax = (a: Tensor, dim = -1): Tensor => softmaxImpl(a, dim, false);
+/** Log-softmax along `dim` (last by default), computed stably. */
+export const logSoftmax = (a: Tensor, dim = -1): Tensor => softmaxImpl(a, dim, true);
+
+function checkTargets(input: Tensor, target: Tensor, what: string): void {
+  if (input.rank !== 2) {
+    throw new TypeError(
+      `Cannot compute ${what} of input ${fmt(input.shape)}: expected [batch, classes]`,
+    );
+  }
+  if (target.dtype !== "i32" || target.rank !== 1 || target.shape[0] !== input.shape[0]) {
+    throw new TypeError(
+      `Cannot compute ${what} of input ${fmt(input.shape)} with targets ${target.dtype}${
+        fmt(target.shape)
+      }: ` +
+        `expected i32 targets of shape [${input.shape[0]}]`,
+    );
+  }
+}
+
+function nllImpl(input: Tensor, target: Tensor, fromLogits: boolean): Tensor {
+  const what = fromLogits ? "crossEntropy" : "nllLoss";
+  checkTargets(input, target, what);
+  const d = device();
+  const [n, c] = input.shape as [number, number];
+  const p = new ArrayBuffer(16);
+  new Uint32Array(p).set([n, c]);
+  new Float32Array(p)[2] = 1 / n;
+  const u = d.uniform(p);
+  const k = { FROM_LOGITS: fromLogits ? 1 : 0 };
+  const rowLoss = Tensor.empty([n]);
+  d.dispatch(
+    d.kernel("nll_loss", k),
+    [u, input.buffer, target.buffer, rowLoss.buffer],
+    grid1d(n, 64),
+  );
+  const out = reduceRaw(rowLoss, [0], 0, 1 / n);
+  rowLoss.dispose();
+  if (needsGrad(input)) {
+    record(out, what, [input], [input, target], (g, [x, t]) => {
+      const gx = Tensor.empty(input.shape);
+      d.dispatch(
+        d.kernel("nll_loss", k, "backward"),
+        [u, x!.buffer, t!.buffer, null, g.buffer, gx.buffer],
+        grid1d(n, 64),
+      );
+      return [gx];
+    });
+  }
+  return out;
+}
+
+/**
+ * Mean cross-entropy of logits `[batch, classes]` at `i32` class targets `[batch]` (fused, stable).
+ *
+ * @example Usage
+ * ```ts ignore
+ * const loss = crossEntropy(logits, labels); // shape []
+ * ```
+ */
+export const crossEntropy = (logits: Tensor, target: Tensor): Tensor =>
+  nllImpl(logits, target, true);
+
+/** Mean negative log-likelihood of log-probabilities `[batch, classes]` at `i32` targets `[batch]`. */
+export const nllLoss = (logProbs: Tensor, target: Tensor): Tensor =>
+  nllImpl(logProbs, target, false);

@@ -1,0 +1,163 @@
+/**
+ * `Tensor`: a contiguous, row-major f32 (or i32) array in a GPU buffer, with its shape and its place in the
+ * autograd graph. Reading back is explicit and async (`await t.data()`); memory is released by `dispose()`,
+ * `using`, or `tidy()`. Ops live in `ops/`; the methods here are thin aliases of them.
+ * @module
+ */
+import { device, type PooledBuffer } from "./device.ts";
+import type { Node } from "./autograd.ts";
+import { track } from "./scope.ts";
+
+/** Element type of a tensor: `f32` for data, `i32` for labels and indices. */
+export type DType = "f32" | "i32";
+
+/** Shared, refcounted GPU storage of one or more tensor views. */
+export class Storage {
+  readonly buf: PooledBuffer;
+  #refs = 1;
+  constructor(buf: PooledBuffer) {
+    this.buf = buf;
+  }
+  retain(): this {
+    this.#refs++;
+    return this;
+  }
+  release(): void {
+    if (--this.#refs === 0) device().pool.release(this.buf);
+  }
+}
+
+let nextId = 1;
+
+/** Number of elements of `shape`. */
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Checks that `shape` is a list of non-negative integers; throws a `TypeError` naming it otherwise. */
+export function checkShape(shape: readonly number[], what = "shape"): void {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new TypeError(
+      `Cannot use ${what} ${JSON.stringify(shape)}: expected an array of non-negative integers`,
+    );
+  }
+}
+
+/** A GPU tensor. Create one with `tensor()`, `zeros()`, `randn()`... after `await init()`. */
+export class Tensor {
+  readonly id = nextId++;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly size: number;
+  /** Whether gradients flow to this tensor. */
+  requiresGrad: boolean;
+  /** The accumulated gradient of a leaf tensor after `backward()`. */
+  grad: Tensor | null = null;
+  /** @internal The autograd node that produced this tensor. */
+  node: Node | null = null;
+  #storage: Storage | null;
+
+  /** @internal Use the creation functions instead. */
+  constructor(
+    storage: Storage,
+    shape: readonly number[],
+    dtype: DType = "f32",
+    requiresGrad = false,
+  ) {
+    this.#storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.size = sizeOf(shape);
+    this.requiresGrad = requiresGrad;
+    track(this);
+  }
+
+  /** @internal A new, empty tensor of `shape` in a pooled buffer. */
+  static empty(shape: readonly number[], dtype: DType = "f32"): Tensor {
+    const bytes = Math.max(4, sizeOf(shape) * 4);
+    return new Tensor(new Storage(device().pool.acquire(bytes)), shape, dtype);
+  }
+
+  /** @internal The GPU buffer; throws a `ReferenceError` after `dispose()`. */
+  get buffer(): PooledBuffer {
+    if (!this.#storage) {
+      throw new ReferenceError(`Cannot use tensor #${this.id} [${this.shape}]: it was disposed`);
+    }
+    return this.#storage.buf;
+  }
+
+  /** Whether `dispose()` was called. */
+  get disposed(): boolean {
+    return this.#storage === null;
+  }
+
+  /** Rank (number of dimensions). */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** @internal A new tensor object sharing this storage, with another shape of the same size. */
+  view(shape: readonly number[]): Tensor {
+    const s = this.#storage;
+    if (!s) this.buffer; // throws
+    return new Tensor(s!.retain(), shape, this.dtype);
+  }
+
+  /** Reads the values back to the CPU (waits for the GPU). */
+  async data(): Promise<Float32Array | Int32Array> {
+    const bytes = await device().read(this.buffer, 0, this.size * 4);
+    return this.dtype === "i32" ? new Int32Array(bytes) : new Float32Array(bytes);
+  }
+
+  /** Reads the values back as a nested array (waits for the GPU). */
+  async array(): Promise<unknown> {
+    const flat = Array.from(await this.data());
+    const build = (dim: number, off: number): unknown => {
+      if (dim === this.shape.length) return flat[off];
+      const stride = sizeOf(this.shape.slice(dim + 1));
+      return Array.from({ length: this.shape[dim]! }, (_, i) => build(dim + 1, off + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  /** Reads back the single value of a one-element tensor. */
+  async item(): Promise<number> {
+    if (this.size !== 1) {
+      throw new TypeError(
+        `Cannot read item() of a tensor of shape [${this.shape}]: expected 1 element`,
+      );
+    }
+    return (await this.data())[0]!;
+  }
+
+  /** Overwrites the values from the CPU (same element count), after all work recorded so far. */
+  write(values: ArrayLike<number>): this {
+    if (values.length !== this.size) {
+      throw new TypeError(
+        `Cannot write ${values.length} values into a tensor of shape [${this.shape}] (${this.size} elements)`,
+      );
+    }
+    const arr = this.dtype === "i32" ? Int32Array.from(values) : Float32Array.from(values);
+    device().write(this.buffer, arr);
+    return this;
+  }
+
+  /** Releases the GPU memory (and the gradient). Safe to call twice. */
+  dispose(): void {
+    if (!this.#storage) return;
+    this.#storage.release();
+    this.#storage = null;
+    this.grad?.dispose();
+    this.grad = null;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  toString(): string {
+    return `Tensor(${this.dtype}[${this.shape}]${this.requiresGrad ? ", requiresGrad" : ""})`;
+  }
+}
