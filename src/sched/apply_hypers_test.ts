@@ -8,7 +8,12 @@ import type { GroupHypers, ScheduledOptimizer } from "./types.ts";
 class FakeOptimizer implements ScheduledOptimizer {
   readonly writes: [number, Partial<GroupHypers>][] = [];
   readonly groups: GroupHypers[];
-  constructor(readonly optimizerName: string, readonly groupCount: number, wd = 0, decoupledWd = false) {
+  constructor(
+    readonly optimizerName: string,
+    readonly groupCount: number,
+    wd = 0,
+    decoupledWd = false,
+  ) {
     this.groups = Array.from({ length: groupCount }, () => ({
       lr: 1e-3,
       momentum: 0.9,
@@ -70,7 +75,10 @@ Deno.test("applyPhaseHypers rejects mismatched group counts and bad values", () 
     () => applyPhaseHypers(opt, { ...base, lr: new Float64Array([1]) }),
     { name: "RangeError", message: /expected 2 lrs \(one per group\), got 1/ },
   );
-  assert.throws(() => applyPhaseHypers(opt, { ...base, wd: new Float64Array(3) }), /expected 2 wds/);
+  assert.throws(
+    () => applyPhaseHypers(opt, { ...base, wd: new Float64Array(3) }),
+    /expected 2 wds/,
+  );
   assert.throws(() => applyPhaseHypers(opt, { ...base, momentum: 1 }), RangeError);
   assert.throws(
     () => applyPhaseHypers(opt, { ...base, decoupledWd: undefined as unknown as boolean }),

@@ -26,7 +26,10 @@ Deno.test("NO is the start value, whatever the end", () => {
 
 Deno.test("LINEAR is start + (it/n)*(end - start)", () => {
   for (const it of its) {
-    close(decayValue(DecayType.LINEAR, { start: 1e-2, end: 1e-3, it, n }), 1e-2 + (it / n) * (1e-3 - 1e-2));
+    close(
+      decayValue(DecayType.LINEAR, { start: 1e-2, end: 1e-3, it, n }),
+      1e-2 + (it / n) * (1e-3 - 1e-2),
+    );
   }
   close(decayValue(DecayType.LINEAR, { start: 2, end: 1, it: 0, n }), 2);
   close(decayValue(DecayType.LINEAR, { start: 2, end: 1, it: n, n }), 1);
@@ -45,7 +48,10 @@ Deno.test("COSINE uses the code formula end + (start-end)/2*(1+cos(pi*it/n))", (
 
 Deno.test("EXPONENTIAL is start*(end/start)^(it/n)", () => {
   for (const it of its) {
-    close(decayValue(DecayType.EXPONENTIAL, { start: 1e-5, end: 10, it, n }), 1e-5 * (10 / 1e-5) ** (it / n));
+    close(
+      decayValue(DecayType.EXPONENTIAL, { start: 1e-5, end: 10, it, n }),
+      1e-5 * (10 / 1e-5) ** (it / n),
+    );
   }
   close(decayValue(DecayType.EXPONENTIAL, { start: 1e-5, end: 10, it: n, n }), 10);
 });
@@ -93,14 +99,20 @@ Deno.test("decayValue rejects bad arguments with clear errors", () => {
     () => decayValue(DecayType.POLYNOMIAL, { start: 1, it: 0, n: 1 }),
     { name: "RangeError", message: /POLYNOMIAL needs a power/ },
   );
-  assert.throws(() => decayValue(DecayType.POLYNOMIAL, { start: 1, it: 0, n: 1, power: -1 }), RangeError);
+  assert.throws(
+    () => decayValue(DecayType.POLYNOMIAL, { start: 1, it: 0, n: 1, power: -1 }),
+    RangeError,
+  );
   assert.throws(
     () => decayValue(DecayType.LINEAR, { start: 1, it: 0, n: 1, power: 2 }),
     { name: "RangeError", message: /only applies to POLYNOMIAL/ },
   );
   assert.throws(() => decayValue(7 as DecayType, { start: 1, it: 0, n: 1 }), TypeError);
   assert.throws(() => decayValue(DecayType.LINEAR, { start: 1, it: 0, n: 0 }), /n > 0, got 0/);
-  assert.throws(() => decayValue(DecayType.LINEAR, { start: 1, it: 3, n: 2 }), /0 <= it <= n = 2, got it = 3/);
+  assert.throws(
+    () => decayValue(DecayType.LINEAR, { start: 1, it: 3, n: 2 }),
+    /0 <= it <= n = 2, got it = 3/,
+  );
   assert.throws(() => decayValue(DecayType.LINEAR, { start: 1, it: -1, n: 2 }), RangeError);
   assert.throws(
     () => decayValue(DecayType.LINEAR, { start: [1, 2], end: [1, 2, 3], it: 0, n: 2 }),
@@ -112,5 +124,8 @@ Deno.test("decayValue rejects bad arguments with clear errors", () => {
     () => decayValue(DecayType.EXPONENTIAL, { start: 0, end: 1, it: 0, n: 2 }),
     /non-zero start and end of the same sign/,
   );
-  assert.throws(() => decayValue(DecayType.EXPONENTIAL, { start: 1, end: -1, it: 0, n: 2 }), RangeError);
+  assert.throws(
+    () => decayValue(DecayType.EXPONENTIAL, { start: 1, end: -1, it: 0, n: 2 }),
+    RangeError,
+  );
 });

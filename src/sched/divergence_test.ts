@@ -16,7 +16,10 @@ Deno.test("positive losses: fastai's 4x best, best tracked after the first 10 ba
   assert.equal(d.threshold, 8);
   assert.equal(d.update(8), undefined); // not above 4x
   const reason = d.update(8.5);
-  assert.match(reason ?? "", /loss 8.5 at batch 12 is above the divergence threshold 8 \(best 2, factor 4\)/);
+  assert.match(
+    reason ?? "",
+    /loss 8.5 at batch 12 is above the divergence threshold 8 \(best 2, factor 4\)/,
+  );
   assert.equal(d.iteration, 13);
 });
 
@@ -53,7 +56,10 @@ Deno.test("custom factor, reset and validation", () => {
   d.reset();
   assert.equal(d.best, Infinity);
   assert.equal(d.iteration, 0);
-  assert.throws(() => new DivergenceDetector({ factor: 1 }), { name: "RangeError", message: /factor > 1, got 1/ });
+  assert.throws(() => new DivergenceDetector({ factor: 1 }), {
+    name: "RangeError",
+    message: /factor > 1, got 1/,
+  });
   assert.throws(() => new DivergenceDetector({ minIters: -1 }), /minIters >= 0, got -1/);
   assert.throws(() => new DivergenceDetector({ minIters: 1.5 }), RangeError);
   assert.throws(() => new DivergenceDetector({ minMargin: -1 }), /minMargin >= 0, got -1/);

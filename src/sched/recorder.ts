@@ -138,7 +138,7 @@ export class Recorder {
       valLosses: [...this.valLosses],
       metrics: this.metrics.map((m) => ({ ...m })),
       epochIterations: [...this.epochIterations],
-      phases: this.phases.map((p) => ({ ...p, wds: Array.isArray(p.wds) ? [...p.wds] : p.wds })),
+      phases: this.phases.map((p) => Array.isArray(p.wds) ? { ...p, wds: [...p.wds] } : { ...p }),
     };
   }
 }

@@ -6,7 +6,8 @@ import { close } from "./_test_helpers.ts";
 
 const SGD = { optimizerName: "SGD" };
 const Adam = { optimizerName: "Adam" };
-const phase = (o: Partial<TrainingPhaseOptions> = {}) => new TrainingPhase({ optimizer: SGD, ...o });
+const phase = (o: Partial<TrainingPhaseOptions> = {}) =>
+  new TrainingPhase({ optimizer: SGD, ...o });
 
 /** fastai v0.7 `fit` loop: which phase and `it` each batch trains with. */
 function fastaiLoop(epochs: number[], nbs: number[]): { phase: number; it: number }[] {
@@ -35,7 +36,10 @@ Deno.test("fractional epochs: 0.25/0.5/1.25 epochs of 7 batches, global rounding
   assert.deepEqual(plan.phases.map((p) => p.n), [1.75, 3.5, 8.75]);
   assert.deepEqual(plan.phases.map((p) => p.batchCount), [2, 4, 8]);
   assert.deepEqual(plan.phases.map((p) => p.firstBatch), [0, 2, 6]);
-  assert.deepEqual(plan.phases.map((p) => [p.limitStart, p.limitEnd]), [[0, 1.75], [1.75, 5.25], [5.25, 14]]);
+  assert.deepEqual(plan.phases.map((p) => [p.limitStart, p.limitEnd]), [[0, 1.75], [1.75, 5.25], [
+    5.25,
+    14,
+  ]]);
   assert.equal(plan.totalBatches, 14);
   const expected = fastaiLoop([0.25, 0.5, 1.25], [7, 7, 7]);
   for (let k = 0; k < plan.totalBatches; k++) {
@@ -44,7 +48,10 @@ Deno.test("fractional epochs: 0.25/0.5/1.25 epochs of 7 batches, global rounding
     const n = plan.phases[h.phase].n;
     close(h.lr, [1 - h.it / n], 1e-12, `lr of batch ${k}`); // the decay uses the unrounded n
   }
-  assert.throws(() => hypersAt(plan, 14), { name: "RangeError", message: /expected an integer in \[0, 14\)/ });
+  assert.throws(() => hypersAt(plan, 14), {
+    name: "RangeError",
+    message: /expected an integer in \[0, 14\)/,
+  });
   assert.throws(() => phaseIndexAt(plan, -1), RangeError);
   assert.throws(() => phaseIndexAt(plan, 1.5), RangeError);
 });
@@ -56,19 +63,29 @@ Deno.test("the plan matches fastai's loop on random fractional schedules", () =>
     const count = 1 + Math.floor(rand() * 5);
     const epochs = Array.from({ length: count }, () => Math.round((0.01 + rand() * 2) * 100) / 100);
     const nbs = Array.from({ length: count }, () => 1 + Math.floor(rand() * 13));
-    const plan = planSchedule(epochs.map((e) => phase({ epochs: e })), { nbBatches: nbs, groupCount: 1 });
+    const plan = planSchedule(epochs.map((e) => phase({ epochs: e })), {
+      nbBatches: nbs,
+      groupCount: 1,
+    });
     const expected = fastaiLoop(epochs, nbs);
     assert.equal(plan.totalBatches, expected.length, `${epochs} on ${nbs}`);
     for (let k = 0; k < plan.totalBatches; k++) {
       const h = hypersAt(plan, k);
-      assert.deepEqual({ phase: h.phase, it: h.it }, expected[k], `${epochs} on ${nbs}, batch ${k}`);
+      assert.deepEqual(
+        { phase: h.phase, it: h.it },
+        expected[k],
+        `${epochs} on ${nbs}, batch ${k}`,
+      );
     }
   }
 });
 
 Deno.test("float noise in the cumulative count does not add a batch", () => {
   // 0.2*7 + 0.8*7 = 7.000000000000001 in floats: numpy's ceil would give 8 batches
-  const plan = planSchedule([phase({ epochs: 0.2 }), phase({ epochs: 0.8 })], { nbBatches: 7, groupCount: 1 });
+  const plan = planSchedule([phase({ epochs: 0.2 }), phase({ epochs: 0.8 })], {
+    nbBatches: 7,
+    groupCount: 1,
+  });
   assert.equal(plan.totalBatches, 7);
   const tenths = planSchedule(Array.from({ length: 10 }, () => phase({ epochs: 0.1 })), {
     nbBatches: 70, // 0.1*70 = 7.000000000000001
@@ -125,27 +142,42 @@ Deno.test("wds is carried forward and the wd mode persists across optimizer chan
 
 Deno.test("a phase holding no whole batch still runs one, as in fastai's loop", () => {
   // 1.1 -> 1.2 batches: no batch boundary inside phase 1; fastai trains it for one batch
-  const plan = planSchedule([phase({ epochs: 1.1 }), phase({ epochs: 0.1 }), phase({ epochs: 2 })], {
-    nbBatches: 1,
-    groupCount: 1,
-  });
+  const plan = planSchedule(
+    [phase({ epochs: 1.1 }), phase({ epochs: 0.1 }), phase({ epochs: 2 })],
+    {
+      nbBatches: 1,
+      groupCount: 1,
+    },
+  );
   assert.deepEqual(plan.phases.map((p) => p.batchCount), [2, 1, 1]);
   assert.equal(plan.totalBatches, 4);
   assert.deepEqual(plan.limits, [0, 1.1, 1.2000000000000002, 3.2]);
   assert.deepEqual(fastaiLoop([1.1, 0.1, 2], [1, 1, 1]).map((b) => b.phase), [0, 0, 1, 2]);
-  const last = planSchedule([phase({ epochs: 1.1 }), phase({ epochs: 0.1 })], { nbBatches: 1, groupCount: 1 });
+  const last = planSchedule([phase({ epochs: 1.1 }), phase({ epochs: 0.1 })], {
+    nbBatches: 1,
+    groupCount: 1,
+  });
   assert.deepEqual(last.phases.map((p) => p.batchCount), [2, 1]); // the last phase is not dropped either
 });
 
 Deno.test("planSchedule validates its inputs", () => {
   const one = [phase()];
-  assert.throws(() => planSchedule([], { nbBatches: 1, groupCount: 1 }), /non-empty array of phases/);
+  assert.throws(
+    () => planSchedule([], { nbBatches: 1, groupCount: 1 }),
+    /non-empty array of phases/,
+  );
   assert.throws(
     () => planSchedule([{}] as unknown as TrainingPhase[], { nbBatches: 1, groupCount: 1 }),
     { name: "TypeError", message: /TrainingPhase at index 0/ },
   );
-  assert.throws(() => planSchedule(one, { nbBatches: 1, groupCount: 0 }), /integer groupCount >= 1, got 0/);
-  assert.throws(() => planSchedule(one, { nbBatches: 0, groupCount: 1 }), /nbBatches >= 1 for phase 0, got 0/);
+  assert.throws(
+    () => planSchedule(one, { nbBatches: 1, groupCount: 0 }),
+    /integer groupCount >= 1, got 0/,
+  );
+  assert.throws(
+    () => planSchedule(one, { nbBatches: 0, groupCount: 1 }),
+    /nbBatches >= 1 for phase 0, got 0/,
+  );
   assert.throws(() => planSchedule(one, { nbBatches: 2.5, groupCount: 1 }), RangeError);
   assert.throws(
     () => planSchedule([phase(), phase()], { nbBatches: [3], groupCount: 1 }),

@@ -26,7 +26,10 @@ Deno.test("custom beta, NaN propagation and errors", () => {
   s.add(1);
   s.add(NaN);
   assert.ok(Number.isNaN(s.add(1)));
-  assert.throws(() => new SmoothLoss({ beta: 1 }), { name: "RangeError", message: /beta in \[0, 1\), got 1/ });
+  assert.throws(() => new SmoothLoss({ beta: 1 }), {
+    name: "RangeError",
+    message: /beta in \[0, 1\), got 1/,
+  });
   assert.throws(() => new SmoothLoss({ beta: -0.1 }), RangeError);
   assert.throws(() => s.add("1" as unknown as number), TypeError);
 });

@@ -11,7 +11,12 @@ Deno.test("defaults: 1 epoch, lr 1e-2 constant, momentum 0.9 constant, no beta/w
   assert.equal(p.epochs, 1);
   assert.equal(p.optimizerName, "SGD");
   assert.deepEqual(p.lr, { start: 1e-2, end: undefined, decay: DecayType.NO, power: undefined });
-  assert.deepEqual(p.momentum, { start: 0.9, end: undefined, decay: DecayType.NO, power: undefined });
+  assert.deepEqual(p.momentum, {
+    start: 0.9,
+    end: undefined,
+    decay: DecayType.NO,
+    power: undefined,
+  });
   assert.equal(p.lrAt(3, 10), 1e-2);
   assert.equal(p.momentumAt(3, 10), 0.9);
   assert.equal(p.beta, undefined);
@@ -22,7 +27,11 @@ Deno.test("defaults: 1 epoch, lr 1e-2 constant, momentum 0.9 constant, no beta/w
 });
 
 Deno.test("a plain array is per group, { start, end } is a range", () => {
-  const perGroup = new TrainingPhase({ optimizer: SGD, lr: [1e-4, 1e-3], lrDecay: DecayType.LINEAR });
+  const perGroup = new TrainingPhase({
+    optimizer: SGD,
+    lr: [1e-4, 1e-3],
+    lrDecay: DecayType.LINEAR,
+  });
   assert.equal(perGroup.groupLength, 2);
   close(perGroup.lr.start, [1e-4, 1e-3]);
   assert.equal(perGroup.lr.end, 0); // a single start ends at 0
@@ -35,7 +44,11 @@ Deno.test("a plain array is per group, { start, end } is a range", () => {
   });
   close(range.lrAt(0, 4), [1e-5, 1e-4]);
   close(range.lrAt(2, 4), [5.5e-5, 5.5e-4]);
-  const scalarRange = new TrainingPhase({ optimizer: SGD, lr: { start: 1, end: 0.5 }, lrDecay: DecayType.LINEAR });
+  const scalarRange = new TrainingPhase({
+    optimizer: SGD,
+    lr: { start: 1, end: 0.5 },
+    lrDecay: DecayType.LINEAR,
+  });
   close(scalarRange.lrAt(1, 2), 0.75);
 });
 
@@ -65,7 +78,8 @@ Deno.test("single-start decays end at 0, EXPONENTIAL needs an end", () => {
     assert.equal(new TrainingPhase({ optimizer: SGD, lr: 1, lrDecay }).lr.end, 0);
   }
   assert.equal(
-    new TrainingPhase({ optimizer: SGD, lr: 1, lrDecay: { type: DecayType.POLYNOMIAL, power: 1 } }).lr.end,
+    new TrainingPhase({ optimizer: SGD, lr: 1, lrDecay: { type: DecayType.POLYNOMIAL, power: 1 } })
+      .lr.end,
     0,
   );
   assert.throws(
@@ -76,11 +90,20 @@ Deno.test("single-start decays end at 0, EXPONENTIAL needs an end", () => {
     () => new TrainingPhase({ optimizer: SGD, lr: { start: 1 }, lrDecay: DecayType.EXPONENTIAL }),
     RangeError,
   );
-  const ok = new TrainingPhase({ optimizer: SGD, lr: { start: 1e-5, end: 10 }, lrDecay: DecayType.EXPONENTIAL });
+  const ok = new TrainingPhase({
+    optimizer: SGD,
+    lr: { start: 1e-5, end: 10 },
+    lrDecay: DecayType.EXPONENTIAL,
+  });
   close(ok.lrAt(1, 2), Math.sqrt(1e-4));
 });
 
-const bad: [string, Partial<TrainingPhaseOptions> & Record<string, unknown>, ErrorConstructor, RegExp][] = [
+const bad: [
+  string,
+  Partial<TrainingPhaseOptions> & Record<string, unknown>,
+  ErrorConstructor,
+  RegExp,
+][] = [
   ["epochs 0", { epochs: 0 }, RangeError, /epochs: expected a finite number > 0, got 0/],
   ["epochs -1", { epochs: -1 }, RangeError, /got -1/],
   ["epochs NaN", { epochs: NaN }, RangeError, /got NaN/],
@@ -94,14 +117,24 @@ const bad: [string, Partial<TrainingPhaseOptions> & Record<string, unknown>, Err
   ["empty lr", { lr: [] }, TypeError, /empty array/],
   ["string lr", { lr: "0.1" as unknown as number }, TypeError, /got "0.1"/],
   ["range without start", { lr: { end: 1 } as unknown as number }, TypeError, /\{ start, end \}/],
-  ["range with extra key", { lr: { start: 1, stop: 0 } as unknown as number }, TypeError, /start, end/],
+  [
+    "range with extra key",
+    { lr: { start: 1, stop: 0 } as unknown as number },
+    TypeError,
+    /start, end/,
+  ],
   [
     "start/end lengths",
     { lr: { start: [1, 2], end: [1, 2, 3] }, lrDecay: DecayType.LINEAR },
     RangeError,
     /equal length, got 2 and 3/,
   ],
-  ["end with NO decay", { lr: { start: 1, end: 0.1 } }, RangeError, /needs a lrDecay other than NO/],
+  [
+    "end with NO decay",
+    { lr: { start: 1, end: 0.1 } },
+    RangeError,
+    /needs a lrDecay other than NO/,
+  ],
   ["POLYNOMIAL alone", { lrDecay: DecayType.POLYNOMIAL }, RangeError, /POLYNOMIAL needs a power/],
   [
     "POLYNOMIAL bad power",
@@ -109,7 +142,12 @@ const bad: [string, Partial<TrainingPhaseOptions> & Record<string, unknown>, Err
     RangeError,
     /power that is a finite number > 0, got 0/,
   ],
-  ["power without POLYNOMIAL", { lrDecay: { type: DecayType.COSINE, power: 2 } }, RangeError, /only applies/],
+  [
+    "power without POLYNOMIAL",
+    { lrDecay: { type: DecayType.COSINE, power: 2 } },
+    RangeError,
+    /only applies/,
+  ],
   ["unknown decay", { lrDecay: 42 as DecayType }, TypeError, /expected a DecayType .* got 42/],
   ["decay string", { lrDecay: "COSINE" as unknown as DecayType }, TypeError, /got "COSINE"/],
   [
@@ -118,30 +156,68 @@ const bad: [string, Partial<TrainingPhaseOptions> & Record<string, unknown>, Err
     RangeError,
     /start and end > 0, got 0 and 1/,
   ],
-  ["momentum 1", { momentum: 1 }, RangeError, /momentum: expected finite values >= 0 and < 1, got 1/],
+  [
+    "momentum 1",
+    { momentum: 1 },
+    RangeError,
+    /momentum: expected finite values >= 0 and < 1, got 1/,
+  ],
   ["momentum -0.1", { momentum: -0.1 }, RangeError, /got -0.1/],
-  ["momentum end 1", { momentum: { start: 0.9, end: 1 }, momentumDecay: DecayType.LINEAR }, RangeError, /got 1/],
-  ["momentum array", { momentum: [0.9, 0.8] as unknown as number }, TypeError, /one value for all groups/],
-  ["momentum range arrays", {
-    momentum: { start: [0.9, 0.8] as unknown as number, end: 0.8 },
-    momentumDecay: DecayType.LINEAR,
-  }, TypeError, /expected scalars/],
-  ["momentum POLYNOMIAL alone", { momentumDecay: DecayType.POLYNOMIAL }, RangeError, /momentumDecay: POLYNOMIAL/],
+  [
+    "momentum end 1",
+    { momentum: { start: 0.9, end: 1 }, momentumDecay: DecayType.LINEAR },
+    RangeError,
+    /got 1/,
+  ],
+  [
+    "momentum array",
+    { momentum: [0.9, 0.8] as unknown as number },
+    TypeError,
+    /one value for all groups/,
+  ],
+  [
+    "momentum range arrays",
+    {
+      momentum: { start: [0.9, 0.8] as unknown as number, end: 0.8 },
+      momentumDecay: DecayType.LINEAR,
+    },
+    TypeError,
+    /expected scalars/,
+  ],
+  [
+    "momentum POLYNOMIAL alone",
+    { momentumDecay: DecayType.POLYNOMIAL },
+    RangeError,
+    /momentumDecay: POLYNOMIAL/,
+  ],
   ["beta 1", { beta: 1 }, RangeError, /beta: expected finite values >= 0 and < 1, got 1/],
   ["beta array", { beta: [0.9] as unknown as number }, TypeError, /beta: expected a number/],
   ["negative wds", { wds: -1e-4 }, RangeError, /wds: expected finite values >= 0, got -0.0001/],
-  ["wdLoss string", { wdLoss: "yes" as unknown as boolean }, TypeError, /wdLoss: expected a boolean, got "yes"/],
-  ["lr/wds lengths", { lr: [1, 2, 3], wds: [0, 0] }, RangeError, /3 values for lr start and 2 for wds/],
+  [
+    "wdLoss string",
+    { wdLoss: "yes" as unknown as boolean },
+    TypeError,
+    /wdLoss: expected a boolean, got "yes"/,
+  ],
+  [
+    "lr/wds lengths",
+    { lr: [1, 2, 3], wds: [0, 0] },
+    RangeError,
+    /3 values for lr start and 2 for wds/,
+  ],
   ["typo", { lr_decay: DecayType.LINEAR }, TypeError, /unknown option\(s\) lr_decay/],
 ];
 
 for (const [name, opts, type, message] of bad) {
   Deno.test(`TrainingPhase rejects ${name}`, () => {
-    assert.throws(() => new TrainingPhase({ optimizer: SGD, ...opts } as TrainingPhaseOptions), (e: Error) => {
-      assert.ok(e instanceof type, `expected ${type.name}, got ${e.name}: ${e.message}`);
-      assert.match(e.message, message);
-      return true;
-    });
+    assert.throws(
+      () => new TrainingPhase({ optimizer: SGD, ...opts } as TrainingPhaseOptions),
+      (e: Error) => {
+        assert.ok(e instanceof type, `expected ${type.name}, got ${e.name}: ${e.message}`);
+        assert.match(e.message, message);
+        return true;
+      },
+    );
   });
 }
 

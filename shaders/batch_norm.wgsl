@@ -1,0 +1,151 @@
+// Batch normalisation over x seen as [N, C, HW] (HW = 1 for [N, C]); per channel c the M = N*HW values
+// x[n, c, j]. `stats`: one workgroup per channel, two-pass mean and biased variance, writes
+// stats = [mean (C), invstd (C)] and, when P.update = 1, updates the running buffers in place with the
+// unbiased variance. `eval_stats`: stats from the running buffers. `normalize`: y = xhat * w + b.
+// `bwd_reduce`: one workgroup per channel, sg = sum(g) (= dbias), sgx = sum(g * xhat) (= dweight).
+// `bwd_apply`: dx = w * invstd * (g - sg / M - xhat * sgx / M) in training (TRAIN = 1), else
+// dx = g * w * invstd. AFFINE = 0: no weight / bias.
+struct Params {
+  N: u32, C: u32, HW: u32, total: u32,
+  eps: f32, momentum: f32, update: u32, pad: u32,
+}
+override WG: u32 = 256u;
+override AFFINE: u32 = 1u;
+override TRAIN: u32 = 1u;
+
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> weight: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> rmean: array<f32>;
+@group(0) @binding(5) var<storage, read_write> rvar: array<f32>;
+@group(0) @binding(6) var<storage, read_write> stats: array<f32>;
+@group(0) @binding(7) var<storage, read> g: array<f32>;
+@group(0) @binding(8) var<storage, read_write> out: array<f32>;
+@group(0) @binding(9) var<storage, read_write> sg: array<f32>;
+@group(0) @binding(10) var<storage, read_write> sgx: array<f32>;
+
+var<workgroup> red: array<f32, 256>;
+var<workgroup> red2: array<f32, 256>;
+
+fn at(c: u32, m: u32) -> u32 {
+  let n = m / P.HW;
+  return (n * P.C + c) * P.HW + (m - n * P.HW);
+}
+
+fn channel(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
+  return wid.x + wid.y * nwg.x;
+}
+
+// Tree-sums red (and red2) over the workgroup; the totals end in red[0], red2[0].
+fn reduce2(lid: u32) {
+  for (var s = 128u; s > 0u; s >>= 1u) {
+    workgroupBarrier();
+    if (lid < s) {
+      red[lid] += red[lid + s];
+      red2[lid] += red2[lid + s];
+    }
+  }
+  workgroupBarrier();
+}
+
+@compute @workgroup_size(256)
+fn stats_main(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+) {
+  let c = channel(wid, nwg);
+  let M = P.N * P.HW;
+  var s = 0.0;
+  if (c < P.C) {
+    for (var m = lid; m < M; m += 256u) { s += x[at(c, m)]; }
+  }
+  red[lid] = s;
+  red2[lid] = 0.0;
+  reduce2(lid);
+  let mean = red[0] / f32(M);
+  workgroupBarrier();
+  var q = 0.0;
+  if (c < P.C) {
+    for (var m = lid; m < M; m += 256u) {
+      let d = x[at(c, m)] - mean;
+      q += d * d;
+    }
+  }
+  red[lid] = q;
+  reduce2(lid);
+  if (lid == 0u && c < P.C) {
+    let v = red[0] / f32(M);
+    stats[c] = mean;
+    stats[P.C + c] = inverseSqrt(v + P.eps);
+    if (P.update == 1u) {
+      let unbiased = v * f32(M) / f32(max(M, 2u) - 1u);
+      rmean[c] = (1.0 - P.momentum) * rmean[c] + P.momentum * mean;
+      rvar[c] = (1.0 - P.momentum) * rvar[c] + P.momentum * unbiased;
+    }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn eval_stats(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let c = gid.x;
+  if (c >= P.C) { return; }
+  stats[c] = rmean[c];
+  stats[P.C + c] = inverseSqrt(rvar[c] + P.eps);
+}
+
+@compute @workgroup_size(WG)
+fn normalize(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= P.total) { return; }
+  let c = (i / P.HW) % P.C;
+  var v = (x[i] - stats[c]) * stats[P.C + c];
+  if (AFFINE == 1u) { v = v * weight[c] + bias[c]; }
+  out[i] = v;
+}
+
+@compute @workgroup_size(256)
+fn bwd_reduce(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+) {
+  let c = channel(wid, nwg);
+  let M = P.N * P.HW;
+  var a = 0.0;
+  var b = 0.0;
+  if (c < P.C) {
+    let mean = stats[c];
+    for (var m = lid; m < M; m += 256u) {
+      let k = at(c, m);
+      let gv = g[k];
+      a += gv;
+      b += gv * (x[k] - mean);
+    }
+  }
+  red[lid] = a;
+  red2[lid] = b;
+  reduce2(lid);
+  if (lid == 0u && c < P.C) {
+    sg[c] = red[0];
+    sgx[c] = red2[0] * stats[P.C + c];
+  }
+}
+
+@compute @workgroup_size(WG)
+fn bwd_apply(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= P.total) { return; }
+  let c = (i / P.HW) % P.C;
+  let inv = stats[P.C + c];
+  var scale = inv;
+  if (AFFINE == 1u) { scale *= weight[c]; }
+  if (TRAIN == 1u) {
+    let M = f32(P.N * P.HW);
+    let xhat = (x[i] - stats[c]) * inv;
+    out[i] = scale * (g[i] - sg[c] / M - xhat * sgx[c] / M);
+  } else {
+    out[i] = scale * g[i];
+  }
+}

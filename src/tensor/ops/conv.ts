@@ -1,0 +1,228 @@
+/**
+ * `conv2d`: 2-D convolution of NCHW tensors with PyTorch's semantics and weight layout
+ * `[Cout, Cin/groups, kh, kw]`, forward beside backward (input, weight, bias).
+ *
+ * Design: im2col + GEMM. `shaders/im2col.wgsl` lowers x to `cols [Cin*kh*kw, N*Ho*Wo]` (one column per
+ * output pixel of the whole batch), the forward is one GEMM per group, `W [Cout, K] x cols [K, N*P]`,
+ * and `shaders/conv2d_layout.wgsl` turns its `[Cout, N*P]` result into NCHW with the bias added. With
+ * that layout every backward product is a single large GEMM too: `dW = gT cols^T`, `dcols = W^T gT`
+ * (gT = the upstream gradient as `[Cout, N*P]`), and `col2im` gathers dcols back into dx without atomics.
+ * All GEMMs go through `matmulRaw`, so they speed up with it.
+ * @module
+ */
+import { device } from "../device.ts";
+import { needsGrad, record } from "../autograd.ts";
+import { Tensor } from "../tensor.ts";
+import { fmt, grid1d } from "./_launch.ts";
+import { matmulRaw } from "./matmul.ts";
+import { reduceRaw } from "./reduce.ts";
+
+const WG = 256;
+
+/** An int for both spatial dimensions, or `[h, w]`. */
+export type Pair = number | readonly [number, number];
+
+/** Options of {@linkcode conv2d}. */
+export interface Conv2dOptions {
+  /** Step between windows. @default {1} */
+  stride?: Pair;
+  /** Zeros added on each side. @default {0} */
+  padding?: Pair;
+  /** Spacing between kernel taps. @default {1} */
+  dilation?: Pair;
+  /** Blocked connections: input and output channels split into `groups` groups. @default {1} */
+  groups?: number;
+}
+
+/** @internal `p` as `[h, w]`, checked to be integers >= `min`. */
+export function pair(
+  p: Pair | undefined,
+  dflt: number,
+  name: string,
+  min: number,
+): [number, number] {
+  const v: [number, number] = p === undefined
+    ? [dflt, dflt]
+    : typeof p === "number"
+    ? [p, p]
+    : [p[0], p[1]];
+  if (
+    (typeof p !== "number" && p !== undefined && (!Array.isArray(p) || p.length !== 2)) ||
+    !v.every((x) => Number.isInteger(x) && x >= min)
+  ) {
+    throw new RangeError(
+      `Cannot use ${name} ${JSON.stringify(p)}: expected an integer >= ${min} or a pair of them`,
+    );
+  }
+  return v;
+}
+
+/** Geometry of one convolution. */
+interface Geo {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  co: number;
+  kh: number;
+  kw: number;
+  ho: number;
+  wo: number;
+  s: [number, number];
+  p: [number, number];
+  dl: [number, number];
+  groups: number;
+}
+
+function geometry(x: Tensor, w: Tensor, bias: Tensor | null, o: Conv2dOptions): Geo {
+  const desc = `input ${fmt(x.shape)} with weight ${fmt(w.shape)}`;
+  if (x.rank !== 4 || w.rank !== 4) {
+    throw new TypeError(
+      `Cannot conv2d ${desc}: expected input [N, C, H, W] and weight [Cout, C/groups, kh, kw]`,
+    );
+  }
+  const groups = o.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) {
+    throw new RangeError(`Cannot conv2d with groups ${groups}: expected a positive integer`);
+  }
+  const [n, c, h, wd] = x.shape as [number, number, number, number];
+  const [co, cg, kh, kw] = w.shape as [number, number, number, number];
+  if (c % groups !== 0 || co % groups !== 0 || cg * groups !== c) {
+    throw new TypeError(
+      `Cannot conv2d ${desc} and groups ${groups}: expected weight [Cout, ${c / groups}, kh, kw] ` +
+        `with input channels ${c} and Cout ${co} divisible by groups`,
+    );
+  }
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== co)) {
+    throw new TypeError(`Cannot conv2d ${desc} and bias ${fmt(bias.shape)}: expected bias [${co}]`);
+  }
+  const s = pair(o.stride, 1, "stride", 1);
+  const p = pair(o.padding, 0, "padding", 0);
+  const dl = pair(o.dilation, 1, "dilation", 1);
+  const ekh = dl[0] * (kh - 1) + 1, ekw = dl[1] * (kw - 1) + 1;
+  if (h + 2 * p[0] < ekh || wd + 2 * p[1] < ekw || kh < 1 || kw < 1) {
+    throw new RangeError(
+      `Cannot conv2d ${desc}: the (dilated) kernel ${ekh}x${ekw} is larger than the padded input ` +
+        `${h + 2 * p[0]}x${wd + 2 * p[1]}`,
+    );
+  }
+  const ho = Math.floor((h + 2 * p[0] - ekh) / s[0]) + 1;
+  const wo = Math.floor((wd + 2 * p[1] - ekw) / s[1]) + 1;
+  return { n, c, h, w: wd, co, kh, kw, ho, wo, s, p, dl, groups };
+}
+
+function im2colParams(g: Geo, total: number): Uint32Array {
+  return new Uint32Array([
+    ...[g.n, g.c, g.h, g.w, g.ho, g.wo, g.kh, g.kw],
+    ...[g.s[0], g.s[1], g.p[0], g.p[1], g.dl[0], g.dl[1], total, 0],
+  ]);
+}
+
+/** x [N,C,H,W] -> cols [C*kh*kw, N*Ho*Wo]. */
+function im2col(x: Tensor, g: Geo): Tensor {
+  const d = device();
+  const cols = Tensor.empty([g.c * g.kh * g.kw, g.n * g.ho * g.wo]);
+  d.dispatch(
+    d.kernel("im2col"),
+    [d.uniform(im2colParams(g, cols.size)), x.buffer, cols.buffer],
+    grid1d(cols.size, WG),
+  );
+  return cols;
+}
+
+/** dcols [C*kh*kw, N*Ho*Wo] -> dx [N,C,H,W] (adjoint of im2col). */
+function col2im(dcols: Tensor, g: Geo): Tensor {
+  const d = device();
+  const dx = Tensor.empty([g.n, g.c, g.h, g.w]);
+  d.dispatch(
+    d.kernel("im2col", {}, "col2im"),
+    [d.uniform(im2colParams(g, dx.size)), dcols.buffer, dx.buffer],
+    grid1d(dx.size, WG),
+  );
+  return dx;
+}
+
+/** [Cout, N*P] <-> [N, Cout, P] (+ bias on the way to NCHW). */
+function relayout(src: Tensor, g: Geo, toNchw: boolean, bias?: Tensor | null): Tensor {
+  const d = device();
+  const pp = g.ho * g.wo;
+  const out = Tensor.empty(toNchw ? [g.n, g.co, g.ho, g.wo] : [g.co, g.n * pp]);
+  const k = d.kernel(
+    "conv2d_layout",
+    toNchw ? { BIAS: bias ? 1 : 0 } : {},
+    toNchw ? "main" : "to_cm",
+  );
+  d.dispatch(
+    k,
+    [
+      d.uniform(new Uint32Array([g.n, g.co, pp, out.size])),
+      src.buffer,
+      toNchw ? bias?.buffer ?? d.dummy : null,
+      out.buffer,
+    ],
+    grid1d(out.size, WG),
+  );
+  return out;
+}
+
+/** A [rows, cols] matrix stored contiguously, seen as `groups` stacked blocks (2-D when 1 group). */
+function blocks(t: Tensor, groups: number, rows: number, cols: number): Tensor {
+  return groups === 1 ? t.view([rows, cols]) : t.view([groups, rows / groups, cols]);
+}
+
+/** `matmulRaw(a, b)`, disposing the views `a` and `b`. */
+function gemm(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): Tensor {
+  const r = matmulRaw(a, b, opts);
+  a.dispose();
+  b.dispose();
+  return r;
+}
+
+/**
+ * 2-D convolution (cross-correlation, as PyTorch) of `x [N, C, H, W]` with `w [Cout, C/groups, kh, kw]`
+ * plus an optional `bias [Cout]`; differentiable in all three.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const y = conv2d(x, w, b, { stride: 2, padding: 1 }); // [64,3,32,32] * [64,3,3,3] -> [64,64,16,16]
+ * ```
+ * @throws {TypeError} When ranks, channels, groups or the bias shape do not fit, naming the shapes.
+ * @throws {RangeError} For bad stride/padding/dilation/groups or a kernel larger than the padded input.
+ */
+export function conv2d(
+  x: Tensor,
+  w: Tensor,
+  bias?: Tensor | null,
+  opts: Conv2dOptions = {},
+): Tensor {
+  const g = geometry(x, w, bias ?? null, opts);
+  const G = g.groups;
+  const k = g.c * g.kh * g.kw;
+  const np = g.n * g.ho * g.wo;
+  const cols = im2col(x, g);
+  const ym = gemm(blocks(w, G, g.co, k / G), blocks(cols, G, k, np));
+  const y = relayout(ym, g, true, bias);
+  ym.dispose();
+  if (needsGrad(x, w, bias)) {
+    const inputs = bias ? [x, w, bias] : [x, w];
+    record(y, "conv2d", inputs, [cols, w], (gy, [cs, ws]) => {
+      const gt = relayout(gy, g, false); // [Cout, N*P]
+      let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
+      if (w.requiresGrad) {
+        const r = gemm(blocks(gt, G, g.co, np), blocks(cs!, G, k, np), { transB: true });
+        gw = r.view(w.shape);
+        r.dispose();
+      }
+      if (x.requiresGrad) {
+        const dcols = gemm(blocks(ws!, G, g.co, k / G), blocks(gt, G, g.co, np), { transA: true });
+        gx = col2im(dcols, g);
+        dcols.dispose();
+      }
+      if (bias?.requiresGrad) gb = reduceRaw(gt, [1], 0);
+      gt.dispose();
+      return bias ? [gx, gw, gb] : [gx, gw];
+    });
+  }
+  cols.dispose();
+  return y;
+}
