@@ -110,6 +110,17 @@ export function binaryRaw(
   const shape = broadcastShape(a.shape, b.shape, name);
   const out = Tensor.empty(shape);
   const same = a.shape.join() === b.shape.join();
+  if (same && out.size % 4 === 0) {
+    const pv = new ArrayBuffer(16);
+    new Uint32Array(pv)[0] = out.size / 4;
+    new Float32Array(pv).set([s0, s1], 2);
+    d.dispatch(
+      d.kernel("binary_vec4", { OP: op }),
+      [d.uniform(pv), a.buffer, b.buffer, out.buffer],
+      grid1d(out.size / 4, WG),
+    );
+    return out;
+  }
   const p = same
     ? stridedParams([out.size], [[1], [1]], { s0, s1 })
     : stridedParams(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)], {

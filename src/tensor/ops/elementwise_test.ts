@@ -100,3 +100,15 @@ Deno.test("binary ops name both shapes when they cannot broadcast", () => {
   a.dispose();
   b.dispose();
 });
+
+Deno.test("binary ops on same-shape operands with a size divisible by 4 (vec4 kernel) match the reference", async () => {
+  const a = randArray(128, 11, 0.5, 2), b = randArray(128, 12, 0.5, 2);
+  const ta = tensor(a, { shape: [8, 16] }), tb = tensor(b, { shape: [8, 16] });
+  for (const [name, f, ref] of binaries) {
+    const out = f(ta, tb);
+    assertClose(await out.data(), zipRef(arr([8, 16], a), arr([8, 16], b), ref).data, { what: name });
+    out.dispose();
+  }
+  ta.dispose();
+  tb.dispose();
+});
