@@ -3,3 +3,5 @@
  * @module
  */
 export * from "./src/tensor/mod.ts";
+export * from "./src/nn/mod.ts";
+export * from "./src/optim/mod.ts";

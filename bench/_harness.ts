@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * const ms = await measure(async () => { await work(); });
+ * const ms = await measure(() => new Promise((done) => setTimeout(done, 1)));
  * console.log(`median ${ms.toFixed(2)} ms`);
  * ```
  * @module

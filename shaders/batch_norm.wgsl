@@ -28,9 +28,31 @@ override TRAIN: u32 = 1u;
 var<workgroup> red: array<f32, 256>;
 var<workgroup> red2: array<f32, 256>;
 
-fn at(c: u32, m: u32) -> u32 {
-  let n = m / P.HW;
-  return (n * P.C + c) * P.HW + (m - n * P.HW);
+// Walks the M values of channel c, 256 apart starting at value `lid`, without a division per step:
+// `first` gives the element index of value lid, `advance` moves (n, j) 256 values on.
+struct Cursor { n: u32, j: u32 }
+
+fn first(lid: u32) -> Cursor {
+  return Cursor(lid / P.HW, lid % P.HW);
+}
+
+fn advance(cur: Cursor) -> Cursor {
+  var r = cur;
+  r.j += 256u;
+  if (r.j >= P.HW) {
+    if (P.HW >= 256u) {
+      r.j -= P.HW;
+      r.n += 1u;
+    } else {
+      r.n += r.j / P.HW;
+      r.j = r.j % P.HW;
+    }
+  }
+  return r;
+}
+
+fn at(c: u32, cur: Cursor) -> u32 {
+  return (cur.n * P.C + c) * P.HW + cur.j;
 }
 
 fn channel(wid: vec3<u32>, nwg: vec3<u32>) -> u32 {
@@ -59,7 +81,11 @@ fn stats_main(
   let M = P.N * P.HW;
   var s = 0.0;
   if (c < P.C) {
-    for (var m = lid; m < M; m += 256u) { s += x[at(c, m)]; }
+    var cur = first(lid);
+    for (var m = lid; m < M; m += 256u) {
+      s += x[at(c, cur)];
+      cur = advance(cur);
+    }
   }
   red[lid] = s;
   red2[lid] = 0.0;
@@ -68,9 +94,11 @@ fn stats_main(
   workgroupBarrier();
   var q = 0.0;
   if (c < P.C) {
+    var cur = first(lid);
     for (var m = lid; m < M; m += 256u) {
-      let d = x[at(c, m)] - mean;
+      let d = x[at(c, cur)] - mean;
       q += d * d;
+      cur = advance(cur);
     }
   }
   red[lid] = q;
@@ -117,11 +145,13 @@ fn bwd_reduce(
   var b = 0.0;
   if (c < P.C) {
     let mean = stats[c];
+    var cur = first(lid);
     for (var m = lid; m < M; m += 256u) {
-      let k = at(c, m);
+      let k = at(c, cur);
       let gv = g[k];
       a += gv;
       b += gv * (x[k] - mean);
+      cur = advance(cur);
     }
   }
   red[lid] = a;

@@ -50,12 +50,16 @@ export function validateHypers(h: Partial<GroupHypers>, where = "hyperparameter"
   if (h.weightDecay !== undefined) {
     num("weightDecay", h.weightDecay);
     if (h.weightDecay < 0) {
-      throw new RangeError(`Cannot use ${where} 'weightDecay': expected >= 0, got ${h.weightDecay}`);
+      throw new RangeError(
+        `Cannot use ${where} 'weightDecay': expected >= 0, got ${h.weightDecay}`,
+      );
     }
   }
   if (h.eps !== undefined) {
     num("eps", h.eps);
-    if (h.eps <= 0) throw new RangeError(`Cannot use ${where} 'eps': expected eps > 0, got ${h.eps}`);
+    if (h.eps <= 0) {
+      throw new RangeError(`Cannot use ${where} 'eps': expected eps > 0, got ${h.eps}`);
+    }
   }
   if (h.decoupledWd !== undefined && typeof h.decoupledWd !== "boolean") {
     throw new TypeError(

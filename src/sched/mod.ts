@@ -43,7 +43,6 @@ export {
   oneCyclePhases,
   phases1cycle,
   phasesSgdr,
-  SGD_BY_NAME,
   type SgdrOptions,
 } from "./recipes.ts";
 export {
@@ -64,3 +63,23 @@ export {
   Recorder,
   type RecorderJSON,
 } from "./recorder.ts";
+export type {
+  BatchLoader,
+  CpuBatch,
+  LearnerData,
+  LearnerModel,
+  LossFn,
+  MetricFn,
+  NamedMetric,
+  OptimizerClass,
+  TrainableOptimizer,
+} from "./learner_types.ts";
+export {
+  type FitOneCycleOptions,
+  type FitOptSchedOptions,
+  type FitResult,
+  Learner,
+  type LearnerOptions,
+} from "./learner.ts";
+export { type FileOption, Sched } from "./sched.ts";
+export { lrFind, type LrFindOptions, type LrFindResult } from "./lr_find.ts";

@@ -8,12 +8,7 @@ import { DecayType } from "./decay_type.ts";
 import { TrainingPhase } from "./training_phase.ts";
 import { show, toVec, zipWith } from "./_values.ts";
 import type { GroupValues, OptimizerFactory } from "./types.ts";
-
-/**
- * The optimizer of {@linkcode phases1cycle} when none is given: a factory known only by name
- * (`"SGD"`, as the notebook). The learner must resolve it to its SGD class.
- */
-export const SGD_BY_NAME: OptimizerFactory = Object.freeze({ optimizerName: "SGD" });
+import { SGD } from "../optim/mod.ts";
 
 function positive(v: unknown, what: string, allowZero = false): number {
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
@@ -103,7 +98,7 @@ export interface OneCycleNotebookOptions {
   maxMom: number;
   /** Momentum at the top of the lr, in [0, 1). */
   minMom: number;
-  /** Default {@linkcode SGD_BY_NAME}. */
+  /** Default `SGD` (from `src/optim`), as the notebook. */
   optimizer?: OptimizerFactory;
 }
 
@@ -121,7 +116,7 @@ export interface OneCycleNotebookOptions {
  * ```
  */
 export function phases1cycle(options: OneCycleNotebookOptions): TrainingPhase[] {
-  const { cycleLen, lr, div, pct, maxMom, minMom, optimizer = SGD_BY_NAME } = options;
+  const { cycleLen, lr, div, pct, maxMom, minMom, optimizer = SGD } = options;
   positive(cycleLen, "phases1cycle cycleLen");
   positive(div, "phases1cycle div");
   if (typeof pct !== "number" || !(pct >= 0 && pct < 100)) {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DecayType } from "./decay_type.ts";
-import { oneCyclePhases, phases1cycle, phasesSgdr, SGD_BY_NAME } from "./recipes.ts";
+import { oneCyclePhases, phases1cycle, phasesSgdr } from "./recipes.ts";
+import { SGD as RealSGD } from "../optim/mod.ts";
 import { hypersAt, planSchedule } from "./schedule.ts";
 import { close } from "./_test_helpers.ts";
 
@@ -64,7 +65,7 @@ Deno.test("phases1cycle is the notebook's phases_1cycle(3, 1e-2, 10, 10, .95, .8
     minMom: 0.85,
   });
   close(phases.map((p) => p.epochs), [1.35, 1.35, 0.3], 1e-12);
-  assert.ok(phases.every((p) => p.optimizer === SGD_BY_NAME && p.optimizerName === "SGD"));
+  assert.ok(phases.every((p) => p.optimizer === RealSGD && p.optimizerName === "SGD"));
   assert.deepEqual(phases.map((p) => [p.lr.start, p.lr.end, p.lr.decay]), [
     [1e-3, 1e-2, DecayType.LINEAR],
     [1e-2, 1e-3, DecayType.LINEAR],

@@ -34,8 +34,8 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
-/** @internal `p` as `[h, w]`, checked to be integers >= `min`. */
-export function pair(
+/** `p` as `[h, w]`, checked to be integers >= `min`. */
+function pair(
   p: Pair | undefined,
   dflt: number,
   name: string,

@@ -59,17 +59,125 @@ function dims(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Dims {
   };
 }
 
-/** Picks workgroup shape and split-K so that a small output still spreads over many workgroups. */
-function plan(dm: Dims): { wx: number; wy: number; splits: number } {
-  let wx = 16, wy = 16;
-  if (dm.n <= 32) wx = Math.max(2, Math.ceil(dm.n / 4) <= 4 ? 4 : 8);
-  if (dm.m <= 32) wy = Math.max(2, Math.ceil(dm.m / 4) <= 4 ? 4 : 8);
-  const groups = dm.batch * Math.ceil(dm.m / (4 * wy)) * Math.ceil(dm.n / (4 * wx));
-  let splits = 1;
-  if (groups < 16 && dm.k >= 256) {
-    splits = Math.min(Math.ceil(32 / groups), Math.floor(dm.k / 64));
-  }
-  return { wx, wy, splits: Math.max(1, splits) };
+/** How one product is launched: workgroup shape (in 8x8-output invocations) and split-K count. */
+export interface MatmulPlan {
+  wx: number;
+  wy: number;
+  splits: number;
+}
+
+const nextPow2 = (x: number) => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
+
+/**
+ * @internal Picks the workgroup shape and split-K. On llvmpipe a workgroup runs on one CPU thread, so a
+ * product needs at least ~8 workgroups to keep the cores busy; a long K with few output blocks is split.
+ */
+export function matmulPlan(m: number, n: number, k: number, batch: number): MatmulPlan {
+  const tm = Math.ceil(m / 8), tn = Math.ceil(n / 8);
+  const wx = Math.min(8, nextPow2(tn));
+  const wy = Math.max(1, Math.min(8, nextPow2(tm), Math.floor(64 / wx)));
+  const groups = batch * Math.ceil(tn / wx) * Math.ceil(tm / wy);
+  // Chunks of at most ~1024 deep keep a workgroup's panel of B in cache; few workgroups split further.
+  let splits = k > 1024 ? Math.ceil(k / 1024) : 1;
+  if (groups < 8 && k >= 256) splits = Math.max(splits, Math.min(Math.ceil(8 / groups), k >> 8));
+  return { wx, wy, splits };
+}
+
+/** Grid for `n` invocations of 64 along x, folded into y past 65535 workgroups. */
+function grid64(n: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(n / 64));
+  if (groups <= 65535) return [groups, 1];
+  const y = Math.ceil(groups / 65535);
+  return [Math.ceil(groups / y), y];
+}
+
+/**
+ * An operand whose contiguous (last) dimension `cols` is a multiple of 4 as is, or a zero-padded copy
+ * `[batch*rows, ld]` otherwise, so the kernel can read it as vec4s. Returns the row stride.
+ */
+function aligned(t: Tensor, rows: number, cols: number): { t: Tensor; ld: number; copy: boolean } {
+  if (cols % 4 === 0) return { t, ld: cols, copy: false };
+  const ld = Math.ceil(cols / 4) * 4;
+  const batchRows = t.size / cols;
+  const out = Tensor.empty([batchRows, ld]);
+  const d = device();
+  const count = batchRows * ld;
+  d.dispatch(
+    d.kernel("matmul", {}, "pad"),
+    [d.uniform(new Uint32Array([rows, cols, ld, count])), t.buffer, null, null, out.buffer],
+    grid64(count),
+  );
+  return { t: out, ld, copy: true };
+}
+
+/** @internal {@linkcode matmulRaw} with an explicit launch plan (for `tools/mm_tune.ts`). */
+export function matmulPlanned(
+  a: Tensor,
+  b: Tensor,
+  opts: MatmulOptions & { bias?: Tensor; relu?: boolean },
+  plan?: MatmulPlan,
+): Tensor {
+  const ta = opts.transA ?? false, tb = opts.transB ?? false;
+  const dm = dims(a, b, ta, tb);
+  const d = device();
+  const { wx, wy, splits } = plan ?? matmulPlan(dm.m, dm.n, dm.k, dm.batch);
+  const kChunk = Math.ceil(dm.k / splits / 4) * 4;
+  const realSplits = Math.ceil(dm.k / kChunk);
+  const outShape = [...dm.batchShape, dm.m, dm.n];
+  const fuse = realSplits === 1;
+  const pa = aligned(a, ta ? dm.k : dm.m, ta ? dm.m : dm.k);
+  const pb = aligned(b, tb ? dm.n : dm.k, tb ? dm.k : dm.n);
+  const target = fuse
+    ? Tensor.empty(outShape)
+    : Tensor.empty([dm.batch * realSplits * dm.m * dm.n]);
+  const p = new Uint32Array([
+    dm.m,
+    dm.n,
+    dm.k,
+    realSplits,
+    pa.ld / 4,
+    pb.ld / 4,
+    dm.strideA === 0 ? 0 : (ta ? dm.k : dm.m) * pa.ld / 4,
+    dm.strideB === 0 ? 0 : (tb ? dm.n : dm.k) * pb.ld / 4,
+    kChunk,
+    0,
+    0,
+    0,
+  ]);
+  const bias = opts.bias;
+  const flags = { BIAS: bias ? 1 : 0, RELU: opts.relu ? 1 : 0 };
+  const kernel = d.kernel("matmul", {
+    TRANS_A: ta ? 1 : 0,
+    TRANS_B: tb ? 1 : 0,
+    ...(fuse ? flags : {}),
+    WX: wx,
+    WY: wy,
+  }, dm.n % 4 === 0 ? "main4" : "main");
+  d.dispatch(kernel, [
+    d.uniform(p),
+    pa.t.buffer,
+    pb.t.buffer,
+    fuse ? bias?.buffer ?? d.dummy : d.dummy,
+    target.buffer,
+  ], [
+    Math.ceil(dm.n / (8 * wx)),
+    Math.ceil(dm.m / (8 * wy)),
+    dm.batch * realSplits,
+  ]);
+  if (pa.copy) pa.t.dispose();
+  if (pb.copy) pb.t.dispose();
+  if (fuse) return target;
+  const out = Tensor.empty(outShape);
+  const count = dm.batch * dm.m * dm.n;
+  d.dispatch(d.kernel("matmul", flags, "reduce"), [
+    d.uniform(new Uint32Array([dm.m * dm.n, realSplits, dm.n, count])),
+    target.buffer,
+    null,
+    bias?.buffer ?? d.dummy,
+    out.buffer,
+  ], grid64(count));
+  target.dispose();
+  return out;
 }
 
 /** @internal Matmul kernel without graph; `bias` [n] and `relu` are fused into the epilogue. */
@@ -78,50 +186,7 @@ export function matmulRaw(
   b: Tensor,
   opts: MatmulOptions & { bias?: Tensor; relu?: boolean } = {},
 ): Tensor {
-  const ta = opts.transA ?? false, tb = opts.transB ?? false;
-  const dm = dims(a, b, ta, tb);
-  const d = device();
-  const { wx, wy, splits } = plan(dm);
-  const kChunk = Math.ceil(dm.k / splits / 16) * 16;
-  const realSplits = Math.ceil(dm.k / kChunk);
-  const outShape = [...dm.batchShape, dm.m, dm.n];
-  const fuse = realSplits === 1;
-  const target = fuse ? Tensor.empty(outShape) : Tensor.empty([dm.batch, realSplits, dm.m, dm.n]);
-  const p = new Uint32Array([dm.m, dm.n, dm.k, realSplits, dm.strideA, dm.strideB, kChunk, 0]);
-  const bias = fuse && opts.bias ? opts.bias : undefined;
-  const kernel = d.kernel("matmul", {
-    TRANS_A: ta ? 1 : 0,
-    TRANS_B: tb ? 1 : 0,
-    BIAS: bias ? 1 : 0,
-    RELU: fuse && opts.relu ? 1 : 0,
-    WX: wx,
-    WY: wy,
-  });
-  d.dispatch(kernel, [
-    d.uniform(p.buffer),
-    a.buffer,
-    b.buffer,
-    bias?.buffer ?? d.dummy,
-    target.buffer,
-  ], [
-    Math.ceil(dm.n / (4 * wx)),
-    Math.ceil(dm.m / (4 * wy)),
-    dm.batch * realSplits,
-  ]);
-  if (fuse) return target;
-  let out = reduceRaw(target, [1], 0);
-  target.dispose();
-  if (opts.bias) {
-    const o2 = binaryRaw(out, opts.bias, B.add);
-    out.dispose();
-    out = o2;
-  }
-  if (opts.relu) {
-    const o3 = binaryRaw(out, out, B.reluGrad); // x > 0 ? x : 0
-    out.dispose();
-    out = o3;
-  }
-  return out.view(outShape);
+  return matmulPlanned(a, b, opts);
 }
 
 /**

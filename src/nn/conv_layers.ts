@@ -1,0 +1,218 @@
+/**
+ * Spatial layers: `Conv2d`, `BatchNorm1d`, `BatchNorm2d`, `MaxPool2d`, `AdaptiveAvgPool2d` (NCHW), with
+ * PyTorch's initialisation and state-dict names (`weight`, `bias`, `running_mean`, `running_var`).
+ * @module
+ */
+import {
+  adaptiveAvgPool2d,
+  batchNorm,
+  conv2d,
+  maxPool2d,
+  ones,
+  type Pair,
+  type Tensor,
+  zeros,
+} from "../tensor/mod.ts";
+import { Module } from "./module.ts";
+import { randomSeed, seedStream, uniformFanIn } from "./_init.ts";
+
+const pairOf = (p: Pair): [number, number] => (typeof p === "number" ? [p, p] : [p[0], p[1]]);
+
+/** Options of {@linkcode Conv2d}. */
+export interface Conv2dLayerOptions {
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+  /** Add a learnable bias. @default {true} */
+  bias?: boolean;
+  /** Seed of the initialisation. @default random */
+  seed?: number;
+}
+
+/**
+ * 2-D convolution, weight `[out, in/groups, kh, kw]` (PyTorch `nn.Conv2d`, same init).
+ *
+ * @example Usage
+ * ```ts ignore
+ * const conv = new Conv2d(3, 8, 3, { stride: 1, padding: 1, bias: false, seed: 0 });
+ * const y = conv.forward(x); // [N,3,H,W] -> [N,8,H,W]
+ * ```
+ */
+export class Conv2d extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: [number, number];
+  readonly options: Omit<Conv2dLayerOptions, "seed" | "bias">;
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Pair,
+    opts: Conv2dLayerOptions = {},
+  ) {
+    super();
+    const groups = opts.groups ?? 1;
+    const [kh, kw] = pairOf(kernelSize);
+    for (
+      const [k, v] of [["inChannels", inChannels], ["outChannels", outChannels], ["kernel", kh], [
+        "kernel",
+        kw,
+      ], ["groups", groups]] as const
+    ) {
+      if (!Number.isInteger(v) || v <= 0) {
+        throw new RangeError(
+          `Cannot create Conv2d: expected ${k} to be a positive integer, got ${v}`,
+        );
+      }
+    }
+    if (inChannels % groups || outChannels % groups) {
+      throw new RangeError(
+        `Cannot create Conv2d(${inChannels}, ${outChannels}) with ${groups} groups: channels must divide`,
+      );
+    }
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = [kh, kw];
+    this.options = {
+      stride: opts.stride ?? 1,
+      padding: opts.padding ?? 0,
+      dilation: opts.dilation ?? 1,
+      groups,
+    };
+    const fanIn = (inChannels / groups) * kh * kw;
+    const next = seedStream(opts.seed ?? randomSeed());
+    this.weight = this.registerParameter(
+      "weight",
+      uniformFanIn([outChannels, inChannels / groups, kh, kw], fanIn, next()),
+    );
+    this.bias = opts.bias === false
+      ? null
+      : this.registerParameter("bias", uniformFanIn([outChannels], fanIn, next()));
+  }
+
+  /** `[N, in, H, W] -> [N, out, H', W']`. */
+  forward(x: Tensor): Tensor {
+    return conv2d(x, this.weight, this.bias, this.options);
+  }
+
+  protected override describe(): string {
+    const o = this.options;
+    return `Conv2d(${this.inChannels}, ${this.outChannels}, kernel=${this.kernelSize}, stride=${o.stride}, ` +
+      `padding=${o.padding}${this.bias ? "" : ", bias=false"})`;
+  }
+}
+
+/** Options of the BatchNorm layers. */
+export interface BatchNormLayerOptions {
+  /** Added to the variance. @default {1e-5} */
+  eps?: number;
+  /** Weight of the new batch statistics in the running ones. @default {0.1} */
+  momentum?: number;
+}
+
+class BatchNormBase extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number;
+  readonly weight: Tensor;
+  readonly bias: Tensor;
+  readonly runningMean: Tensor;
+  readonly runningVar: Tensor;
+  readonly #ranks: readonly number[];
+
+  constructor(numFeatures: number, opts: BatchNormLayerOptions, ranks: readonly number[]) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
+      throw new RangeError(
+        `Cannot create ${new.target.name}: expected a positive channel count, got ${numFeatures}`,
+      );
+    }
+    this.numFeatures = numFeatures;
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum ?? 0.1;
+    this.#ranks = ranks;
+    this.weight = this.registerParameter("weight", ones([numFeatures]));
+    this.bias = this.registerParameter("bias", zeros([numFeatures]));
+    this.runningMean = this.registerBuffer("running_mean", zeros([numFeatures]));
+    this.runningVar = this.registerBuffer("running_var", ones([numFeatures]));
+  }
+
+  /** Normalises per channel: batch statistics in training (updating the running ones), else running. */
+  forward(x: Tensor): Tensor {
+    if (!this.#ranks.includes(x.rank)) {
+      throw new TypeError(
+        `Cannot apply ${this.constructor.name} to [${x.shape}]: expected rank ${
+          this.#ranks.join(" or ")
+        }`,
+      );
+    }
+    return batchNorm(x, {
+      weight: this.weight,
+      bias: this.bias,
+      runningMean: this.runningMean,
+      runningVar: this.runningVar,
+      training: this.training,
+      momentum: this.momentum,
+      eps: this.eps,
+    });
+  }
+
+  protected override describe(): string {
+    return `${this.constructor.name}(${this.numFeatures})`;
+  }
+}
+
+/** Batch normalisation of `[N, C]` or `[N, C, L]` (PyTorch `nn.BatchNorm1d`). */
+export class BatchNorm1d extends BatchNormBase {
+  constructor(numFeatures: number, opts: BatchNormLayerOptions = {}) {
+    super(numFeatures, opts, [2, 3]);
+  }
+}
+
+/** Batch normalisation of `[N, C, H, W]` (PyTorch `nn.BatchNorm2d`): weight 1, bias 0, stats 0 / 1. */
+export class BatchNorm2d extends BatchNormBase {
+  constructor(numFeatures: number, opts: BatchNormLayerOptions = {}) {
+    super(numFeatures, opts, [4]);
+  }
+}
+
+/** Max pooling (PyTorch `nn.MaxPool2d`; stride defaults to the kernel size). */
+export class MaxPool2d extends Module {
+  readonly kernelSize: Pair;
+  readonly stride: Pair;
+  readonly padding: Pair;
+  constructor(kernelSize: Pair, opts: { stride?: Pair; padding?: Pair } = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+  }
+  forward(x: Tensor): Tensor {
+    return maxPool2d(x, {
+      kernelSize: this.kernelSize,
+      stride: this.stride,
+      padding: this.padding,
+    });
+  }
+  protected override describe(): string {
+    return `MaxPool2d(kernel=${this.kernelSize}, stride=${this.stride}, padding=${this.padding})`;
+  }
+}
+
+/** Adaptive average pooling to `outputSize` (`1`: global average pooling, `[N,C,H,W] -> [N,C,1,1]`). */
+export class AdaptiveAvgPool2d extends Module {
+  readonly outputSize: Pair;
+  constructor(outputSize: Pair = 1) {
+    super();
+    this.outputSize = outputSize;
+  }
+  forward(x: Tensor): Tensor {
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+  protected override describe(): string {
+    return `AdaptiveAvgPool2d(${this.outputSize})`;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Adam / AdamW (PyTorch 1.13 `torch.optim.Adam` and, with `decoupledWd`, `torch.optim.AdamW`), one fused
+ * kernel per parameter (`shaders/adam.wgsl`).
+ * @module
+ */
+import type { GroupHypers } from "./hypers.ts";
+import { FLAG } from "./_gpu.ts";
+import { Optimizer, type ParamGroups } from "./optimizer.ts";
+
+/** Options of {@linkcode Adam}: defaults of every group, plus the update-rule switches. */
+export interface AdamOptions extends Partial<GroupHypers> {
+  /** `[beta1, beta2]`, the same as `momentum` and `beta`. @default {[0.9, 0.999]} */
+  betas?: readonly [number, number];
+  /** Use the running maximum of the second moment (AMSGrad). @default {false} */
+  amsgrad?: boolean;
+}
+
+/**
+ * Adam: `g += wd*p` (L2) or `p *= 1 - lr*wd` (decoupled: AdamW, fastai v0.7's Stepper);
+ * `m = b1*m + (1-b1)*g`, `v = b2*v + (1-b2)*g^2`, `p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps)` with
+ * `bc1 = 1 - b1^t`, `bc2 = 1 - b2^t` computed on the CPU with the CURRENT betas (as PyTorch 1.13 does, so
+ * a beta schedule changes past bias corrections too); AMSGrad uses `max(vmax, v)` for `v`.
+ * `momentum` is beta1 and `beta` is beta2 (fastai's TrainingPhase mapping).
+ *
+ * State across training phases: the moments and step counts belong to this object. A phase that keeps
+ * using this optimizer (same TYPE) keeps them; switching type (e.g. SGD -> Adam) means a new optimizer whose
+ * moments restart from zero with t = 1 (as fastai v0.7's `set_opt_fn`). Dispose of the old one.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const opt = new Adam([body.parameters(), head.parameters()], { lr: 1e-3, weightDecay: 1e-2, decoupledWd: true });
+ * opt.setHypers(1, { lr: 3e-3, momentum: 0.85 });
+ * opt.step();
+ * ```
+ */
+export class Adam extends Optimizer {
+  static readonly optimizerName = "Adam";
+  readonly optimizerName = "Adam";
+  /** Whether AMSGrad is used. */
+  readonly amsgrad: boolean;
+
+  constructor(params: ParamGroups, options: AdamOptions = {}) {
+    const amsgrad = options.amsgrad ?? false;
+    if (typeof amsgrad !== "boolean") {
+      throw new TypeError(`Cannot create Adam: expected amsgrad to be a boolean, got ${amsgrad}`);
+    }
+    if (
+      options.betas !== undefined && (!Array.isArray(options.betas) || options.betas.length !== 2)
+    ) {
+      throw new TypeError(
+        `Cannot create Adam: expected betas [beta1, beta2], got ${options.betas}`,
+      );
+    }
+    const defaults: GroupHypers = {
+      lr: options.lr ?? 1e-3,
+      momentum: options.momentum ?? options.betas?.[0] ?? 0.9,
+      beta: options.beta ?? options.betas?.[1] ?? 0.999,
+      weightDecay: options.weightDecay ?? 0,
+      decoupledWd: options.decoupledWd ?? false,
+      eps: options.eps ?? 1e-8,
+    };
+    super("Adam", params, defaults, {
+      shader: "adam",
+      stateNames: ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"],
+      allocate: [true, true, amsgrad],
+      pack: (h, tag) => {
+        const t = tag + 1;
+        const bc1 = 1 - h.momentum ** t;
+        const bc2 = 1 - h.beta ** t;
+        return {
+          lr: h.lr,
+          momentum: h.momentum,
+          beta: h.beta,
+          wd: h.weightDecay,
+          eps: h.eps,
+          dampening: 0,
+          decay: h.decoupledWd ? 1 - h.lr * h.weightDecay : 1,
+          stepSize: h.lr / bc1,
+          bc2Sqrt: Math.sqrt(bc2),
+          oneMinusMom: 1 - h.momentum,
+          oneMinusBeta: 1 - h.beta,
+          flags: (h.decoupledWd ? FLAG.decoupled : 0) | (amsgrad ? FLAG.amsgrad : 0),
+          step: t,
+        };
+      },
+      nextTag: (tag) => tag + 1,
+    });
+    this.amsgrad = amsgrad;
+  }
+}

@@ -1,0 +1,405 @@
+/**
+ * `Optimizer`: the shared machinery of {@linkcode SGD}, {@linkcode Adam} and {@linkcode RMSProp}.
+ *
+ * GPU layout, per optimizer:
+ * - one 64-byte uniform per parameter GROUP (`struct Hypers` of the shaders) holding lr, momentum, beta,
+ *   weight decay, eps, dampening, flags and the step's bias corrections. `setHypers()` rewrites it with ONE
+ *   `device().write()`; nothing is created, compiled or read back.
+ * - one 16-byte uniform per parameter (its element count), written once at construction.
+ * - the state buffers of each parameter (momentum, moments...), allocated and zeroed at construction.
+ * `step()` records ONE fused kernel dispatch per parameter that has a gradient; parameters without a
+ * gradient are skipped, as in PyTorch. All buffers are stable, so the device's bind-group cache hits.
+ *
+ * Step counts are kept per parameter on the CPU (as PyTorch's `state[p]["step"]`). A group's uniform
+ * encodes the step of its parameters; a parameter that fell behind its group (it had no gradient for some
+ * steps while the rest of its group trained, e.g. a partially frozen group) gets a private uniform with its
+ * own bias corrections, written each step while it lags.
+ * @module
+ */
+import { type Device, device, type Kernel, type PooledBuffer, Tensor } from "../tensor/mod.ts";
+import { type GroupHypers, validateHypers } from "./hypers.ts";
+import {
+  createMeta,
+  createUniform,
+  grid,
+  HYPERS_BYTES,
+  type HypersBlock,
+  packHypers,
+} from "./_gpu.ts";
+
+/** One parameter group with its own hyperparameters (PyTorch's `{"params": [...], "lr": ...}`). */
+export interface ParamGroupSpec extends Partial<GroupHypers> {
+  params: readonly Tensor[];
+}
+
+/** A flat list of parameters (one group), or a list of groups (lists or `{ params, ...hypers }`). */
+export type ParamGroups = readonly Tensor[] | readonly (readonly Tensor[] | ParamGroupSpec)[];
+
+/** What {@linkcode Optimizer.stateDict} returns: plain CPU data, JSON-friendly apart from the arrays. */
+export interface OptimizerStateDict {
+  optimizerName: string;
+  /** Hyperparameters and flat parameter indices of each group. */
+  groups: { hypers: GroupHypers; params: number[] }[];
+  /** Per parameter (flat index): step count, update-rule tag and state buffers by PyTorch name. */
+  state: { step: number; tag: number; buffers: Record<string, Float32Array> }[];
+}
+
+/** @internal What a concrete optimizer plugs into the base class. */
+export interface UpdateRule {
+  /** Shader of the fused update (`main` entry point). */
+  shader: "sgd" | "adam" | "rmsprop";
+  /** State buffer names, bound at bindings 4, 5, ... in this order. */
+  stateNames: readonly string[];
+  /** Which states exist; the others are bound to a 4-byte dummy the kernel never touches. */
+  allocate: readonly boolean[];
+  /** The uniform's fields for `h` at a parameter whose tag (see `nextTag`) is `tag`. */
+  pack(h: GroupHypers, tag: number): HypersBlock;
+  /** The tag after a step with `h` (Adam: step count; SGD: momentum buffer started; RMSProp: 0). */
+  nextTag(tag: number, h: GroupHypers): number;
+}
+
+interface Group {
+  params: number[];
+  hypers: GroupHypers;
+  uniform: PooledBuffer;
+  /** Tag the uniform currently encodes, or -1 when it must be rewritten. */
+  encoded: number;
+  /** Tag of the group's most advanced parameter (what the next step will use). */
+  tag: number;
+}
+
+const HYPER_KEYS: readonly (keyof GroupHypers)[] = [
+  "lr",
+  "momentum",
+  "beta",
+  "weightDecay",
+  "decoupledWd",
+  "eps",
+];
+
+function isTensorList(x: unknown): x is readonly Tensor[] {
+  return Array.isArray(x) && x.every((t) => t instanceof Tensor);
+}
+
+/** Base class of the optimizers; see the module doc for the GPU layout. */
+export abstract class Optimizer {
+  /** "SGD", "Adam" or "RMSProp". */
+  abstract readonly optimizerName: string;
+  /** Every parameter, flat, in group order. */
+  readonly params: readonly Tensor[];
+  #rule: UpdateRule;
+  #groups: Group[];
+  #paramGroup: number[];
+  #meta: PooledBuffer[];
+  #state: PooledBuffer[][];
+  #tags: number[];
+  #steps: number[];
+  #private: (PooledBuffer | null)[];
+  #kernel: Kernel;
+  #zero: Kernel;
+  #scratch = new Float32Array(HYPERS_BYTES / 4);
+  #disposed = false;
+
+  protected constructor(
+    name: string,
+    groups: ParamGroups,
+    defaults: GroupHypers,
+    rule: UpdateRule,
+  ) {
+    const specs = Optimizer.#normalize(name, groups);
+    validateHypers(defaults, `${name} option`);
+    const seen = new Set<number>();
+    const params: Tensor[] = [];
+    const hypers: GroupHypers[] = [];
+    specs.forEach((s, g) => {
+      const h: GroupHypers = { ...defaults };
+      for (const k of HYPER_KEYS) {
+        if (s[k] !== undefined) (h as unknown as Record<string, unknown>)[k] = s[k];
+      }
+      validateHypers(h, `${name} group ${g}`);
+      hypers.push(h);
+      for (const p of s.params) {
+        if (p.disposed || p.dtype !== "f32") {
+          throw new TypeError(`Cannot optimize ${p}: expected a live f32 tensor`);
+        }
+        if (seen.has(p.id)) {
+          throw new TypeError(
+            `Cannot create ${name}: ${p} appears in more than one parameter group`,
+          );
+        }
+        seen.add(p.id);
+        params.push(p);
+      }
+    });
+    const d = device();
+    this.params = params;
+    this.#rule = rule;
+    this.#kernel = d.kernel(rule.shader);
+    this.#zero = d.kernel("sgd", {}, "zero_grad");
+    this.#paramGroup = specs.flatMap((s, g) => s.params.map(() => g));
+    this.#meta = params.map((p) => createMeta(p.size));
+    this.#state = params.map((p) =>
+      rule.allocate.map((a) => {
+        if (!a) return d.dummy;
+        const b = d.pool.acquire(Math.max(4, p.size * 4));
+        d.write(b, new Float32Array(p.size));
+        return b;
+      })
+    );
+    this.#tags = params.map(() => 0);
+    this.#steps = params.map(() => 0);
+    this.#private = params.map(() => null);
+    let first = 0;
+    this.#groups = specs.map((s, g) => {
+      const idx = s.params.map((_, k) => first + k);
+      first += s.params.length;
+      const u = createUniform(HYPERS_BYTES, this.#pack(hypers[g]!, 0));
+      return { params: idx, hypers: hypers[g]!, uniform: u, encoded: 0, tag: 0 };
+    });
+  }
+
+  static #normalize(name: string, groups: ParamGroups): ParamGroupSpec[] {
+    if (!Array.isArray(groups) || groups.length === 0) {
+      throw new TypeError(
+        `Cannot create ${name}: expected a non-empty list of parameters or of parameter groups, got ${
+          Array.isArray(groups) ? "[]" : String(groups)
+        }`,
+      );
+    }
+    if (isTensorList(groups)) return [{ params: groups }];
+    const list = groups as readonly (readonly Tensor[] | ParamGroupSpec)[];
+    return list.map((g, i) => {
+      if (isTensorList(g)) return { params: g };
+      if (g && typeof g === "object" && isTensorList((g as ParamGroupSpec).params)) {
+        return g as ParamGroupSpec;
+      }
+      throw new TypeError(
+        `Cannot create ${name}: group ${i} is not a list of tensors nor { params: Tensor[] }`,
+      );
+    });
+  }
+
+  #pack(h: GroupHypers, tag: number): Float32Array {
+    packHypers(this.#rule.pack(h, tag), this.#scratch.buffer);
+    return this.#scratch;
+  }
+
+  #check(): Device {
+    if (this.#disposed) {
+      throw new ReferenceError(`Cannot use ${this.optimizerName}: it was disposed`);
+    }
+    return device();
+  }
+
+  #checkGroup(group: number): Group {
+    if (typeof group !== "number" || !Number.isInteger(group)) {
+      throw new TypeError(
+        `Cannot address ${this.optimizerName} group ${String(group)}: expected an integer`,
+      );
+    }
+    const g = this.#groups[group];
+    if (!g) {
+      throw new RangeError(
+        `Cannot address ${this.optimizerName} group ${group}: expected 0..${
+          this.#groups.length - 1
+        }`,
+      );
+    }
+    return g;
+  }
+
+  /** Number of parameter groups. */
+  get groupCount(): number {
+    return this.#groups.length;
+  }
+
+  /** A copy of the hyperparameters of `group`. */
+  getHypers(group: number): GroupHypers {
+    return { ...this.#checkGroup(group).hypers };
+  }
+
+  /**
+   * Changes some hyperparameters of `group`: validated first (a `RangeError`/`TypeError` naming the bad
+   * value, before any GPU work), then ONE `device().write()` of the group's uniform.
+   */
+  setHypers(group: number, h: Partial<GroupHypers>): void {
+    const g = this.#checkGroup(group);
+    if (h === null || typeof h !== "object") {
+      throw new TypeError(
+        `Cannot set ${this.optimizerName} group ${group} hyperparameters: expected an object, got ${
+          String(h)
+        }`,
+      );
+    }
+    for (const k of Object.keys(h)) {
+      if (!HYPER_KEYS.includes(k as keyof GroupHypers)) {
+        throw new TypeError(
+          `Cannot set ${this.optimizerName} hyperparameter '${k}': expected one of ${
+            HYPER_KEYS.join(", ")
+          }`,
+        );
+      }
+    }
+    validateHypers(h, `${this.optimizerName} group ${group}`);
+    const d = this.#check();
+    const next = { ...g.hypers };
+    for (const k of HYPER_KEYS) {
+      if (h[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = h[k];
+    }
+    g.hypers = next;
+    d.write(g.uniform, this.#pack(next, g.tag));
+    g.encoded = g.tag;
+  }
+
+  /**
+   * Records one fused update kernel per parameter that has a gradient (no readback, no allocation after
+   * the first step). Uniform writes (at most one per group, none when `setHypers` already wrote this
+   * step's values) happen before the dispatches, so they cost at most one submit.
+   */
+  step(): void {
+    const d = this.#check();
+    for (const p of this.params) {
+      if (p.grad && p.grad.size !== p.size) {
+        throw new TypeError(
+          `Cannot step ${this.optimizerName}: the gradient of ${p} has shape [${p.grad.shape}]`,
+        );
+      }
+    }
+    const jobs: [number, PooledBuffer][] = [];
+    for (const g of this.#groups) {
+      const live = g.params.filter((i) => this.params[i]!.grad !== null);
+      if (live.length === 0) continue;
+      let tag = 0;
+      for (const i of live) tag = Math.max(tag, this.#tags[i]!);
+      if (g.encoded !== tag) {
+        d.write(g.uniform, this.#pack(g.hypers, tag));
+        g.encoded = tag;
+      }
+      for (const i of live) {
+        if (this.#tags[i] === tag) {
+          jobs.push([i, g.uniform]);
+          continue;
+        }
+        const u = this.#private[i] ??= createUniform(HYPERS_BYTES);
+        d.write(u, this.#pack(g.hypers, this.#tags[i]!));
+        jobs.push([i, u]);
+      }
+    }
+    for (const [i, u] of jobs) {
+      const p = this.params[i]!;
+      d.dispatch(
+        this.#kernel,
+        [u, this.#meta[i]!, p.grad!.buffer, p.buffer, ...this.#state[i]!],
+        grid(p.size),
+      );
+    }
+    for (const [i] of jobs) {
+      const g = this.#groups[this.#paramGroup[i]!]!;
+      this.#tags[i] = this.#rule.nextTag(this.#tags[i]!, g.hypers);
+      this.#steps[i]!++;
+      g.tag = Math.max(g.tag, this.#tags[i]!);
+    }
+  }
+
+  /** Zeroes every gradient in place (one dispatch each), keeping the buffers (and bind groups) stable. */
+  zeroGrad(): void {
+    const d = this.#check();
+    this.params.forEach((p, i) => {
+      if (!p.grad) return;
+      d.dispatch(this.#zero, [null, this.#meta[i]!, null, null, null, p.grad.buffer], grid(p.size));
+    });
+  }
+
+  /** Hyperparameters, step counts and state buffers, read back to the CPU (not for the hot path). */
+  async stateDict(): Promise<OptimizerStateDict> {
+    const d = this.#check();
+    const state: OptimizerStateDict["state"] = [];
+    for (let i = 0; i < this.params.length; i++) {
+      const buffers: Record<string, Float32Array> = {};
+      const n = this.params[i]!.size;
+      for (let k = 0; k < this.#rule.stateNames.length; k++) {
+        if (!this.#rule.allocate[k]) continue;
+        buffers[this.#rule.stateNames[k]!] = new Float32Array(
+          await d.read(this.#state[i]![k]!, 0, n * 4),
+        );
+      }
+      state.push({ step: this.#steps[i]!, tag: this.#tags[i]!, buffers });
+    }
+    return {
+      optimizerName: this.optimizerName,
+      groups: this.#groups.map((g) => ({ hypers: { ...g.hypers }, params: [...g.params] })),
+      state,
+    };
+  }
+
+  /**
+   * Restores what {@linkcode stateDict} returned, for the same optimizer type and group layout.
+   * @throws {TypeError} On another optimizer type, group layout, state name or buffer size.
+   */
+  loadStateDict(sd: OptimizerStateDict): void {
+    const d = this.#check();
+    const where = `Cannot load a state dict into ${this.optimizerName}`;
+    if (sd?.optimizerName !== this.optimizerName) {
+      throw new TypeError(`${where}: it comes from ${String(sd?.optimizerName)}`);
+    }
+    const sizes = this.#groups.map((g) => g.params.length);
+    const got = sd.groups?.map((g) => g.params.length) ?? [];
+    if (sizes.join() !== got.join()) {
+      throw new TypeError(
+        `${where}: expected groups of [${sizes}] parameters, got [${got}]`,
+      );
+    }
+    if (sd.state?.length !== this.params.length) {
+      throw new TypeError(
+        `${where}: expected state for ${this.params.length} parameters, got ${sd.state?.length}`,
+      );
+    }
+    sd.groups.forEach((g, k) => validateHypers(g.hypers, `${where}: group ${k}`));
+    sd.state.forEach((s, i) => {
+      this.#rule.stateNames.forEach((name, k) => {
+        if (!this.#rule.allocate[k]) return;
+        const b = s.buffers?.[name];
+        if (!b || b.length !== this.params[i]!.size) {
+          throw new TypeError(
+            `${where}: parameter ${i} needs '${name}' of ${this.params[i]!.size} values, got ${
+              b ? b.length : "none"
+            }`,
+          );
+        }
+      });
+    });
+    sd.state.forEach((s, i) => {
+      this.#rule.stateNames.forEach((name, k) => {
+        if (this.#rule.allocate[k]) {
+          d.write(this.#state[i]![k]!, Float32Array.from(s.buffers[name]!));
+        }
+      });
+      this.#steps[i] = s.step;
+      this.#tags[i] = s.tag;
+    });
+    this.#groups.forEach((g, k) => {
+      g.hypers = { ...sd.groups[k]!.hypers };
+      g.tag = Math.max(0, ...g.params.map((i) => this.#tags[i]!));
+      d.write(g.uniform, this.#pack(g.hypers, g.tag));
+      g.encoded = g.tag;
+    });
+  }
+
+  /** Frees the uniforms and state buffers. The parameters stay. Safe to call twice. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const d = device();
+    d.flush();
+    for (const g of this.#groups) g.uniform.buffer.destroy();
+    for (const u of this.#meta) u.buffer.destroy();
+    for (const u of this.#private) u?.buffer.destroy();
+    for (const list of this.#state) {
+      this.#rule.allocate.forEach((a, k) => a && d.pool.release(list[k]!));
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Stochastic gradient descent with momentum, dampening and Nesterov momentum (PyTorch 1.13
+ * `torch.optim.SGD`), one fused kernel per parameter (`shaders/sgd.wgsl`).
+ * @module
+ */
+import type { GroupHypers } from "./hypers.ts";
+import { FLAG } from "./_gpu.ts";
+import { Optimizer, type ParamGroups } from "./optimizer.ts";
+
+/** Options of {@linkcode SGD}: defaults of every group, plus the update-rule switches. */
+export interface SGDOptions extends Partial<GroupHypers> {
+  /** Dampening of the momentum buffer, in [0, 1]. @default {0} */
+  dampening?: number;
+  /** Nesterov momentum (needs momentum > 0 and dampening 0). @default {false} */
+  nesterov?: boolean;
+}
+
+/**
+ * SGD: `g += wd*p` (L2) or `p *= 1 - lr*wd` (decoupled, `decoupledWd: true`); with momentum
+ * `buf = g` on its first step, then `buf = momentum*buf + (1-dampening)*g`; `g = nesterov ? g +
+ * momentum*buf : buf`; `p -= lr*g`. lr multiplies the whole velocity (PyTorch's form), so an lr schedule
+ * rescales past steps too.
+ *
+ * Hyperparameters live in one uniform per group: `setHypers()` is one buffer write, `step()` one
+ * dispatch per parameter with a gradient.
+ *
+ * State across training phases: the momentum buffers belong to this object. A phase that keeps using
+ * this optimizer (same TYPE) keeps them; switching to another optimizer type means a new optimizer
+ * whose state starts from zero (fastai v0.7's `set_opt_fn` does the same). Dispose of the old one.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * opt.zeroGrad();
+ * loss.backward();
+ * opt.setHypers(0, { lr: 0.05 }); // one uniform write
+ * opt.step();                     // one kernel per parameter
+ * ```
+ * @throws {RangeError} On an out-of-range hyperparameter, or Nesterov without momentum / with dampening.
+ */
+export class SGD extends Optimizer {
+  static readonly optimizerName = "SGD";
+  readonly optimizerName = "SGD";
+  /** Dampening of the momentum buffer. */
+  readonly dampening: number;
+  /** Whether Nesterov momentum is used. */
+  readonly nesterov: boolean;
+
+  constructor(params: ParamGroups, options: SGDOptions = {}) {
+    const dampening = options.dampening ?? 0;
+    const nesterov = options.nesterov ?? false;
+    if (typeof dampening !== "number" || !(dampening >= 0 && dampening <= 1)) {
+      throw new RangeError(`Cannot create SGD: expected dampening in [0, 1], got ${dampening}`);
+    }
+    if (typeof nesterov !== "boolean") {
+      throw new TypeError(`Cannot create SGD: expected nesterov to be a boolean, got ${nesterov}`);
+    }
+    const defaults: GroupHypers = {
+      lr: options.lr ?? 1e-3,
+      momentum: options.momentum ?? 0,
+      beta: options.beta ?? 0,
+      weightDecay: options.weightDecay ?? 0,
+      decoupledWd: options.decoupledWd ?? false,
+      eps: options.eps ?? 1e-8,
+    };
+    if (nesterov && (!(defaults.momentum > 0) || dampening !== 0)) {
+      throw new RangeError(
+        `Cannot create SGD with nesterov: expected momentum > 0 and dampening 0, got momentum ${defaults.momentum} and dampening ${dampening}`,
+      );
+    }
+    super("SGD", params, defaults, {
+      shader: "sgd",
+      stateNames: ["momentum_buffer"],
+      allocate: [true],
+      pack: (h, tag) => ({
+        lr: h.lr,
+        momentum: h.momentum,
+        beta: h.beta,
+        wd: h.weightDecay,
+        eps: h.eps,
+        dampening,
+        decay: h.decoupledWd ? 1 - h.lr * h.weightDecay : 1,
+        stepSize: h.lr,
+        bc2Sqrt: 1,
+        oneMinusMom: 1 - dampening,
+        oneMinusBeta: 1 - h.beta,
+        flags: (h.decoupledWd ? FLAG.decoupled : 0) | (nesterov ? FLAG.nesterov : 0) |
+          (tag === 0 ? FLAG.first : 0),
+        step: tag,
+      }),
+      // tag 1 once the momentum buffer exists (PyTorch creates it at the first step with momentum != 0).
+      nextTag: (tag, h) => (tag === 1 || h.momentum !== 0 ? 1 : 0),
+    });
+    this.dampening = dampening;
+    this.nesterov = nesterov;
+  }
+}

@@ -1,0 +1,436 @@
+/**
+ * `Learner`: a model, its data, a loss, metrics and an optimizer, trained by a list of
+ * {@linkcode TrainingPhase}s (fastai v0.7's `ConvLearner` + `fit_opt_sched`).
+ * @module
+ */
+
+import { nllLoss, Tensor } from "../tensor/mod.ts";
+import { accuracy } from "../nn/mod.ts";
+import { Adam, RMSProp, SGD } from "../optim/mod.ts";
+import type { StopDivOptions } from "./divergence.ts";
+import { oneCyclePhases } from "./recipes.ts";
+import { Recorder } from "./recorder.ts";
+import { planSchedule } from "./schedule.ts";
+import { Sched } from "./sched.ts";
+import { TrainingPhase } from "./training_phase.ts";
+import type { GroupValues, OptimizerFactory } from "./types.ts";
+import { BatchUploader } from "./_batch_gpu.ts";
+import { type FitResult, type LoopContext, runPlan } from "./_fit_loop.ts";
+import { capture, decodeSaved, encodeSaved, plain, type Saved, writeInto } from "./_state.ts";
+import { show } from "./_values.ts";
+import type {
+  LearnerData,
+  LearnerModel,
+  LossFn,
+  MetricFn,
+  NamedMetric,
+  OptimizerClass,
+  TrainableOptimizer,
+} from "./learner_types.ts";
+
+export type { FitResult };
+
+/** Options of {@linkcode Learner}. */
+export interface LearnerOptions {
+  /** `(output, target) => scalar`. Default `nllLoss` (the models end in LogSoftmax, as the notebook's). */
+  lossFn?: LossFn;
+  /**
+   * Metrics printed and returned at each epoch end: functions (named by `fn.name`) or `{ name, fn }`.
+   * Default `[accuracy]`.
+   */
+  metrics?: readonly (MetricFn | NamedMetric)[];
+  /** Optimizer class of `fitOneCycle` and `lrFind`. Default `SGD`. */
+  optimizer?: OptimizerClass;
+  /** Classes that phases naming an optimizer only by `optimizerName` resolve to. Default SGD, Adam, RMSProp. */
+  optimizers?: readonly OptimizerClass[];
+}
+
+/** Options of {@linkcode Learner.fitOptSched}. */
+export interface FitOptSchedOptions {
+  /** Stop when the smoothed loss is NaN/infinite or diverges (fastai's 4x best). Default false. */
+  stopDiv?: boolean;
+  /** The divergence rule (factor, minIters, minMargin). */
+  stopDivOptions?: StopDivOptions;
+  /** One data object per phase (repeat one to reuse it); its length must equal the phases'. */
+  dataList?: readonly LearnerData[];
+  /** Where the epoch table goes: a line sink, or `false` for nothing. Default `console.log`. */
+  log?: ((line: string) => void) | false;
+  /** Draw a progress bar. Default: when stdout is a terminal and `log` is not `false`. */
+  progress?: boolean;
+  /** Losses are read back once every this many batches (lagged). Default 8. */
+  readEvery?: number;
+  /** A fresh optimizer even if the current one has the first phase's class. Default false. */
+  resetOpt?: boolean;
+  /** Called after every training batch with the 1-based iteration (no readback involved). */
+  onBatchEnd?: (iteration: number) => void;
+}
+
+/** Options of {@linkcode Learner.fitOneCycle} (fastai v2 `fit_one_cycle`). */
+export interface FitOneCycleOptions extends Omit<FitOptSchedOptions, "dataList"> {
+  /** Maximal lr(s), scalar or per layer group. Default 1e-3. */
+  lrMax?: GroupValues;
+  div?: number;
+  divFinal?: number;
+  pctStart?: number;
+  moms?: readonly [number, number, number];
+  /** Weight decay(s); undefined keeps the optimizer's. */
+  wd?: GroupValues;
+  /** Decoupled (AdamW-style) weight decay instead of L2. Default false. */
+  decoupledWd?: boolean;
+  /** Optimizer class. Default the learner's `optimizer`. */
+  optimizer?: OptimizerClass;
+}
+
+/** A saved model (and optimizer) state. */
+interface Snapshot {
+  model: Saved;
+  opt?: { cls: OptimizerClass; state: Saved };
+}
+
+function isOptimizerClass(f: unknown): f is OptimizerClass {
+  return typeof f === "function" &&
+    typeof (f as unknown as OptimizerFactory).optimizerName === "string";
+}
+
+/**
+ * A model with its data, loss, metrics and optimizer.
+ *
+ * Optimizer lifetime: `fitOptSched` creates the optimizer of a phase's class over the model's layer
+ * groups, and re-creates it when the class changes between phases (the old state is lost, as
+ * fastai's `set_opt_fn`); phases of the same class keep its state (momentum, Adam moments). The
+ * optimizer also survives between fits when the first phase has its class (`resetOpt: true` starts
+ * fresh, as fastai v0.7 did).
+ *
+ * @example
+ * ```ts ignore
+ * const learn = new Learner(simpleNet([3072, 40, 10]), data, { metrics: [accuracy] });
+ * const phases = [
+ *   new TrainingPhase({ epochs: 1, optimizer: SGD, lr: 1e-2 }),
+ *   new TrainingPhase({ epochs: 2, optimizer: SGD, lr: 1e-3 }),
+ * ];
+ * await learn.fitOptSched(phases);
+ * learn.sched.plotLr({ file: "lr.svg" });
+ * ```
+ */
+export class Learner {
+  model: LearnerModel;
+  data: LearnerData;
+  lossFn: LossFn;
+  metrics: NamedMetric[];
+  /** Default optimizer class (fitOneCycle, lrFind). */
+  optimizer: OptimizerClass;
+  #registry: Map<string, OptimizerClass>;
+  #opt: TrainableOptimizer | null = null;
+  #optGroups: Tensor[][] | null = null;
+  #sched = new Sched(new Recorder());
+  #uploader = new BatchUploader();
+  #saved = new Map<string, Snapshot>();
+
+  constructor(model: LearnerModel, data: LearnerData, options: LearnerOptions = {}) {
+    if (!model || typeof model.forward !== "function" || typeof model.parameters !== "function") {
+      throw new TypeError(
+        `Cannot build a Learner: expected a model with forward() and parameters(), got ${
+          show(model)
+        }`,
+      );
+    }
+    checkData(data, "Learner data");
+    this.model = model;
+    this.data = data;
+    this.lossFn = options.lossFn ?? nllLoss;
+    this.metrics = (options.metrics ?? [accuracy]).map(namedMetric);
+    this.optimizer = options.optimizer ?? SGD;
+    this.#registry = new Map(
+      (options.optimizers ?? [SGD, Adam, RMSProp] as OptimizerClass[]).map((c) => [
+        c.optimizerName,
+        c,
+      ]),
+    );
+  }
+
+  /** fastai `ConvLearner.from_model_data(model, data)`. */
+  static fromModelData(
+    model: LearnerModel,
+    data: LearnerData,
+    options: LearnerOptions = {},
+  ): Learner {
+    return new Learner(model, data, options);
+  }
+
+  /** The recorder of the last fit with its plots (`learn.sched.plotLr()`, `.plot()`, `.plotLoss()`). */
+  get sched(): Sched {
+    return this.#sched;
+  }
+
+  /** The current optimizer (`null` before the first fit). */
+  get opt(): TrainableOptimizer | null {
+    return this.#opt;
+  }
+
+  /**
+   * The parameters of each of the model's layer groups: `model.layerGroupParameters()`, else
+   * `model.layerGroups()` when it lists tensors, else one group of every parameter.
+   */
+  layerGroups(): Tensor[][] {
+    const m = this.model;
+    let groups: unknown = m.layerGroupParameters?.();
+    if (groups === undefined) {
+      const lg = m.layerGroups?.();
+      groups = lg && lg.every((g) => g.every((t) => t instanceof Tensor))
+        ? lg.map((g) => [...g])
+        : [m.parameters()];
+    }
+    if (!Array.isArray(groups) || groups.length === 0) {
+      throw new TypeError(`Cannot train: expected non-empty layer groups, got ${show(groups)}`);
+    }
+    return groups as Tensor[][];
+  }
+
+  /** Unfreezes every layer group (`model.unfreeze()`). */
+  unfreeze(): void {
+    (this.model.unfreeze as (() => unknown) | undefined)?.call(this.model);
+  }
+
+  /** Freezes the model up to its last layer group (`model.freeze()`). */
+  freeze(): void {
+    (this.model.freeze as (() => unknown) | undefined)?.call(this.model);
+  }
+
+  /** The optimizer class of `factory`: itself when constructible, else looked up by name. */
+  resolveOptimizer(factory: OptimizerFactory): OptimizerClass {
+    if (isOptimizerClass(factory)) return factory;
+    const c = this.#registry.get(factory?.optimizerName);
+    if (!c) {
+      throw new TypeError(
+        `Cannot use optimizer ${show(factory?.optimizerName)}: expected a class or one of ${
+          [...this.#registry.keys()].join(", ")
+        }`,
+      );
+    }
+    return c;
+  }
+
+  #optimizerFor(cls: OptimizerClass, groups: Tensor[][], lr: number): TrainableOptimizer {
+    const cur = this.#opt;
+    const same = cur !== null && cur.constructor === cls && this.#optGroups !== null &&
+      this.#optGroups.length === groups.length &&
+      this.#optGroups.every((g, i) =>
+        g.length === groups[i].length && g.every((t, j) => t === groups[i][j])
+      );
+    if (same) return cur!;
+    cur?.dispose?.();
+    this.#opt = new cls(groups, { lr });
+    this.#optGroups = groups.map((g) => [...g]);
+    return this.#opt;
+  }
+
+  /**
+   * Trains through `phases` (fastai `fit_opt_sched`). Prints the epoch table; returns the last
+   * validation `{ stopped: false, valLoss, metrics, trnLoss }`, or `{ stopped: true, reason,
+   * batches, trained }` when `stopDiv` fired.
+   *
+   * @example
+   * ```ts ignore
+   * await learn.fitOptSched(phases, { stopDiv: true });
+   * await learn.fitOptSched(phases, { dataList: [data1, data2] });
+   * ```
+   */
+  async fitOptSched(
+    phases: readonly TrainingPhase[],
+    options: FitOptSchedOptions = {},
+  ): Promise<FitResult> {
+    if (!Array.isArray(phases) || phases.length === 0) {
+      throw new TypeError(
+        `Cannot fitOptSched: expected a non-empty array of TrainingPhase, got ${show(phases)}`,
+      );
+    }
+    phases.forEach((p, i) => {
+      if (!(p instanceof TrainingPhase)) {
+        throw new TypeError(
+          `Cannot fitOptSched: expected a TrainingPhase at index ${i}, got ${show(p)}`,
+        );
+      }
+    });
+    const { dataList } = options;
+    if (dataList !== undefined) {
+      if (!Array.isArray(dataList) || dataList.length !== phases.length) {
+        throw new RangeError(
+          `Cannot fitOptSched: dataList must have one data object per phase (${phases.length}), got ${
+            Array.isArray(dataList) ? dataList.length : show(dataList)
+          } (repeat a data object to reuse it)`,
+        );
+      }
+      dataList.forEach((d, i) => checkData(d, `dataList[${i}]`));
+    }
+    const readEvery = options.readEvery ?? 8;
+    const datas = dataList ?? phases.map(() => this.data);
+    const groups = this.layerGroups();
+    const plan = planSchedule(phases, {
+      nbBatches: datas.map((d) => d.train.length),
+      groupCount: groups.length,
+      dataKeys: datas,
+    });
+    const classes = phases.map((p) => this.resolveOptimizer(p.optimizer));
+    if (options.resetOpt) {
+      this.#opt?.dispose?.();
+      this.#opt = null;
+    }
+    const recorder = new Recorder();
+    recorder.setPhases(plan);
+    this.#sched = new Sched(recorder);
+    const log = options.log === false ? null : options.log ?? ((l: string) => console.log(l));
+    const ctx: LoopContext = {
+      model: this.model,
+      lossFn: this.lossFn,
+      metrics: this.metrics,
+      uploader: this.#uploader,
+      groups,
+      optimizerFor: (cls, lr) => this.#optimizerFor(cls, groups, lr),
+    };
+    return await runPlan(ctx, {
+      plan,
+      classes,
+      dataList: datas,
+      recorder,
+      stopDiv: options.stopDiv ?? false,
+      stopDivOptions: options.stopDivOptions,
+      log,
+      progress: options.progress ?? (log !== null && Deno.stdout.isTerminal()),
+      readEvery,
+      onBatchEnd: options.onBatchEnd,
+    });
+  }
+
+  /**
+   * fastai v2 `fit_one_cycle`: cosine warm-up from `lrMax/div` to `lrMax` over `pctStart` of the
+   * epochs, then cosine annealing to `lrMax/divFinal`, momentum 0.95 → 0.85 → 0.95.
+   *
+   * @example
+   * ```ts ignore
+   * await learn.fitOneCycle(3, { lrMax: 1e-2, wd: 1e-4 });
+   * ```
+   */
+  fitOneCycle(epochs: number, options: FitOneCycleOptions = {}): Promise<FitResult> {
+    const { lrMax = 1e-3, div, divFinal, pctStart, moms, wd, decoupledWd, optimizer, ...fit } =
+      options;
+    const phases = oneCyclePhases({
+      epochs,
+      lrMax,
+      div,
+      divFinal,
+      pctStart,
+      moms,
+      optimizer: optimizer ?? this.optimizer,
+      wds: wd,
+      wdLoss: decoupledWd === undefined ? undefined : !decoupledWd,
+    });
+    return this.fitOptSched(phases, fit);
+  }
+
+  /** Snapshots the model (and optimizer) state on the CPU. */
+  async snapshot(): Promise<Snapshot> {
+    const model = await capture(
+      this.model.stateDict ? this.model.stateDict() : this.model.parameters(),
+    );
+    const opt = this.#opt;
+    if (!opt?.stateDict) return { model };
+    return {
+      model,
+      opt: { cls: opt.constructor as OptimizerClass, state: await capture(opt.stateDict()) },
+    };
+  }
+
+  /** Restores a {@linkcode Learner.snapshot} exactly (re-creating the optimizer of its class). */
+  async restore(snap: Snapshot): Promise<void> {
+    if (this.model.stateDict && this.model.loadStateDict) {
+      await (this.model.loadStateDict as (s: unknown) => unknown).call(
+        this.model,
+        plain(snap.model),
+      );
+    } else if (writeInto(this.model.parameters(), snap.model, "model") === 0) {
+      throw new TypeError("Cannot restore the model: it has no loadStateDict and no parameters");
+    }
+    if (!snap.opt) {
+      // there was no optimizer when the snapshot was taken: the next fit starts a fresh one
+      this.#opt?.dispose?.();
+      this.#opt = null;
+      this.#optGroups = null;
+    } else {
+      const opt = this.#optimizerFor(snap.opt.cls, this.layerGroups(), 1e-3);
+      (opt.loadStateDict as ((s: unknown) => unknown) | undefined)?.call(
+        opt,
+        plain(snap.opt.state),
+      );
+    }
+  }
+
+  /**
+   * Saves the model and optimizer state under `name` in memory (fastai `learn.save('tmp')`); with
+   * `path`, also to that file.
+   */
+  async save(name: string, options: { path?: string | URL } = {}): Promise<void> {
+    const snap = await this.snapshot();
+    this.#saved.set(name, snap);
+    if (options.path !== undefined) {
+      await Deno.writeFile(options.path, encodeSaved({ model: snap.model, opt: snap.opt?.state }));
+    }
+  }
+
+  /**
+   * Restores what `save(name)` kept (fastai `learn.load('tmp')`); with `path`, reads that file
+   * instead (the optimizer state is loaded into the current optimizer, if any).
+   */
+  async load(name: string, options: { path?: string | URL } = {}): Promise<void> {
+    if (options.path !== undefined) {
+      const saved = decodeSaved(await Deno.readFile(options.path), String(options.path)) as Record<
+        string,
+        Saved
+      >;
+      const cls = this.#opt?.constructor as OptimizerClass | undefined;
+      const snap: Snapshot = { model: saved.model };
+      if (cls && saved.opt) snap.opt = { cls, state: saved.opt };
+      await this.restore(snap);
+      return;
+    }
+    const snap = this.#saved.get(name);
+    if (!snap) {
+      throw new RangeError(
+        `Cannot load ${show(name)}: expected one of the saved names [${
+          [...this.#saved.keys()].map(show).join(", ")
+        }]`,
+      );
+    }
+    await this.restore(snap);
+  }
+
+  /** Frees the optimizer and the learner's GPU batch tensors (the model stays). */
+  dispose(): void {
+    this.#opt?.dispose?.();
+    this.#opt = null;
+    this.#uploader.dispose();
+  }
+}
+
+function namedMetric(m: MetricFn | NamedMetric, i: number): NamedMetric {
+  if (typeof m === "function") return { name: m.name || `metric${i}`, fn: m };
+  if (m && typeof m.fn === "function" && typeof m.name === "string") return m;
+  throw new TypeError(
+    `Cannot use metric ${i}: expected a function or { name, fn }, got ${show(m)}`,
+  );
+}
+
+function checkData(d: LearnerData, what: string): void {
+  const ok = (l: unknown) =>
+    l !== null && typeof l === "object" && typeof (l as { length?: unknown }).length === "number" &&
+    typeof (l as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
+  if (!d || !ok(d.train) || !ok(d.valid)) {
+    throw new TypeError(
+      `Cannot use ${what}: expected { train, valid } batch loaders (e.g. ImageClassifierData), got ${
+        show(d)
+      }`,
+    );
+  }
+  if (d.train.length < 1) {
+    throw new RangeError(`Cannot use ${what}: expected a training loader with batches, got none`);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * `Sched`: a fit's {@linkcode Recorder} with fastai v0.7's `learn.sched` plot methods, each returning
+ * the SVG string and optionally writing it to a file.
+ * @module
+ */
+
+import {
+  plotLoss,
+  type PlotLossOptions,
+  plotLr,
+  plotLrLoss,
+  type PlotLrLossOptions,
+  type PlotLrOptions,
+} from "../plot/mod.ts";
+import type { PlotData } from "../plot/types.ts";
+import { Recorder } from "./recorder.ts";
+
+/** Where to write a plot: `{ file: "lr.svg" }` (written synchronously). */
+export interface FileOption {
+  file?: string | URL;
+}
+
+/**
+ * The recorder of the last scheduled fit, with plot methods (`learner.sched`, as fastai's).
+ *
+ * @example
+ * ```ts ignore
+ * await learn.fitOptSched(phases);
+ * learn.sched.plotLr({ showText: false, showMoms: false, file: "lr.svg" });
+ * const svg = learn.sched.plot({ linear: true });
+ * ```
+ */
+export class Sched {
+  /** What the fit recorded (per batch, per epoch, per phase). */
+  readonly recorder: Recorder;
+
+  constructor(recorder: Recorder = new Recorder()) {
+    this.recorder = recorder;
+  }
+
+  /** The recorded series in the plots' format. */
+  get data(): PlotData {
+    const r = this.recorder;
+    return {
+      iterations: r.iterations,
+      lrs: r.lrs,
+      momentums: r.momentums,
+      losses: r.losses,
+      valLosses: r.valLosses,
+      epochIterations: r.epochIterations,
+      phases: r.phases,
+    };
+  }
+
+  /** fastai `plot_lr(show_text, show_moms)`: the lr (and momentum) schedule with phase lines. */
+  plotLr(options: PlotLrOptions & FileOption = {}): string {
+    const { file, ...opts } = options;
+    return write(plotLr(this.data, opts), file);
+  }
+
+  /**
+   * fastai `plot(n_skip, n_skip_end, linear)`: the smoothed loss against the lr (the LR-finder
+   * curve); log x unless the last phase was LINEAR or `linear` is set.
+   */
+  plot(options: PlotLrLossOptions & FileOption = {}): string {
+    const { file, ...opts } = options;
+    return write(plotLrLoss(this.data, opts), file);
+  }
+
+  /** fastai `plot_loss()`: the smoothed training loss against iterations (validation at epoch ends). */
+  plotLoss(options: PlotLossOptions & FileOption = {}): string {
+    const { file, ...opts } = options;
+    return write(plotLoss(this.data, opts), file);
+  }
+}
+
+function write(svg: string, file: string | URL | undefined): string {
+  if (file !== undefined) Deno.writeTextFileSync(file, svg);
+  return svg;
+}

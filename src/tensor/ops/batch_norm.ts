@@ -1,0 +1,183 @@
+/**
+ * `batchNorm` for `[N, C]` and `[N, C, H, W]` (kernels in `shaders/batch_norm.wgsl`), forward beside
+ * backward. Training: one statistics dispatch (a workgroup per channel, which also updates the running
+ * buffers in place) and one normalise dispatch; backward: one reduction and one apply dispatch.
+ * @module
+ */
+import { device } from "../device.ts";
+import { needsGrad, record } from "../autograd.ts";
+import { Tensor } from "../tensor.ts";
+import { fmt, grid1d } from "./_launch.ts";
+
+const WG = 256;
+
+/** Options of {@linkcode batchNorm}. */
+export interface BatchNormOptions {
+  /** Scale per channel `[C]` (none: 1). */
+  weight?: Tensor | null;
+  /** Shift per channel `[C]` (none: 0). */
+  bias?: Tensor | null;
+  /** Running mean `[C]`, updated in place in training mode. */
+  runningMean?: Tensor | null;
+  /** Running (unbiased) variance `[C]`, updated in place in training mode. */
+  runningVar?: Tensor | null;
+  /** Use batch statistics (and update the running ones) instead of the running ones. */
+  training: boolean;
+  /** Weight of the new batch statistics in the running update. @default {0.1} */
+  momentum?: number;
+  /** Added to the variance. @default {1e-5} */
+  eps?: number;
+}
+
+function check(x: Tensor, o: BatchNormOptions): number {
+  if (x.rank < 2) {
+    throw new TypeError(`Cannot batchNorm input ${fmt(x.shape)}: expected [N, C] or [N, C, H, W]`);
+  }
+  const c = x.shape[1]!;
+  for (const k of ["weight", "bias", "runningMean", "runningVar"] as const) {
+    const t = o[k];
+    if (t && (t.rank !== 1 || t.shape[0] !== c)) {
+      throw new TypeError(
+        `Cannot batchNorm input ${fmt(x.shape)} with ${k} ${fmt(t.shape)}: expected [${c}]`,
+      );
+    }
+  }
+  if (!o.runningMean !== !o.runningVar) {
+    throw new TypeError("Cannot batchNorm with only one of runningMean and runningVar");
+  }
+  if (o.training && x.size / c <= 1) {
+    throw new RangeError(
+      `Cannot batchNorm input ${fmt(x.shape)} in training: expected more than 1 value per channel`,
+    );
+  }
+  const m = o.momentum ?? 0.1, eps = o.eps ?? 1e-5;
+  if (!(m >= 0 && m <= 1) || !(eps >= 0)) {
+    throw new RangeError(`Cannot batchNorm with momentum ${m} and eps ${eps}`);
+  }
+  return c;
+}
+
+/**
+ * Batch normalisation over every dimension but 1 (PyTorch's `F.batch_norm`). In training it normalises
+ * with the biased batch variance and updates `runningMean`/`runningVar` in place (the latter with the
+ * unbiased variance); otherwise it uses the running statistics (batch ones when none are given).
+ * Differentiable in `x`, `weight` and `bias`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const y = batchNorm(x, { weight, bias, runningMean, runningVar, training: true });
+ * ```
+ * @throws {TypeError} When a parameter is not `[C]`, naming the shapes. @throws {RangeError} For bad
+ * hyperparameters or a single value per channel in training.
+ */
+export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
+  const c = check(x, opts);
+  const d = device();
+  const n = x.shape[0]!, hw = x.size / Math.max(1, n * c);
+  const { weight, bias, runningMean: rm, runningVar: rv } = opts;
+  const batchStats = opts.training || !rm;
+  const p = new ArrayBuffer(32);
+  const u = new Uint32Array(p), f = new Float32Array(p);
+  u.set([n, c, hw, x.size]);
+  f[4] = opts.eps ?? 1e-5;
+  f[5] = opts.momentum ?? 0.1;
+  u[6] = opts.training && rm ? 1 : 0;
+  const uni = d.uniform(p);
+  const affine = weight || bias ? 1 : 0;
+  const ones = affine && !weight ? fillC(c, 1) : null;
+  const zeros = affine && !bias ? fillC(c, 0) : null;
+  const w = weight ?? ones, b = bias ?? zeros;
+  const stats = Tensor.empty([2, c]);
+  const wgGrid: [number, number] = c <= 65535 ? [c, 1] : [65535, Math.ceil(c / 65535)];
+  if (batchStats) {
+    d.dispatch(
+      d.kernel("batch_norm", {}, "stats_main"),
+      [uni, x.buffer, null, null, rm?.buffer ?? d.dummy, rv?.buffer ?? d.dummy, stats.buffer],
+      wgGrid,
+    );
+  } else {
+    d.dispatch(
+      d.kernel("batch_norm", { WG: 64 }, "eval_stats"),
+      [uni, null, null, null, rm!.buffer, rv!.buffer, stats.buffer],
+      [Math.ceil(c / 64)],
+    );
+  }
+  const y = Tensor.empty(x.shape);
+  d.dispatch(
+    d.kernel("batch_norm", { AFFINE: affine }, "normalize"),
+    [
+      uni,
+      x.buffer,
+      w?.buffer ?? d.dummy,
+      b?.buffer ?? d.dummy,
+      null,
+      null,
+      stats.buffer,
+      null,
+      y.buffer,
+    ],
+    grid1d(x.size, WG),
+  );
+  if (needsGrad(x, weight, bias)) {
+    const inputs = [x, weight ?? null, bias ?? null].filter((t): t is Tensor => t !== null);
+    const saved = w ? [x, stats, w] : [x, stats];
+    record(y, "batch_norm", inputs, saved, (gy, [xs, st, ws]) => {
+      const sg = Tensor.empty([c]), sgx = Tensor.empty([c]);
+      d.dispatch(
+        d.kernel("batch_norm", {}, "bwd_reduce"),
+        [
+          uni,
+          xs!.buffer,
+          null,
+          null,
+          null,
+          null,
+          st!.buffer,
+          gy.buffer,
+          null,
+          sg.buffer,
+          sgx.buffer,
+        ],
+        wgGrid,
+      );
+      let gx: Tensor | null = null;
+      if (x.requiresGrad) {
+        gx = Tensor.empty(x.shape);
+        d.dispatch(
+          d.kernel("batch_norm", { AFFINE: affine, TRAIN: batchStats ? 1 : 0 }, "bwd_apply"),
+          [
+            uni,
+            xs!.buffer,
+            ws?.buffer ?? d.dummy,
+            null,
+            null,
+            null,
+            st!.buffer,
+            gy.buffer,
+            gx.buffer,
+            sg.buffer,
+            sgx.buffer,
+          ],
+          grid1d(x.size, WG),
+        );
+      }
+      const gw = weight?.requiresGrad ? sgx : null, gb = bias?.requiresGrad ? sg : null;
+      if (!gw) sgx.dispose();
+      if (!gb) sg.dispose();
+      const grads: (Tensor | null)[] = [gx];
+      if (weight) grads.push(gw);
+      if (bias) grads.push(gb);
+      return grads;
+    });
+  }
+  stats.dispose();
+  ones?.dispose();
+  zeros?.dispose();
+  return y;
+}
+
+function fillC(c: number, v: number): Tensor {
+  const t = Tensor.empty([c]);
+  t.write(new Float32Array(c).fill(v));
+  return t;
+}

@@ -1,0 +1,77 @@
+/**
+ * `dropout`: inverted dropout with a counter-based hash RNG in WGSL (`shaders/dropout.wgsl`). Nothing
+ * is stored for backward: the gradient goes through the same kernel with the same key, which reproduces
+ * the forward mask exactly.
+ * @module
+ */
+import { device } from "../device.ts";
+import { needsGrad, record } from "../autograd.ts";
+import { Tensor } from "../tensor.ts";
+import { grid1d } from "./_launch.ts";
+
+const WG = 256;
+
+/** Options of {@linkcode dropout}. */
+export interface DropoutOptions {
+  /** Probability of zeroing an element, in [0, 1]. @default {0.5} */
+  p?: number;
+  /** Drop only in training; the identity otherwise. */
+  training: boolean;
+  /** Seed of the mask stream (a per-call counter makes successive calls differ). @default random */
+  seed?: number;
+}
+
+/** The PCG hash of `shaders/dropout.wgsl`, on the CPU. */
+function pcg(v: number): number {
+  const state = (Math.imul(v >>> 0, 747796405) + 2891336453) >>> 0;
+  const word = Math.imul(((state >>> ((state >>> 28) + 4)) ^ state) >>> 0, 277803737) >>> 0;
+  return ((word >>> 22) ^ word) >>> 0;
+}
+
+const defaultSeed = (Math.random() * 2 ** 32) >>> 0;
+let counter = 0;
+
+/** The key of the next call with `seed` (advances the per-call counter). */
+function nextKey(seed: number): number {
+  return pcg((seed >>> 0) ^ pcg(counter++ >>> 0));
+}
+
+/** Runs the dropout kernel with `key` on `a`. */
+function apply(a: Tensor, key: number, p: number): Tensor {
+  const d = device();
+  const out = Tensor.empty(a.shape);
+  const buf = new ArrayBuffer(16);
+  const u = new Uint32Array(buf);
+  u[0] = a.size;
+  u[1] = key;
+  u[2] = p >= 1 ? 0xffffffff : Math.round(p * 2 ** 32);
+  new Float32Array(buf)[3] = p >= 1 ? 0 : 1 / (1 - p);
+  d.dispatch(d.kernel("dropout"), [d.uniform(buf), a.buffer, out.buffer], grid1d(a.size, WG));
+  return out;
+}
+
+/**
+ * Inverted dropout: in training each element is zeroed with probability `p` and the rest are scaled by
+ * `1 / (1 - p)`; the gradient uses the same mask. The identity (the input itself) when not training or
+ * `p` is 0.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const h = dropout(x, { p: 0.25, training: true, seed: 42 });
+ * ```
+ * @throws {RangeError} When `p` is outside [0, 1].
+ */
+export function dropout(x: Tensor, opts: DropoutOptions): Tensor {
+  const p = opts.p ?? 0.5;
+  if (!(p >= 0 && p <= 1)) {
+    throw new RangeError(`Cannot use dropout probability ${p}: expected a number in [0, 1]`);
+  }
+  if (!opts.training || p === 0) return x;
+  if (x.dtype !== "f32") {
+    throw new TypeError(`Cannot apply dropout to a ${x.dtype} tensor: expected f32`);
+  }
+  const key = nextKey(opts.seed ?? defaultSeed);
+  const y = apply(x, key, p);
+  if (needsGrad(x)) record(y, "dropout", [x], [], (g) => [apply(g, key, p)]);
+  return y;
+}

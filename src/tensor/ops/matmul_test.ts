@@ -1,0 +1,136 @@
+/** The matmul kernel against the plain-TypeScript reference, on shapes that are not tile multiples. */
+import assert from "node:assert/strict";
+import { init, type Tensor, tensor } from "../mod.ts";
+import { linear, matmul, matmulPlanned, matmulRaw } from "./matmul.ts";
+import { matmulRef } from "./_matmul_ref.ts";
+
+await init();
+
+/** Deterministic values in [-1, 1). */
+function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed * 2654435761 >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+const size = (shape: readonly number[]) => shape.reduce((p, q) => p * q, 1);
+
+interface Case {
+  a: number[];
+  b: number[];
+  transA?: boolean;
+  transB?: boolean;
+  bias?: boolean;
+  relu?: boolean;
+  /** Forces split-K with this many splits. */
+  splits?: number;
+}
+
+async function check(c: Case): Promise<void> {
+  const ad = values(size(c.a), 1), bd = values(size(c.b), 2);
+  const n = c.transB ? c.b.at(-2)! : c.b.at(-1)!;
+  const biasD = c.bias ? values(n, 3) : undefined;
+  const a = tensor(ad, { shape: c.a }), b = tensor(bd, { shape: c.b });
+  const bias = biasD ? tensor(biasD, { shape: [n] }) : undefined;
+  const opts = { transA: c.transA, transB: c.transB, bias, relu: c.relu };
+  let out: Tensor;
+  if (c.splits) out = matmulPlanned(a, b, opts, { wx: 1, wy: 1, splits: c.splits });
+  else out = matmulRaw(a, b, opts);
+  try {
+    const ref = matmulRef({
+      a: ad,
+      aShape: c.a,
+      b: bd,
+      bShape: c.b,
+      transA: c.transA,
+      transB: c.transB,
+      bias: biasD,
+      relu: c.relu,
+    });
+    assert.deepEqual(out.shape, ref.shape);
+    const got = await out.data();
+    let scale = 1, worst = 0, at = -1;
+    for (const v of ref.data) scale = Math.max(scale, Math.abs(v));
+    for (let i = 0; i < got.length; i++) {
+      const e = Math.abs(got[i]! - ref.data[i]!);
+      if (!(e <= worst)) [worst, at] = [e, i];
+    }
+    assert.ok(
+      worst < 1e-3 * scale,
+      `max abs diff ${worst} at ${at} (got ${got[at]}, want ${ref.data[at]}), scale ${scale}`,
+    );
+  } finally {
+    for (const t of [a, b, bias, out]) t?.dispose();
+  }
+}
+
+const name = (c: Case) =>
+  `${JSON.stringify(c.a)}${c.transA ? "^T" : ""} x ${JSON.stringify(c.b)}${c.transB ? "^T" : ""}` +
+  (c.bias ? " +bias" : "") + (c.relu ? " relu" : "") + (c.splits ? ` split-K ${c.splits}` : "");
+
+const cases: Case[] = [
+  { a: [1, 1], b: [1, 1] },
+  { a: [37, 29], b: [29, 45] },
+  { a: [3, 13, 21], b: [3, 21, 17] },
+  { a: [1, 3072], b: [3072, 40] },
+  { a: [64, 3072], b: [40, 3072], transB: true },
+  { a: [64, 3072], b: [40, 3072], transB: true, bias: true, relu: true },
+  { a: [64, 40], b: [40, 3072] },
+  { a: [64, 40], b: [64, 3072], transA: true },
+  { a: [64, 10], b: [10, 256] },
+  { a: [130, 27], b: [27, 64] },
+  { a: [130, 64], b: [27, 64], transB: true },
+  { a: [130, 27], b: [130, 64], transA: true },
+  { a: [2, 3, 9, 7], b: [7, 5] }, // batch of 6 times a shared B
+  { a: [5, 7], b: [4, 7, 6] }, // shared A
+  { a: [37, 29], b: [29, 45], bias: true },
+  { a: [37, 29], b: [29, 45], bias: true, relu: true },
+  { a: [37, 29], b: [29, 45], splits: 3 },
+  { a: [9, 301], b: [301, 11], splits: 5, bias: true, relu: true },
+  { a: [2, 300, 9], b: [2, 11, 300], transA: true, transB: true, splits: 4 },
+];
+// Every transpose combination, aligned and not, single and batched.
+for (const [m, n, k] of [[37, 45, 29], [8, 16, 12], [3, 5, 2], [17, 9, 64]]) {
+  for (const transA of [false, true]) {
+    for (const transB of [false, true]) {
+      for (const lead of [[], [3]]) {
+        cases.push({
+          a: [...lead, ...(transA ? [k!, m!] : [m!, k!])],
+          b: [...lead, ...(transB ? [n!, k!] : [k!, n!])],
+          transA,
+          transB,
+        });
+      }
+    }
+  }
+}
+
+for (const c of cases) {
+  Deno.test(`matmul ${name(c)} matches the reference`, () => check(c));
+}
+
+Deno.test("linear with relu equals relu(x w^T) from matmul", async () => {
+  const x = tensor(values(6 * 5, 4), { shape: [6, 5], requiresGrad: true });
+  const w = tensor(values(3 * 5, 5), { shape: [3, 5], requiresGrad: true });
+  const y = linear(x, w, null, { relu: true });
+  assert.deepEqual(y.shape, [6, 3]);
+  const z = matmul(x, w, { transB: true });
+  assert.deepEqual(z.shape, [6, 3]);
+  const [want, got] = [await z.data(), await y.data()];
+  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(Math.max(want[i]!, 0) - got[i]!) < 1e-5);
+  for (const t of [x, w, y, z]) t.dispose();
+});
+
+Deno.test("matmul names both shapes when the inner dimensions differ", () => {
+  const a = tensor(values(6, 6), { shape: [2, 3] }), b = tensor(values(20, 7), { shape: [4, 5] });
+  assert.throws(
+    () => matmul(a, b),
+    (e: Error) => e instanceof TypeError && /\[2,3\].*\[4,5\]/.test(e.message),
+  );
+  a.dispose();
+  b.dispose();
+});

@@ -1,0 +1,186 @@
+/**
+ * 2-D pooling of NCHW tensors, forward beside backward (kernels in `shaders/pool2d.wgsl`): `maxPool2d`,
+ * `avgPool2d` and `adaptiveAvgPool2d`, with PyTorch's semantics (floor mode). Backward passes gather
+ * from the windows covering each input element, so they need no atomics.
+ * @module
+ */
+import { device } from "../device.ts";
+import { needsGrad, record } from "../autograd.ts";
+import { Tensor } from "../tensor.ts";
+import { fmt, grid1d } from "./_launch.ts";
+import type { Pair } from "./conv.ts";
+
+const WG = 256;
+
+/** Options of {@linkcode maxPool2d} and {@linkcode avgPool2d}. */
+export interface Pool2dOptions {
+  /** Window size. */
+  kernelSize: Pair;
+  /** Step between windows. @default {kernelSize} */
+  stride?: Pair;
+  /** Implicit padding on each side (at most half the kernel). @default {0} */
+  padding?: Pair;
+}
+
+/** Options of {@linkcode avgPool2d}. */
+export interface AvgPool2dOptions extends Pool2dOptions {
+  /** Count padded zeros in the divisor. @default {true} */
+  countIncludePad?: boolean;
+}
+
+/** `p` as `[h, w]`, checked to be integers >= `min`. */
+function pair(p: Pair | undefined, dflt: number, name: string, min: number): [number, number] {
+  const v = p === undefined ? [dflt, dflt] : typeof p === "number" ? [p, p] : [...p];
+  if (v.length !== 2 || !v.every((x) => Number.isInteger(x) && x >= min)) {
+    throw new RangeError(
+      `Cannot use ${name} ${JSON.stringify(p)}: expected an integer >= ${min} or a pair of them`,
+    );
+  }
+  return v as [number, number];
+}
+
+interface Geo {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  ho: number;
+  wo: number;
+  k: [number, number];
+  s: [number, number];
+  p: [number, number];
+}
+
+function planes(x: Tensor, what: string): [number, number, number, number] {
+  if (x.rank !== 4) {
+    throw new TypeError(`Cannot ${what} input ${fmt(x.shape)}: expected [N, C, H, W]`);
+  }
+  return x.shape as [number, number, number, number];
+}
+
+function geometry(x: Tensor, o: Pool2dOptions, what: string): Geo {
+  const [n, c, h, w] = planes(x, what);
+  const k = pair(o.kernelSize, 1, "kernelSize", 1);
+  const s = pair(o.stride ?? o.kernelSize, 1, "stride", 1);
+  const p = pair(o.padding, 0, "padding", 0);
+  if (2 * p[0] > k[0] || 2 * p[1] > k[1]) {
+    throw new RangeError(
+      `Cannot ${what} with padding [${p}] and kernel [${k}]: padding must be at most half the kernel`,
+    );
+  }
+  if (h + 2 * p[0] < k[0] || w + 2 * p[1] < k[1]) {
+    throw new RangeError(
+      `Cannot ${what} input ${fmt(x.shape)} with kernel [${k}]: larger than the padded input ` +
+        `${h + 2 * p[0]}x${w + 2 * p[1]}`,
+    );
+  }
+  const ho = Math.floor((h + 2 * p[0] - k[0]) / s[0]) + 1;
+  const wo = Math.floor((w + 2 * p[1] - k[1]) / s[1]) + 1;
+  return { n, c, h, w, ho, wo, k, s, p };
+}
+
+function params(g: Geo, total: number): Uint32Array {
+  return new Uint32Array([
+    ...[g.n * g.c, g.h, g.w, g.ho, g.wo, g.k[0], g.k[1], g.s[0]],
+    ...[g.s[1], g.p[0], g.p[1], total],
+  ]);
+}
+
+function run(
+  entry: string,
+  g: Geo,
+  src: Tensor,
+  idx: Tensor | null,
+  outShape: number[],
+  idxOut: Tensor | null,
+  countPad = 1,
+): Tensor {
+  const d = device();
+  const out = Tensor.empty(outShape);
+  d.dispatch(
+    d.kernel("pool2d", { COUNT_PAD: countPad }, entry),
+    [
+      d.uniform(params(g, out.size)),
+      src.buffer,
+      idx ? idx.buffer : null,
+      out.buffer,
+      idxOut ? idxOut.buffer : null,
+    ],
+    grid1d(out.size, WG),
+  );
+  return out;
+}
+
+/**
+ * Max pooling over `kernelSize` windows of `x [N, C, H, W]`; the gradient goes to each window's
+ * (first) maximum.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const y = maxPool2d(x, { kernelSize: 2 }); // [N,C,32,32] -> [N,C,16,16]
+ * ```
+ * @throws {TypeError} For an input that is not 4-D. @throws {RangeError} For bad sizes.
+ */
+export function maxPool2d(x: Tensor, opts: Pool2dOptions): Tensor {
+  const g = geometry(x, opts, "maxPool2d");
+  const outShape = [g.n, g.c, g.ho, g.wo];
+  const idx = Tensor.empty(outShape, "i32");
+  const y = run("max_fwd", g, x, null, outShape, idx);
+  if (needsGrad(x)) {
+    record(
+      y,
+      "max_pool2d",
+      [x],
+      [idx],
+      (gy, [ix]) => [run("max_bwd", g, gy, ix!, [...x.shape], null)],
+    );
+  }
+  idx.dispose();
+  return y;
+}
+
+/**
+ * Average pooling over `kernelSize` windows of `x [N, C, H, W]` (padded zeros counted in the divisor
+ * unless `countIncludePad: false`).
+ *
+ * @example Usage
+ * ```ts ignore
+ * const y = avgPool2d(x, { kernelSize: 3, stride: 1, padding: 1 });
+ * ```
+ * @throws {TypeError} For an input that is not 4-D. @throws {RangeError} For bad sizes.
+ */
+export function avgPool2d(x: Tensor, opts: AvgPool2dOptions): Tensor {
+  const g = geometry(x, opts, "avgPool2d");
+  const cp = opts.countIncludePad ?? true ? 1 : 0;
+  const y = run("avg_fwd", g, x, null, [g.n, g.c, g.ho, g.wo], null, cp);
+  if (needsGrad(x)) {
+    record(y, "avg_pool2d", [x], [], (gy) => [run("avg_bwd", g, gy, null, [...x.shape], null, cp)]);
+  }
+  return y;
+}
+
+/**
+ * Adaptive average pooling of `x [N, C, H, W]` to `outputSize` (`[h, w]` or one int for both), with
+ * PyTorch's bins `floor(i*H/out) .. ceil((i+1)*H/out)`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const y = adaptiveAvgPool2d(x, 1); // global average pool: [N,C,1,1]
+ * ```
+ * @throws {TypeError} For an input that is not 4-D. @throws {RangeError} For a bad output size.
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
+  const [n, c, h, w] = planes(x, "adaptiveAvgPool2d");
+  const [ho, wo] = pair(outputSize, 1, "outputSize", 1);
+  if (h < 1 || w < 1) {
+    throw new RangeError(`Cannot adaptiveAvgPool2d an empty input ${fmt(x.shape)}`);
+  }
+  const g: Geo = { n, c, h, w, ho, wo, k: [0, 0], s: [1, 1], p: [0, 0] };
+  const y = run("adaptive_fwd", g, x, null, [n, c, ho, wo], null);
+  if (needsGrad(x)) {
+    record(y, "adaptive_avg_pool2d", [x], [], (gy) => [
+      run("adaptive_bwd", g, gy, null, [...x.shape], null),
+    ]);
+  }
+  return y;
+}
