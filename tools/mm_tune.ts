@@ -12,8 +12,10 @@
  * ```
  * A shape is `MxNxK` (C[M,N] = op(A)[M,K] op(B)[K,N]) with optional `:ta`, `:tb` (operand stored
  * transposed) and `:bN` (batch N). Each timing is the best of `--rounds` rounds of `--reps` queued
- * products ended by one `sync()`.
+ * products ended by one `sync()`; `cpu` is the CPU time the process spent per product in that round (all
+ * llvmpipe threads), a steadier yardstick than wall time when other jobs share the cores.
  */
+import { cpuUsage } from "node:process";
 import { parseArgs } from "node:util";
 import { init, randn } from "../src/tensor/mod.ts";
 import { type MatmulPlan, matmulPlan, matmulPlanned } from "../src/tensor/ops/matmul.ts";
@@ -97,6 +99,9 @@ const repsFor = (s: Shape) =>
 
 const d = await init();
 
+/** CPU time (user + system, all threads of this process, in ms) of the last best round. */
+let lastCpu = 0;
+
 async function timeTempo(s: Shape, plan?: MatmulPlan): Promise<number> {
   const [sa, sb] = operands(s);
   const a = randn(sa, { seed: 1 }), b = randn(sb, { seed: 2 });
@@ -106,10 +111,13 @@ async function timeTempo(s: Shape, plan?: MatmulPlan): Promise<number> {
   const reps = repsFor(s);
   let best = Infinity;
   for (let r = 0; r < rounds; r++) {
+    const c0 = cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) run().dispose();
     await d.sync();
-    best = Math.min(best, (performance.now() - t0) / reps);
+    const ms = (performance.now() - t0) / reps;
+    const c = cpuUsage(c0);
+    if (ms < best) [best, lastCpu] = [ms, (c.user + c.system) / 1e3 / reps];
   }
   a.dispose();
   b.dispose();
@@ -159,7 +167,10 @@ for (const s of shapes) {
   for (const plan of plans) {
     const p = plan ?? matmulPlan(s.m, s.n, s.k, s.batch);
     const ms = await timeTempo(s, plan);
-    cols.push(`[${p.wx},${p.wy},${p.splits}] ${ms.toFixed(2).padStart(8)} ms ${gf(s, ms)} GFLOP/s`);
+    cols.push(
+      `[${p.wx},${p.wy},${p.splits}] ${ms.toFixed(2).padStart(8)} ms ${gf(s, ms)} GFLOP/s` +
+        ` (cpu ${lastCpu.toFixed(1)} ms)`,
+    );
   }
   let line = `${s.label.padEnd(18)} ${cols.join(" | ")}`;
   if (tf) {

@@ -6,7 +6,8 @@
  */
 
 import type { Tensor } from "../tensor/mod.ts";
-import type { OptimizerFactory, ScheduledOptimizer } from "./types.ts";
+import type { StopDivOptions } from "./divergence.ts";
+import type { GroupValues, OptimizerFactory, ScheduledOptimizer } from "./types.ts";
 
 /** A model as the learner drives it (`src/nn`'s `Module` fits). */
 export interface LearnerModel {
@@ -71,3 +72,54 @@ export interface LearnerData {
 
 /** A loss: `(output, target) => GPU scalar` (mean over the batch). */
 export type LossFn = (output: Tensor, target: Tensor) => Tensor;
+
+/** Options of `Learner`. */
+export interface LearnerOptions {
+  /** `(output, target) => scalar`. Default `nllLoss` (the models end in LogSoftmax, as the notebook's). */
+  lossFn?: LossFn;
+  /**
+   * Metrics printed and returned at each epoch end: functions (named by `fn.name`) or `{ name, fn }`.
+   * Default `[accuracy]`.
+   */
+  metrics?: readonly (MetricFn | NamedMetric)[];
+  /** Optimizer class of `fitOneCycle` and `lrFind`. Default `SGD`. */
+  optimizer?: OptimizerClass;
+  /** Classes that phases naming an optimizer only by `optimizerName` resolve to. Default SGD, Adam, RMSProp. */
+  optimizers?: readonly OptimizerClass[];
+}
+
+/** Options of `Learner.fitOptSched`. */
+export interface FitOptSchedOptions {
+  /** Stop when the smoothed loss is NaN/infinite or diverges (fastai's 4x best). Default false. */
+  stopDiv?: boolean;
+  /** The divergence rule (factor, minIters, minMargin). */
+  stopDivOptions?: StopDivOptions;
+  /** One data object per phase (repeat one to reuse it); its length must equal the phases'. */
+  dataList?: readonly LearnerData[];
+  /** Where the epoch table goes: a line sink, or `false` for nothing. Default `console.log`. */
+  log?: ((line: string) => void) | false;
+  /** Draw a progress bar. Default: when stdout is a terminal and `log` is not `false`. */
+  progress?: boolean;
+  /** Losses are read back once every this many batches (lagged). Default 8. */
+  readEvery?: number;
+  /** A fresh optimizer even if the current one has the first phase's class. Default false. */
+  resetOpt?: boolean;
+  /** Called after every training batch with the 1-based iteration (no readback involved). */
+  onBatchEnd?: (iteration: number) => void;
+}
+
+/** Options of `Learner.fitOneCycle` (fastai v2 `fit_one_cycle`). */
+export interface FitOneCycleOptions extends Omit<FitOptSchedOptions, "dataList"> {
+  /** Maximal lr(s), scalar or per layer group. Default 1e-3. */
+  lrMax?: GroupValues;
+  div?: number;
+  divFinal?: number;
+  pctStart?: number;
+  moms?: readonly [number, number, number];
+  /** Weight decay(s); undefined keeps the optimizer's. */
+  wd?: GroupValues;
+  /** Decoupled (AdamW-style) weight decay instead of L2. Default false. */
+  decoupledWd?: boolean;
+  /** Optimizer class. Default the learner's `optimizer`. */
+  optimizer?: OptimizerClass;
+}
