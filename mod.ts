@@ -5,3 +5,6 @@
 export * from "./src/tensor/mod.ts";
 export * from "./src/nn/mod.ts";
 export * from "./src/optim/mod.ts";
+export * from "./src/sched/mod.ts";
+export * from "./src/data/mod.ts";
+export * from "./src/plot/mod.ts";

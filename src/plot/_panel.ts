@@ -181,7 +181,7 @@ function centerText(t: CenterText, mapX: (v: number) => number, area: Area): str
   const x = Math.min(Math.max(cx, area.x + half + 2), area.x + area.w - half - 2);
   const lineH = size * 1.2;
   const y0 = area.y + area.h / 2 - (lineH * (t.lines.length - 1)) / 2 + size * 0.35;
-  const spans = t.lines.map((l, i) => el("tspan", { x: cx, y: y0 + i * lineH }, escapeXml(l))).join(
+  const spans = t.lines.map((l, i) => el("tspan", { x, y: y0 + i * lineH }, escapeXml(l))).join(
     "",
   );
   return el("text", {

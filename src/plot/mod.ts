@@ -15,6 +15,6 @@
 
 export type { PlotData, PlotPhase } from "./types.ts";
 export { phaseText, plotLr, type PlotLrOptions } from "./plot_lr.ts";
-export { type LrSuggestion, plotLrLoss, type PlotLrLossOptions } from "./plot_lr_loss.ts";
+export { plotLrLoss, type PlotLrLossOptions, type PlotSuggestion } from "./plot_lr_loss.ts";
 export { plotLoss, type PlotLossOptions } from "./plot_loss.ts";
 export { type IndexEntry, indexPage } from "./index_page.ts";

@@ -11,7 +11,7 @@ import { COLORS, formatValue } from "./_svg.ts";
 import type { PlotData } from "./types.ts";
 
 /** A suggested learning rate drawn as a marker, e.g. the LR finder's valley, steep, minimum. */
-export interface LrSuggestion {
+export interface PlotSuggestion {
   name: string;
   lr: number;
   loss: number;
@@ -26,7 +26,7 @@ export interface PlotLrLossOptions {
   /** Linear x axis when `true`, log when `false`; by default log unless the last phase was linear. */
   linear?: boolean;
   /** Markers with a legend entry each. */
-  suggestions?: LrSuggestion[];
+  suggestions?: PlotSuggestion[];
   /** Optional figure title. */
   title?: string;
 }

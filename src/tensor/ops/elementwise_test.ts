@@ -106,7 +106,9 @@ Deno.test("binary ops on same-shape operands with a size divisible by 4 (vec4 ke
   const ta = tensor(a, { shape: [8, 16] }), tb = tensor(b, { shape: [8, 16] });
   for (const [name, f, ref] of binaries) {
     const out = f(ta, tb);
-    assertClose(await out.data(), zipRef(arr([8, 16], a), arr([8, 16], b), ref).data, { what: name });
+    assertClose(await out.data(), zipRef(arr([8, 16], a), arr([8, 16], b), ref).data, {
+      what: name,
+    });
     out.dispose();
   }
   ta.dispose();
