@@ -26,15 +26,21 @@ export const CIFAR10_RECORD_BYTES = 3073;
 
 /** A set of CIFAR images: `images` is `[n, 3, 32, 32]` uint8 (CHW per image). */
 export interface CifarSplit {
+  /** Pixels `[n, 3, 32, 32]` uint8, CHW per image. */
   images: Uint8Array;
+  /** Class indices 0..9, one per image. */
   labels: Uint8Array;
+  /** Number of images. */
   n: number;
 }
 
 /** A loaded CIFAR-10. */
 export interface Cifar10Dataset {
+  /** The training batches (`data_batch_1..5.bin`: 50,000 images by default). */
   train: CifarSplit;
+  /** The test batch (`test_batch.bin`: 10,000 images by default). */
   test: CifarSplit;
+  /** Class names indexed by label (from `batches.meta.txt` if present, else `CIFAR10_CLASSES`). */
   classes: string[];
 }
 

@@ -50,11 +50,24 @@ export interface BunchOptions {
  * ```
  */
 export class ImageClassifierData {
+  /** Training batches: shuffled, augmented with `tfms.train`. */
   readonly train: DataLoader;
+  /** Validation batches: in order, transformed with `tfms.valid`. */
   readonly valid: DataLoader;
+  /** Class names indexed by label. */
   readonly classes: string[];
+  /** Batch size of both loaders. */
   readonly bs: number;
 
+  /**
+   * Builds both loaders (the `from*` factories are usually more convenient).
+   *
+   * @param train Training dataset.
+   * @param valid Validation dataset.
+   * @param classes Class names indexed by label.
+   * @param tfms Training and validation transforms (e.g. from {@link tfmsFromStats}).
+   * @param opts Batch size, seed, `dropLast` (training only) and prefetch.
+   */
   constructor(
     train: Dataset,
     valid: Dataset,

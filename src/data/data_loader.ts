@@ -11,8 +11,11 @@ import { ImageTransform } from "./transforms.ts";
 
 /** A CPU batch: `x` is `[n, c, h, w]` float32 (normalised), `y` the `n` labels. */
 export interface Batch {
+  /** Images `[n, c, h, w]` float32, normalised by the transform. */
   x: Float32Array;
+  /** The `n` labels. */
   y: Int32Array;
+  /** `[n, c, h, w]` of `x` (`n` may be smaller than the batch size for the last batch). */
   shape: [number, number, number, number];
   /** Index of this batch in the epoch. */
   index: number;
@@ -55,18 +58,33 @@ interface Slot {
  * ```
  */
 export class DataLoader {
+  /** The dataset read. */
   readonly dataset: Dataset;
+  /** Samples per batch. */
   readonly batchSize: number;
+  /** Whether each epoch visits the samples in a new (seeded) order. */
   readonly shuffle: boolean;
+  /** Seed of the shuffling and of the random augmentations. */
   readonly seed: number;
+  /** Whether a last batch smaller than `batchSize` is dropped. */
   readonly dropLast: boolean;
+  /** Batches prepared ahead of the consumer (0: on demand). */
   readonly prefetch: number;
+  /** Per-image transform into normalised float32 CHW. */
   readonly tfm: ImageTransform;
   /** The epoch the next iteration runs (its shuffle order and augmentations); advances after each. */
   epoch = 0;
   #slots: Slot[] = [];
   #busy = false;
 
+  /**
+   * Creates a loader; see {@link DataLoaderOptions} for the defaults.
+   *
+   * @param dataset The samples to batch.
+   * @param opts Batch size, shuffling, seed, transform, prefetch.
+   * @throws {RangeError} On a batch size < 1 or a negative prefetch.
+   * @throws {TypeError} When no `tfm` is given and the dataset has no fixed `shape`.
+   */
   constructor(dataset: Dataset, opts: DataLoaderOptions = {}) {
     this.dataset = dataset;
     this.batchSize = opts.batchSize ?? 64;

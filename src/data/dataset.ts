@@ -7,7 +7,9 @@ import type { ChwShape, Pixels } from "./image_ops.ts";
 
 /** One sample of a dataset: a CHW image and its label. */
 export interface Sample {
+  /** CHW pixels: uint8 0..255 or float32 0..1. */
   image: Pixels;
+  /** Class index. */
   label: number;
   /** `[c, h, w]` of this image; defaults to the dataset's `shape`. */
   shape?: ChwShape;
@@ -18,8 +20,11 @@ export interface Sample {
  * `shape` is required when samples do not carry their own.
  */
 export interface Dataset {
+  /** Number of samples. */
   readonly length: number;
+  /** `[c, h, w]` shared by every sample; required when samples do not carry their own `shape`. */
   readonly shape?: ChwShape;
+  /** Sample `i`, `0 <= i < length`. */
   get(i: number): Sample | Promise<Sample>;
 }
 
@@ -35,11 +40,23 @@ export interface Dataset {
  * ```
  */
 export class ArrayDataset implements Dataset {
+  /** All pixels, image after image (`[n, c, h, w]`). */
   readonly images: Pixels;
+  /** Class index of each image. */
   readonly labels: Int32Array;
+  /** `[c, h, w]` of every image. */
   readonly shape: ChwShape;
   readonly #size: number;
 
+  /**
+   * Wraps the arrays (no pixel copy; labels are copied to an `Int32Array`).
+   *
+   * @param images `labels.length` CHW images back to back, uint8 0..255 or float32 0..1.
+   * @param labels Class indices (integers >= 0).
+   * @param shape `[c, h, w]` of each image.
+   * @throws {RangeError} On a non-positive shape or a label that is not an integer >= 0.
+   * @throws {TypeError} When `images` does not hold `labels.length` images of `shape`.
+   */
   constructor(images: Pixels, labels: ArrayLike<number>, shape: ChwShape) {
     const [c, h, w] = shape;
     if (![c, h, w].every((v) => Number.isInteger(v) && v > 0)) {

@@ -18,9 +18,17 @@
  * ```
  */
 export class DatasetFormatError extends Error {
+  /** `"DatasetFormatError"`. */
   override name = "DatasetFormatError";
   /** The file (or a label for an in-memory buffer) that is wrong. */
   readonly file: string;
+  /**
+   * Creates the error; the message is `` `${file}: ${problem}` ``.
+   *
+   * @param file The file (or a label for an in-memory buffer) that is wrong.
+   * @param problem What is wrong with it.
+   * @param options Standard error options (`cause`).
+   */
   constructor(file: string, problem: string, options?: ErrorOptions) {
     super(`${file}: ${problem}`, options);
     this.file = file;
@@ -41,5 +49,6 @@ export class DatasetFormatError extends Error {
  * ```
  */
 export class DatasetNotFoundError extends Error {
+  /** `"DatasetNotFoundError"`. */
   override name = "DatasetNotFoundError";
 }

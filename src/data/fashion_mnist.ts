@@ -39,17 +39,25 @@ export const FASHION_MNIST_MIRRORS: readonly string[] = [
 
 /** One split: `n` uint8 images `[n, rows, cols]` (row-major) and their labels. */
 export interface MnistSplit {
+  /** Pixels `[n, rows, cols]` uint8, row-major. */
   images: Uint8Array;
+  /** Class indices, one per image. */
   labels: Uint8Array;
+  /** Number of images. */
   n: number;
+  /** Image height in pixels. */
   rows: number;
+  /** Image width in pixels. */
   cols: number;
 }
 
 /** A loaded Fashion-MNIST (or any MNIST-layout) dataset. */
 export interface MnistDataset {
+  /** The training split. */
   train: MnistSplit;
+  /** The test split. */
   test: MnistSplit;
+  /** Class names indexed by label. */
   classes: string[];
   /** The folder the files were read from. */
   path: string;

@@ -147,9 +147,13 @@ export async function readIdx(path: string): Promise<IdxArray> {
 
 /** IDX images: `n` images of `rows` x `cols` uint8 pixels, row-major. */
 export interface IdxImages {
+  /** Pixels `[n, rows, cols]` uint8, row-major. */
   images: Uint8Array;
+  /** Number of images. */
   n: number;
+  /** Image height in pixels. */
   rows: number;
+  /** Image width in pixels. */
   cols: number;
 }
 

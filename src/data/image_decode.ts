@@ -14,7 +14,9 @@ import type { ChwShape } from "./image_ops.ts";
 
 /** A decoded image: uint8 pixels, CHW. */
 export interface DecodedImage {
+  /** Pixels, CHW order. */
   data: Uint8Array;
+  /** `[channels, height, width]`. */
   shape: ChwShape;
 }
 

@@ -46,14 +46,27 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * ```
  */
 export class ImageFolder implements Dataset {
+  /** The split's folder. */
   readonly dir: string;
+  /** Class names indexed by label. */
   readonly classes: string[];
+  /** Channels of the decoded images: 3 (RGB) or 1 (luma). */
   readonly channels: 1 | 3;
   /** Image paths, class by class, sorted within a class. */
   readonly files: string[] = [];
+  /** Label of each file in `files`. */
   readonly labels: Int32Array;
   #cache: (DecodedImage | undefined)[] = [];
 
+  /**
+   * Lists the class folders and their images (decoding them all if `preload`).
+   *
+   * @param dir Folder holding one sub-folder per class.
+   * @param opts Channels, classes and preloading.
+   * @throws {DatasetNotFoundError} When `dir` does not exist or has no class sub-folders.
+   * @throws {DatasetFormatError} On an unknown or empty class folder, or (with `preload`) an
+   *   unreadable image.
+   */
   constructor(dir: string, opts: ImageFolderOptions = {}) {
     this.dir = dir;
     this.channels = opts.channels ?? 3;

@@ -14,6 +14,7 @@ export type Stats = readonly [ArrayLike<number>, ArrayLike<number>];
 
 /** Any source of floats in [0, 1) (the loaders pass a seeded PRNG). */
 export interface RandomSource {
+  /** The next float in [0, 1). */
   next(): number;
 }
 
@@ -25,7 +26,9 @@ export interface AugParams {
 
 /** An augmentation: draws its parameters for one image. */
 export interface AugTfm {
+  /** Name of the augmentation with its arguments, e.g. `randomFlip(0.5)`. */
   readonly name: string;
+  /** Draws this augmentation's choices for one image into `params`. */
   sample(rng: RandomSource, params: AugParams): void;
 }
 
@@ -76,13 +79,21 @@ export interface ImageTransformOptions {
  * ```
  */
 export class ImageTransform {
+  /** Output height. */
   readonly height: number;
+  /** Output width. */
   readonly width: number;
+  /** Output channels (the length of the stats). */
   readonly channels: number;
+  /** Reflect padding added before the crop. */
   readonly pad: number;
+  /** `"random"` (training) or `"center"` crop. */
   readonly crop: "random" | "center";
+  /** Augmentations applied to each image. */
   readonly augTfms: readonly AugTfm[];
+  /** Per-channel mean subtracted. */
   readonly mean: Float32Array;
+  /** Per-channel standard deviation divided by. */
   readonly std: Float32Array;
   #a: Float32Array;
   #b: Float32Array;
@@ -94,6 +105,13 @@ export class ImageTransform {
   #fx: Float32Array;
   #params: AugParams = { flip: false };
 
+  /**
+   * Validates the options and precomputes the normalisation.
+   *
+   * @param opts Size, stats, padding, crop and augmentations.
+   * @throws {RangeError} On a size < 1, a negative or fractional pad, or a std <= 0.
+   * @throws {TypeError} When mean and std lengths differ or are empty.
+   */
   constructor(opts: ImageTransformOptions) {
     const [h, w] = typeof opts.size === "number" ? [opts.size, opts.size] : opts.size;
     for (const v of [h, w]) {
@@ -223,8 +241,11 @@ export class ImageTransform {
 
 /** Training and validation transforms, as `tfms_from_stats` returns them. */
 export interface Tfms {
+  /** Training pipeline: scale, reflect pad, augmentations, crop (random by default), normalisation. */
   train: ImageTransform;
+  /** Validation pipeline: scale, centre crop, normalisation. */
   valid: ImageTransform;
+  /** Output side length. */
   sz: number;
 }
 

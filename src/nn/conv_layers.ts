@@ -20,9 +20,13 @@ const pairOf = (p: Pair): [number, number] => (typeof p === "number" ? [p, p] : 
 
 /** Options of {@linkcode Conv2d}. */
 export interface Conv2dLayerOptions {
+  /** Step of the kernel over the input, one number for both axes or `[h, w]`. @default {1} */
   stride?: Pair;
+  /** Zero padding added on each side, one number or `[h, w]`. @default {0} */
   padding?: Pair;
+  /** Spacing between kernel elements, one number or `[h, w]`. @default {1} */
   dilation?: Pair;
+  /** Blocked connections: input and output channels split into `groups` groups. @default {1} */
   groups?: number;
   /** Add a learnable bias. @default {true} */
   bias?: boolean;
@@ -40,13 +44,27 @@ export interface Conv2dLayerOptions {
  * ```
  */
 export class Conv2d extends Module {
+  /** Input channels. */
   readonly inChannels: number;
+  /** Output channels (number of filters). */
   readonly outChannels: number;
+  /** Kernel size `[kh, kw]`. */
   readonly kernelSize: [number, number];
+  /** Stride, padding, dilation and groups, with their defaults filled in. */
   readonly options: Omit<Conv2dLayerOptions, "seed" | "bias">;
+  /** Weight `[out, in/groups, kh, kw]` (state-dict key `weight`). */
   readonly weight: Tensor;
+  /** Bias `[out]` (state-dict key `bias`), or `null` when created with `bias: false`. */
   readonly bias: Tensor | null;
 
+  /**
+   * Creates the layer; weight and bias are `U(-1/sqrt(fanIn), 1/sqrt(fanIn))` as in PyTorch.
+   *
+   * @param inChannels Input channels.
+   * @param outChannels Output channels.
+   * @param kernelSize Kernel size, one number or `[kh, kw]`.
+   * @param opts Stride, padding, dilation, groups, bias and seed.
+   */
   constructor(
     inChannels: number,
     outChannels: number,
@@ -98,6 +116,7 @@ export class Conv2d extends Module {
     return conv2d(x, this.weight, this.bias, this.options);
   }
 
+  /** `Conv2d(in, out, kernel=..., stride=..., padding=...)`. */
   protected override describe(): string {
     const o = this.options;
     return `Conv2d(${this.inChannels}, ${this.outChannels}, kernel=${this.kernelSize}, stride=${o.stride}, ` +
@@ -113,16 +132,31 @@ export interface BatchNormLayerOptions {
   momentum?: number;
 }
 
-class BatchNormBase extends Module {
+/** Shared implementation of {@linkcode BatchNorm1d} and {@linkcode BatchNorm2d}. */
+export class BatchNormBase extends Module {
+  /** Channels `C`. */
   readonly numFeatures: number;
+  /** Added to the variance. */
   readonly eps: number;
+  /** Weight of the new batch statistics in the running ones. */
   readonly momentum: number;
+  /** Per-channel scale `[C]` (state-dict key `weight`), initially 1. */
   readonly weight: Tensor;
+  /** Per-channel shift `[C]` (state-dict key `bias`), initially 0. */
   readonly bias: Tensor;
+  /** Running mean `[C]` (buffer `running_mean`), initially 0. */
   readonly runningMean: Tensor;
+  /** Running variance `[C]` (buffer `running_var`), initially 1. */
   readonly runningVar: Tensor;
   readonly #ranks: readonly number[];
 
+  /**
+   * Creates the layer with weight 1, bias 0, running mean 0 and running variance 1.
+   *
+   * @param numFeatures Channels `C`.
+   * @param opts `eps` and `momentum`.
+   * @param ranks Input ranks accepted by `forward`.
+   */
   constructor(numFeatures: number, opts: BatchNormLayerOptions, ranks: readonly number[]) {
     super();
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
@@ -160,6 +194,7 @@ class BatchNormBase extends Module {
     });
   }
 
+  /** `<class name>(numFeatures)`, e.g. `BatchNorm2d(16)`. */
   protected override describe(): string {
     return `${this.constructor.name}(${this.numFeatures})`;
   }
@@ -167,6 +202,12 @@ class BatchNormBase extends Module {
 
 /** Batch normalisation of `[N, C]` or `[N, C, L]` (PyTorch `nn.BatchNorm1d`). */
 export class BatchNorm1d extends BatchNormBase {
+  /**
+   * Creates the layer with weight 1, bias 0, running mean 0 and running variance 1.
+   *
+   * @param numFeatures Channels `C`.
+   * @param opts `eps` and `momentum`.
+   */
   constructor(numFeatures: number, opts: BatchNormLayerOptions = {}) {
     super(numFeatures, opts, [2, 3]);
   }
@@ -174,6 +215,12 @@ export class BatchNorm1d extends BatchNormBase {
 
 /** Batch normalisation of `[N, C, H, W]` (PyTorch `nn.BatchNorm2d`): weight 1, bias 0, stats 0 / 1. */
 export class BatchNorm2d extends BatchNormBase {
+  /**
+   * Creates the layer with weight 1, bias 0, running mean 0 and running variance 1.
+   *
+   * @param numFeatures Channels `C`.
+   * @param opts `eps` and `momentum`.
+   */
   constructor(numFeatures: number, opts: BatchNormLayerOptions = {}) {
     super(numFeatures, opts, [4]);
   }
@@ -181,15 +228,25 @@ export class BatchNorm2d extends BatchNormBase {
 
 /** Max pooling (PyTorch `nn.MaxPool2d`; stride defaults to the kernel size). */
 export class MaxPool2d extends Module {
+  /** Size of the pooling window, one number or `[h, w]`. */
   readonly kernelSize: Pair;
+  /** Step of the window, one number or `[h, w]`. */
   readonly stride: Pair;
+  /** Implicit padding on each side, one number or `[h, w]`. */
   readonly padding: Pair;
+  /**
+   * Creates the layer.
+   *
+   * @param kernelSize Size of the pooling window, one number or `[h, w]`.
+   * @param opts `stride` (default: the kernel size) and `padding` (default 0).
+   */
   constructor(kernelSize: Pair, opts: { stride?: Pair; padding?: Pair } = {}) {
     super();
     this.kernelSize = kernelSize;
     this.stride = opts.stride ?? kernelSize;
     this.padding = opts.padding ?? 0;
   }
+  /** `[N, C, H, W] -> [N, C, H', W']`, the maximum of each window. */
   forward(x: Tensor): Tensor {
     return maxPool2d(x, {
       kernelSize: this.kernelSize,
@@ -197,6 +254,7 @@ export class MaxPool2d extends Module {
       padding: this.padding,
     });
   }
+  /** `MaxPool2d(kernel=..., stride=..., padding=...)`. */
   protected override describe(): string {
     return `MaxPool2d(kernel=${this.kernelSize}, stride=${this.stride}, padding=${this.padding})`;
   }
@@ -204,14 +262,22 @@ export class MaxPool2d extends Module {
 
 /** Adaptive average pooling to `outputSize` (`1`: global average pooling, `[N,C,H,W] -> [N,C,1,1]`). */
 export class AdaptiveAvgPool2d extends Module {
+  /** Output spatial size, one number or `[h, w]`. */
   readonly outputSize: Pair;
+  /**
+   * Creates the layer.
+   *
+   * @param outputSize Output spatial size, one number or `[h, w]` (default 1).
+   */
   constructor(outputSize: Pair = 1) {
     super();
     this.outputSize = outputSize;
   }
+  /** `[N, C, H, W] -> [N, C, outH, outW]`, the average of each adaptive window. */
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool2d(x, this.outputSize);
   }
+  /** `AdaptiveAvgPool2d(outputSize)`. */
   protected override describe(): string {
     return `AdaptiveAvgPool2d(${this.outputSize})`;
   }

@@ -44,10 +44,13 @@ export function simpleNet(
 
 /** Options of {@linkcode shallowConvNet}. */
 export interface ShallowConvNetOptions {
+  /** Channels of the input images. @default {3} */
   inChannels?: number;
   /** Channels of the two conv layers. @default {[16, 32]} */
   widths?: readonly [number, number];
+  /** Number of output classes. @default {10} */
   numClasses?: number;
+  /** Seed of the initialisation. @default random */
   seed?: number;
 }
 
@@ -79,13 +82,30 @@ export function shallowConvNet(opts: ShallowConvNetOptions = {}): Sequential {
 
 /** PyTorch's ResNet BasicBlock: `relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))`. */
 export class BasicBlock extends Module {
+  /** First 3x3 convolution (carries the block's stride). */
   readonly conv1: Conv2d;
+  /** BatchNorm after `conv1`. */
   readonly bn1: BatchNorm2d;
+  /** ReLU after `bn1`. */
   readonly relu: ReLU;
+  /** Second 3x3 convolution (stride 1). */
   readonly conv2: Conv2d;
+  /** BatchNorm after `conv2`. */
   readonly bn2: BatchNorm2d;
+  /**
+   * Shortcut projection `Sequential(Conv2d 1x1, BatchNorm2d)` when the stride or channel count
+   * changes, else `null` (identity).
+   */
   readonly downsample: Sequential | null;
 
+  /**
+   * Creates the block.
+   *
+   * @param inChannels Input channels.
+   * @param outChannels Output channels.
+   * @param stride Stride of `conv1` and of the shortcut projection.
+   * @param opts Seed of the initialisation (default: random).
+   */
   constructor(inChannels: number, outChannels: number, stride = 1, opts: { seed?: number } = {}) {
     super();
     const next = seedStream(opts.seed ?? randomSeed());
@@ -126,8 +146,11 @@ export interface ResNetOptions {
   layers?: readonly number[];
   /** Channels per stage (the stem has the first). @default {[8, 16, 32]} */
   widths?: readonly number[];
+  /** Channels of the input images. @default {3} */
   inChannels?: number;
+  /** Number of output classes. @default {10} */
   numClasses?: number;
+  /** Seed of the initialisation. @default random */
   seed?: number;
 }
 

@@ -7,7 +7,9 @@ import { type Tensor, untrack } from "../tensor/mod.ts";
 
 /** A tensor as a state dict holds it: shape and flat row-major values on the CPU. */
 export interface StateTensor {
+  /** Shape of the tensor. */
   shape: readonly number[];
+  /** Flat row-major values. */
   data: ArrayLike<number>;
 }
 
@@ -219,6 +221,7 @@ export abstract class Module {
     for (const m of this.#children.values()) m.dispose();
   }
 
+  /** Calls {@linkcode Module.dispose} (for `using`). */
   [Symbol.dispose](): void {
     this.dispose();
   }

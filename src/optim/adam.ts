@@ -34,11 +34,20 @@ export interface AdamOptions extends Partial<GroupHypers> {
  * ```
  */
 export class Adam extends Optimizer {
+  /** `"Adam"`: lets the class itself serve as a phase's `optimizer` (an `OptimizerFactory`). */
   static readonly optimizerName = "Adam";
+  /** The optimizer's type name, `"Adam"` (used in messages and by the scheduler). */
   readonly optimizerName = "Adam";
   /** Whether AMSGrad is used. */
   readonly amsgrad: boolean;
 
+  /**
+   * Creates the optimizer and its per-group hyperparameter uniforms.
+   *
+   * @param params One flat list of parameters (one group), or a list of groups (lists or
+   *   `{ params, ...hypers }`).
+   * @param options Default hyperparameters of every group, and the Adam-wide options.
+   */
   constructor(params: ParamGroups, options: AdamOptions = {}) {
     const amsgrad = options.amsgrad ?? false;
     if (typeof amsgrad !== "boolean") {

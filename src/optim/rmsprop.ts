@@ -32,11 +32,20 @@ export interface RMSPropOptions extends Partial<GroupHypers> {
  * ```
  */
 export class RMSProp extends Optimizer {
+  /** `"RMSProp"`: lets the class itself serve as a phase's `optimizer` (an `OptimizerFactory`). */
   static readonly optimizerName = "RMSProp";
+  /** The optimizer's type name, `"RMSProp"` (used in messages and by the scheduler). */
   readonly optimizerName = "RMSProp";
   /** Whether the centred variant is used. */
   readonly centered: boolean;
 
+  /**
+   * Creates the optimizer and its per-group hyperparameter uniforms.
+   *
+   * @param params One flat list of parameters (one group), or a list of groups (lists or
+   *   `{ params, ...hypers }`).
+   * @param options Default hyperparameters of every group, and the RMSProp-wide options.
+   */
   constructor(params: ParamGroups, options: RMSPropOptions = {}) {
     const centered = options.centered ?? false;
     if (typeof centered !== "boolean") {

@@ -39,13 +39,22 @@ export interface SGDOptions extends Partial<GroupHypers> {
  * @throws {RangeError} On an out-of-range hyperparameter, or Nesterov without momentum / with dampening.
  */
 export class SGD extends Optimizer {
+  /** `"SGD"`: lets the class itself serve as a phase's `optimizer` (an `OptimizerFactory`). */
   static readonly optimizerName = "SGD";
+  /** The optimizer's type name, `"SGD"` (used in messages and by the scheduler). */
   readonly optimizerName = "SGD";
   /** Dampening of the momentum buffer. */
   readonly dampening: number;
   /** Whether Nesterov momentum is used. */
   readonly nesterov: boolean;
 
+  /**
+   * Creates the optimizer and its per-group hyperparameter uniforms.
+   *
+   * @param params One flat list of parameters (one group), or a list of groups (lists or
+   *   `{ params, ...hypers }`).
+   * @param options Default hyperparameters of every group, and the SGD-wide options.
+   */
   constructor(params: ParamGroups, options: SGDOptions = {}) {
     const dampening = options.dampening ?? 0;
     const nesterov = options.nesterov ?? false;

@@ -8,7 +8,9 @@ import { escapeXml } from "./_svg.ts";
 
 /** One figure of the page: its caption and the (relative) path or URL of the SVG file. */
 export interface IndexEntry {
+  /** Caption of the figure. */
   title: string;
+  /** Path (relative to the page) or URL of the SVG file. */
   file: string;
 }
 

@@ -12,8 +12,11 @@ import type { PlotData } from "./types.ts";
 
 /** A suggested learning rate drawn as a marker, e.g. the LR finder's valley, steep, minimum. */
 export interface PlotSuggestion {
+  /** Name shown in the legend with the lr, e.g. `"valley"`. */
   name: string;
+  /** The suggested learning rate (x). */
   lr: number;
+  /** The loss at that learning rate (y). */
   loss: number;
 }
 

@@ -8,9 +8,13 @@ import { Tensor } from "../tensor/mod.ts";
 
 /** A tensor saved on the CPU. */
 export interface SavedTensor {
+  /** Tag telling a saved tensor from other saved values. */
   readonly kind: "tensor";
+  /** Element type of the tensor. */
   readonly dtype: "f32" | "i32";
+  /** Shape of the tensor. */
   readonly shape: readonly number[];
+  /** Flat row-major values. */
   readonly data: Float32Array | Int32Array;
 }
 

@@ -138,6 +138,7 @@ export function decayValue(
   type: DecayType,
   args: DecayArgs & { start: number; end?: number },
 ): number;
+/** With an array `start` or `end`: a `Float64Array`, one value per element. */
 export function decayValue(type: DecayType, args: DecayArgs): number | Float64Array;
 export function decayValue(type: DecayType, args: DecayArgs): number | Float64Array {
   checkDecay(type, args.power, "decayValue");

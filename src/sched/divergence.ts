@@ -34,12 +34,22 @@ export interface StopDivOptions {
  * ```
  */
 export class DivergenceDetector {
+  /** Divergence factor, > 1 (fastai's `loss > factor * best` for a positive best). */
   readonly factor: number;
+  /** Batches seen before the best loss is tracked. */
   readonly minIters: number;
+  /** Lower bound on the scale `|best|` used by the threshold. */
   readonly minMargin: number;
   #best = Infinity;
   #iteration = 0;
 
+  /**
+   * Creates a detector with no best loss yet.
+   *
+   * @param options `factor` (default 4), `minIters` (default 10) and `minMargin` (default 0).
+   * @throws {RangeError} On a factor that is not finite and > 1, a minIters that is not an integer
+   *   >= 0, or a negative minMargin.
+   */
   constructor(options: StopDivOptions = {}) {
     const { factor = 4, minIters = 10, minMargin = 0 } = options;
     if (typeof factor !== "number" || !Number.isFinite(factor) || factor <= 1) {

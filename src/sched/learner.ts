@@ -31,10 +31,13 @@ import type {
 } from "./learner_types.ts";
 
 export type { FitOneCycleOptions, FitOptSchedOptions, FitResult, LearnerOptions };
+export type { Saved, SavedTensor } from "./_state.ts";
 
-/** A saved model (and optimizer) state. */
-interface Snapshot {
+/** A saved model (and optimizer) state, as {@linkcode Learner.snapshot} returns it. */
+export interface Snapshot {
+  /** The model's state dict (or its parameters), read back to the CPU. */
   model: Saved;
+  /** The optimizer's class and state, when there was an optimizer with a `stateDict`. */
   opt?: { cls: OptimizerClass; state: Saved };
 }
 
@@ -64,9 +67,13 @@ function isOptimizerClass(f: unknown): f is OptimizerClass {
  * ```
  */
 export class Learner {
+  /** The model trained. */
   model: LearnerModel;
+  /** Train and validation loaders. */
   data: LearnerData;
+  /** The loss, `(output, target) => scalar`. */
   lossFn: LossFn;
+  /** Metrics computed at each epoch end. */
   metrics: NamedMetric[];
   /** Default optimizer class (fitOneCycle, lrFind). */
   optimizer: OptimizerClass;
@@ -77,6 +84,15 @@ export class Learner {
   #uploader = new BatchUploader();
   #saved = new Map<string, Snapshot>();
 
+  /**
+   * Wraps a model and its data; the optimizer is created by the first fit.
+   *
+   * @param model The model to train (`src/nn`'s `Module` fits).
+   * @param data Train and validation loaders (`src/data`'s `ImageClassifierData` fits).
+   * @param options Loss, metrics and optimizer classes.
+   * @throws {TypeError} When the model lacks `forward()`/`parameters()` or the data lacks loaders.
+   * @throws {RangeError} When the training loader has no batches.
+   */
   constructor(model: LearnerModel, data: LearnerData, options: LearnerOptions = {}) {
     if (!model || typeof model.forward !== "function" || typeof model.parameters !== "function") {
       throw new TypeError(

@@ -11,7 +11,9 @@ import type { GroupValues, OptimizerFactory, ScheduledOptimizer } from "./types.
 
 /** A model as the learner drives it (`src/nn`'s `Module` fits). */
 export interface LearnerModel {
+  /** The output for input `x`. */
   forward(x: Tensor): Tensor;
+  /** Every trainable parameter. */
   parameters(): Tensor[];
   /** Parameters of each layer group (discriminative lrs), as `src/nn`'s `Module` gives them. */
   layerGroupParameters?(): Tensor[][];
@@ -25,21 +27,29 @@ export interface LearnerModel {
   stateDict?(): unknown;
   /** Restores what {@linkcode LearnerModel.stateDict} gave. */
   loadStateDict?(state: never): unknown;
+  /** Freezes layer groups (called by {@linkcode Learner.freeze} without arguments). */
   freeze?(...args: never[]): unknown;
+  /** Unfreezes every layer group (called by {@linkcode Learner.unfreeze}). */
   unfreeze?(...args: never[]): unknown;
 }
 
 /** An optimizer the learner can step (`src/optim`'s `SGD`, `Adam`, `RMSProp` fit). */
 export interface TrainableOptimizer extends ScheduledOptimizer {
+  /** Applies one update to every parameter from its gradient. */
   step(): void;
+  /** Zeroes the gradients. */
   zeroGrad(): void;
+  /** The optimizer state (moments, step counts) to snapshot. */
   stateDict?(): unknown;
+  /** Restores what `stateDict` gave. */
   loadStateDict?(state: never): unknown;
+  /** Frees the optimizer's GPU resources (called when the learner replaces or disposes of it). */
   dispose?(): void;
 }
 
 /** An optimizer class: `new SGD(groups, { lr })`, with a static `optimizerName`. */
 export interface OptimizerClass extends OptimizerFactory {
+  /** Creates the optimizer over layer groups of parameters with a base lr. */
   new (groups: Tensor[][], options: { lr: number }): TrainableOptimizer;
 }
 
@@ -48,25 +58,33 @@ export type MetricFn = (output: Tensor, target: Tensor) => Tensor;
 
 /** A metric with an explicit column name. */
 export interface NamedMetric {
+  /** Column name of the metric. */
   name: string;
+  /** The metric function. */
   fn: MetricFn;
 }
 
 /** A CPU batch as `src/data`'s `DataLoader` yields it (buffers valid until the next batch). */
 export interface CpuBatch {
+  /** The inputs as flat float32 (`shape` gives their layout). */
   x: Float32Array;
+  /** The `n` labels. */
   y: Int32Array;
+  /** Shape of `x`, e.g. `[n, c, h, w]`. */
   shape: readonly number[];
 }
 
 /** A loader of CPU batches; `length` is the number of batches per pass. */
 export interface BatchLoader extends AsyncIterable<CpuBatch> {
+  /** Number of batches per pass. */
   readonly length: number;
 }
 
 /** Train and validation loaders (`src/data`'s `ImageClassifierData` fits). */
 export interface LearnerData {
+  /** Training batches. */
   readonly train: BatchLoader;
+  /** Validation batches. */
   readonly valid: BatchLoader;
 }
 
@@ -112,9 +130,13 @@ export interface FitOptSchedOptions {
 export interface FitOneCycleOptions extends Omit<FitOptSchedOptions, "dataList"> {
   /** Maximal lr(s), scalar or per layer group. Default 1e-3. */
   lrMax?: GroupValues;
+  /** Start lr is `lrMax/div`, > 0. @default {25} */
   div?: number;
+  /** Final lr is `lrMax/divFinal`, > 0. @default {1e5} */
   divFinal?: number;
+  /** Fraction of the epochs spent warming up, in (0, 1). @default {0.25} */
   pctStart?: number;
+  /** Momentum at the start, the top and the end. @default {[0.95, 0.85, 0.95]} */
   moms?: readonly [number, number, number];
   /** Weight decay(s); undefined keeps the optimizer's. */
   wd?: GroupValues;

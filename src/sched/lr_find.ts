@@ -27,6 +27,7 @@ export interface LrFindOptions {
   linear?: boolean;
   /** Stop when the smoothed loss diverges. Default true. */
   stopDiv?: boolean;
+  /** The divergence rule (factor, minIters, minMargin) used with `stopDiv`. */
   stopDivOptions?: StopDivOptions;
   /** Momentum of the phase. Default 0.9. */
   momentum?: number;
@@ -46,6 +47,7 @@ export interface LrFindResult {
   suggestions: { valley?: LrSuggestion; steep?: LrSuggestion; minimum?: LrSuggestion };
   /** Whether `stopDiv` ended the run early, and why. */
   stopped: boolean;
+  /** Why `stopDiv` stopped the run, when it did. */
   reason?: string;
   /** The loss/lr plot with the suggestions marked. */
   svg(options?: { file?: string | URL }): string;

@@ -7,7 +7,9 @@ import { show } from "./_values.ts";
 
 /** A prepared LR-finder curve (see {@linkcode lrFinderCurve}). */
 export interface LrCurve {
+  /** The kept learning rates. */
   readonly lrs: readonly number[];
+  /** The kept smoothed losses, one per lr. */
   readonly losses: readonly number[];
   /** How the curve was cut, for error messages. */
   readonly note: string;
@@ -15,7 +17,9 @@ export interface LrCurve {
 
 /** One suggestion: the lr to use and the point to mark on the plot. */
 export interface LrSuggestion {
+  /** The suggested learning rate. */
   lr: number;
+  /** The point of the curve to mark on the plot. */
   point: { lr: number; loss: number };
 }
 

@@ -80,6 +80,9 @@ export {
   type FitResult,
   Learner,
   type LearnerOptions,
+  type Saved,
+  type SavedTensor,
+  type Snapshot,
 } from "./learner.ts";
 export { type FileOption, Sched } from "./sched.ts";
 export { lrFind, type LrFindOptions, type LrFindResult } from "./lr_find.ts";

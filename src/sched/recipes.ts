@@ -27,6 +27,7 @@ function scale(lr: GroupValues, f: (x: number) => number, what: string): number 
 export interface SgdrOptions {
   /** Maximal lr(s) of each cycle (scalar or per group). */
   lr: GroupValues;
+  /** Optimizer of every phase: an optimizer class such as `SGD`, or `{ optimizerName }`. */
   optimizer: OptimizerFactory;
   /** Number of cycles, an integer >= 1. */
   numCycles: number;
@@ -173,6 +174,7 @@ export interface OneCycleOptions {
   pctStart?: number;
   /** Momentum at the start, the top and the end. Default `[0.95, 0.85, 0.95]`. */
   moms?: readonly [number, number, number];
+  /** Optimizer of both phases: an optimizer class such as `SGD`, or `{ optimizerName }`. */
   optimizer: OptimizerFactory;
   /** Weight decay(s) for both phases (undefined keeps the optimizer's). */
   wds?: GroupValues;

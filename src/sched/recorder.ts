@@ -11,7 +11,9 @@ import { show } from "./_values.ts";
 export interface PhaseRecord {
   /** Float phase limits (the red dashed lines), in batches. */
   start: number;
+  /** Float phase end, in batches. */
   end: number;
+  /** Name of the phase's optimizer, e.g. `"SGD"`. */
   optimizerName: string;
   /** The phase's own wds, when it sets any. */
   wds?: number | number[];
@@ -35,6 +37,7 @@ export interface BatchRecord {
 
 /** What the learner records after each validation. */
 export interface EpochRecord {
+  /** The validation loss. */
   valLoss: number;
   /** Named metrics, e.g. `{ accuracy: 0.93 }`. */
   metrics?: Record<string, number>;
@@ -42,15 +45,25 @@ export interface EpochRecord {
 
 /** A plain-object snapshot of a {@linkcode Recorder}. */
 export interface RecorderJSON {
+  /** 1-based batch count of each batch. */
   iterations: number[];
+  /** Highest group lr of each batch. */
   lrs: number[];
+  /** Every group's lr, per batch. */
   groupLrs: number[][];
+  /** Momentum (Adam beta1) of each batch. */
   momentums: number[];
+  /** Smoothed (debiased) loss of each batch. */
   losses: number[];
+  /** Raw loss of each batch. */
   rawLosses: number[];
+  /** Validation loss of each epoch. */
   valLosses: number[];
+  /** Named metrics of each epoch. */
   metrics: Record<string, number>[];
+  /** Iteration count at each epoch end. */
   epochIterations: number[];
+  /** The plan's phases. */
   phases: PhaseRecord[];
 }
 
@@ -69,15 +82,25 @@ export interface RecorderJSON {
  * ```
  */
 export class Recorder {
+  /** 1-based batch count of each recorded batch. */
   readonly iterations: number[] = [];
+  /** Highest group lr of each batch (what the plots show). */
   readonly lrs: number[] = [];
+  /** Every group's lr, per batch. */
   readonly groupLrs: number[][] = [];
+  /** Momentum (Adam beta1) of each batch. */
   readonly momentums: number[] = [];
+  /** Smoothed (debiased) loss of each batch. */
   readonly losses: number[] = [];
+  /** Raw loss of each batch. */
   readonly rawLosses: number[] = [];
+  /** Validation loss of each epoch. */
   readonly valLosses: number[] = [];
+  /** Named metrics of each epoch, e.g. `{ accuracy: 0.93 }`. */
   readonly metrics: Record<string, number>[] = [];
+  /** Iteration count at each epoch end. */
   readonly epochIterations: number[] = [];
+  /** The phase records of the current plan (see {@linkcode Recorder.setPhases}). */
   readonly phases: PhaseRecord[] = [];
 
   /** Number of batches recorded. */

@@ -17,6 +17,7 @@ import { Recorder } from "./recorder.ts";
 
 /** Where to write a plot: `{ file: "lr.svg" }` (written synchronously). */
 export interface FileOption {
+  /** Path of the file the plot is also written to. */
   file?: string | URL;
 }
 
@@ -34,6 +35,7 @@ export class Sched {
   /** What the fit recorded (per batch, per epoch, per phase). */
   readonly recorder: Recorder;
 
+  /** Wraps a recorder (a new empty one by default). */
   constructor(recorder: Recorder = new Recorder()) {
     this.recorder = recorder;
   }

@@ -26,6 +26,7 @@ export interface ScheduleOptions {
 export interface PhasePlan {
   /** Index of the phase. */
   readonly index: number;
+  /** The phase itself. */
   readonly phase: TrainingPhase;
   /** Batches per epoch of the phase's data. */
   readonly nbBatches: number;
@@ -37,17 +38,21 @@ export interface PhasePlan {
   readonly batchCount: number;
   /** Float phase limits `C_{i-1}` and `C_i` (red lines of the plots). */
   readonly limitStart: number;
+  /** Float phase limit `C_i`, where the phase ends. */
   readonly limitEnd: number;
   /** Weight decay in force (per group), carried from the last phase that set `wds`; may be undefined. */
   readonly wd?: Float64Array;
   /** Resolved wd mode: the last explicit `wdLoss` so far (default L2, i.e. `false`). */
   readonly decoupledWd: boolean;
+  /** Identity of the phase's data (from `dataKeys`), used for the epoch ends. */
   readonly dataKey: unknown;
 }
 
 /** The batch plan of a whole schedule. */
 export interface SchedulePlan {
+  /** One plan per phase, in order. */
   readonly phases: readonly PhasePlan[];
+  /** Number of layer groups. */
   readonly groupCount: number;
   /** Total number of batches, `ceil(C_last)` (more only if a tiny phase was given its one batch). */
   readonly totalBatches: number;
@@ -63,6 +68,7 @@ export interface BatchHypers {
   phase: number;
   /** Position in the phase (`k - firstBatch`) and the phase's unrounded length. */
   it: number;
+  /** The phase's unrounded length in batches. */
   n: number;
   /** One lr per layer group. */
   lr: Float64Array;

@@ -21,6 +21,12 @@ export class SmoothLoss {
   #avg = 0;
   #count = 0;
 
+  /**
+   * Creates an empty average.
+   *
+   * @param options `beta`, the smoothing factor in [0, 1) (default 0.98).
+   * @throws {RangeError} When `beta` is outside [0, 1).
+   */
   constructor(options: { beta?: number } = {}) {
     const beta = options.beta ?? 0.98;
     if (typeof beta !== "number" || !(beta >= 0 && beta < 1)) {

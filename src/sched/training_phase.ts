@@ -58,10 +58,13 @@ const KEYS = new Set([
 
 /** A validated schedule of one hyperparameter: start, resolved end, decay type and power. */
 export interface ScheduleSpec<T> {
+  /** Value at the start of the phase (a scalar or one per layer group). */
   readonly start: T;
   /** `undefined` only with `DecayType.NO`. */
   readonly end?: T;
+  /** How the value goes from `start` to `end`. */
   readonly decay: DecayType;
+  /** Exponent of `DecayType.POLYNOMIAL` (`undefined` for the other decays). */
   readonly power?: number;
 }
 
@@ -172,6 +175,14 @@ export class TrainingPhase {
   /** Explicit wd mode (`true` L2, `false` decoupled), or `undefined` to keep the previous mode. */
   readonly wdLoss?: boolean;
 
+  /**
+   * Validates the options and resolves each schedule's end and decay.
+   *
+   * @param options Length, optimizer and hyperparameter schedules.
+   * @throws {TypeError} On a missing or mistyped option.
+   * @throws {RangeError} On an out-of-range value (e.g. a length <= 0, or a non-positive lr with
+   *   EXPONENTIAL decay).
+   */
   constructor(options: TrainingPhaseOptions) {
     if (options === null || typeof options !== "object") {
       throw new TypeError(
