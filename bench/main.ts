@@ -24,6 +24,7 @@ import { ELEMENTWISE_N } from "./_workloads.ts";
 import * as tfjs from "./tfjs_peer.ts";
 import { runTorchBenches, type TorchRun } from "./torch_peer.ts";
 import { tempoBenches } from "./tempo_peer.ts";
+import { formatProfile, profileTrain, TRAIN_WORKLOADS } from "./tempo_train.ts";
 
 const HELP = `Usage: deno task bench [options]
 
@@ -131,7 +132,19 @@ async function main(): Promise<void> {
   const results = await runCases(cases, (r) => {
     if (values.json) console.log(jsonLine(r));
   });
-  if (!values.json) console.log(formatTable(cases, results));
+  if (values.json) return;
+  console.log(formatTable(cases, results));
+  // Step breakdown of tempo's training benches: a separate, synced profiling pass.
+  if (impls.has("tempo")) {
+    for (const s of specs) {
+      const w = TRAIN_WORKLOADS[s.name];
+      if (!w) continue;
+      log(`tempo: profiling one step of ${s.name} ...`);
+      const sps = results.find((r) => r.bench === s.name && r.impl === "tempo")?.value;
+      const p = await profileTrain(w, values.quick ? 10 : 40);
+      console.log("\n" + formatProfile(p, sps));
+    }
+  }
 }
 
 if (import.meta.main) {

@@ -5,7 +5,14 @@
  */
 import { add, init, matmul, randn, type Tensor } from "../mod.ts";
 import { measure } from "./_harness.ts";
-import { DISPATCH_N, DISPATCH_OPS, ELEMENTWISE_BATCH, elementwiseBytes, matmulBatch } from "./_workloads.ts";
+import {
+  DISPATCH_N,
+  DISPATCH_OPS,
+  ELEMENTWISE_BATCH,
+  elementwiseBytes,
+  matmulBatch,
+} from "./_workloads.ts";
+import { TRAIN_WORKLOADS, trainSamplesPerSec } from "./tempo_train.ts";
 
 /** Queues `count` results of `op`, keeping only the last, then reads one element of it. */
 async function queueAndRead(count: number, op: () => Tensor): Promise<void> {
@@ -77,4 +84,7 @@ export const tempoBenches: Partial<Record<string, () => Promise<number>>> = {
   matmul_mlp_64x40x10: () => matmulGflops(64, 40, 10),
   elementwise_add_4M: () => elementwiseGBps(4 * 1024 * 1024),
   dispatch_small: () => dispatchUs(),
+  train_simplenet: () => trainSamplesPerSec(TRAIN_WORKLOADS.train_simplenet!),
+  train_mlp784: () => trainSamplesPerSec(TRAIN_WORKLOADS.train_mlp784!),
+  train_shallowconv: () => trainSamplesPerSec(TRAIN_WORKLOADS.train_shallowconv!),
 };

@@ -5,6 +5,12 @@
 // `bwd_reduce`: one workgroup per channel, sg = sum(g) (= dbias), sgx = sum(g * xhat) (= dweight).
 // `bwd_apply`: dx = w * invstd * (g - sg / M - xhat * sgx / M) in training (TRAIN = 1), else
 // dx = g * w * invstd. AFFINE = 0: no weight / bias.
+// Channel-major variants for a convolution's GEMM output x = [C, N*HW] (see `ops/conv_bn.ts`): the
+// statistics use `stats_main` with N = 1, HW = N*HW; SHIFT = 1 adds bias[c] (the conv bias) to the mean
+// that updates the running buffer. `normalize_cm` writes y = [relu](xhat * w + b) in NCHW;
+// `bwd_reduce_cm` / `bwd_apply_cm` take the NCHW upstream gradient (masked by the recomputed ReLU when
+// RELU = 1) and write dx channel-major, i.e. directly as the GEMM operand of the conv backward.
+// The `_cm` element kernels run on a (pixel blocks, C, N) grid: no per-element division.
 struct Params {
   N: u32, C: u32, HW: u32, total: u32,
   eps: f32, momentum: f32, update: u32, pad: u32,
@@ -12,6 +18,8 @@ struct Params {
 override WG: u32 = 256u;
 override AFFINE: u32 = 1u;
 override TRAIN: u32 = 1u;
+override RELU: u32 = 0u;
+override SHIFT: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -109,7 +117,9 @@ fn stats_main(
     stats[P.C + c] = inverseSqrt(v + P.eps);
     if (P.update == 1u) {
       let unbiased = v * f32(M) / f32(max(M, 2u) - 1u);
-      rmean[c] = (1.0 - P.momentum) * rmean[c] + P.momentum * mean;
+      var shifted = mean;
+      if (SHIFT == 1u) { shifted += bias[c]; }
+      rmean[c] = (1.0 - P.momentum) * rmean[c] + P.momentum * shifted;
       rvar[c] = (1.0 - P.momentum) * rvar[c] + P.momentum * unbiased;
     }
   }
@@ -178,4 +188,76 @@ fn bwd_apply(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
   } else {
     out[i] = scale * g[i];
   }
+}
+
+// y = xhat * w + b (optionally ReLU) at (n, c, p) of NCHW, from x[c, n*HW + p].
+fn affine_at(c: u32, xv: f32) -> f32 {
+  var v = (xv - stats[c]) * stats[P.C + c];
+  if (AFFINE == 1u) { v = v * weight[c] + bias[c]; }
+  return v;
+}
+
+@compute @workgroup_size(WG)
+fn normalize_cm(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let p = gid.x;
+  if (p >= P.HW) { return; }
+  let c = wid.y;
+  let n = wid.z;
+  var v = affine_at(c, x[(c * P.N + n) * P.HW + p]);
+  if (RELU == 1u) { v = max(v, 0.0); }
+  out[(n * P.C + c) * P.HW + p] = v;
+}
+
+// The upstream gradient at (n, c, p), through the ReLU (recomputed from x) when RELU = 1.
+fn grad_at(c: u32, n: u32, p: u32, xv: f32) -> f32 {
+  let gv = g[(n * P.C + c) * P.HW + p];
+  if (RELU == 1u && affine_at(c, xv) <= 0.0) { return 0.0; }
+  return gv;
+}
+
+@compute @workgroup_size(256)
+fn bwd_reduce_cm(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+) {
+  let c = channel(wid, nwg);
+  let M = P.N * P.HW;
+  var a = 0.0;
+  var b = 0.0;
+  if (c < P.C) {
+    let mean = stats[c];
+    var cur = first(lid);
+    for (var m = lid; m < M; m += 256u) {
+      let xv = x[c * M + m];
+      let gv = grad_at(c, cur.n, cur.j, xv);
+      a += gv;
+      b += gv * (xv - mean);
+      cur = advance(cur);
+    }
+  }
+  red[lid] = a;
+  red2[lid] = b;
+  reduce2(lid);
+  if (lid == 0u && c < P.C) {
+    sg[c] = red[0];
+    sgx[c] = red2[0] * stats[P.C + c];
+  }
+}
+
+@compute @workgroup_size(WG)
+fn bwd_apply_cm(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let p = gid.x;
+  if (p >= P.HW) { return; }
+  let c = wid.y;
+  let n = wid.z;
+  let k = (c * P.N + n) * P.HW + p;
+  let xv = x[k];
+  let gv = grad_at(c, n, p, xv);
+  let inv = stats[P.C + c];
+  var scale = inv;
+  if (AFFINE == 1u) { scale *= weight[c]; }
+  let M = f32(P.N * P.HW);
+  let xhat = (xv - stats[c]) * inv;
+  out[k] = scale * (gv - sg[c] / M - xhat * sgx[c] / M);
 }

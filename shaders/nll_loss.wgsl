@@ -1,6 +1,6 @@
 // Per-row negative log-likelihood of [N, C] inputs at integer labels. FROM_LOGITS = 1 applies
 // log-softmax first (cross-entropy), fused. A label outside [0, C) gives NaN, so it cannot go unnoticed.
-// `main`: rowloss[i]; `backward`: gx = scale * g * (softmax(x) - onehot) or -scale * g * onehot.
+// `main`: rowloss[i]; `main_mean` (one workgroup): rowloss[0] = scale * sum of the row losses; `backward`: gx = scale * g * (softmax(x) - onehot) or -scale * g * onehot.
 struct Params { N: u32, C: u32, scale: f32, pad: u32 }
 override FROM_LOGITS: u32 = 1u;
 override WG: u32 = 64u;
@@ -20,19 +20,34 @@ fn row_lse(base: u32) -> f32 {
   return m + log(s);
 }
 
+fn row_loss(i: u32) -> f32 {
+  let base = i * P.C;
+  let y = labels[i];
+  if (y < 0 || u32(y) >= P.C) { return bitcast<f32>(0x7fc00000u); }
+  var l = -x[base + u32(y)];
+  if (FROM_LOGITS == 1u) { l += row_lse(base); }
+  return l;
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = gid.x + gid.y * nwg.x * WG;
   if (i >= P.N) { return; }
-  let base = i * P.C;
-  let y = labels[i];
-  if (y < 0 || u32(y) >= P.C) {
-    rowloss[i] = bitcast<f32>(0x7fc00000u);
-    return;
+  rowloss[i] = row_loss(i);
+}
+
+var<workgroup> part: array<f32, 64>;
+
+@compute @workgroup_size(64)
+fn main_mean(@builtin(local_invocation_index) lid: u32) {
+  var s = 0.0;
+  for (var i = lid; i < P.N; i += 64u) { s += row_loss(i); }
+  part[lid] = s;
+  for (var k = 32u; k > 0u; k >>= 1u) {
+    workgroupBarrier();
+    if (lid < k) { part[lid] += part[lid + k]; }
   }
-  var l = -x[base + u32(y)];
-  if (FROM_LOGITS == 1u) { l += row_lse(base); }
-  rowloss[i] = l;
+  if (lid == 0u) { rowloss[0] = part[0] * P.scale; }
 }
 
 @compute @workgroup_size(WG)

@@ -184,3 +184,15 @@ fn adaptive_bwd(
   }
   dst[i] = acc;
 }
+
+// `global_bwd` (adaptive pooling to 1x1): dst[b, q] = src[b] / (H*W) on a (pixel blocks, B) grid, so no
+// per-element division (grid.y = plane b).
+@compute @workgroup_size(WG)
+fn global_bwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let hw = P.H * P.W;
+  let q = gid.x;
+  if (q >= hw) { return; }
+  let b = wid.y + wid.z * 65535u;
+  if (b >= P.B) { return; }
+  dst[b * hw + q] = src[b] / f32(hw);
+}

@@ -26,6 +26,36 @@ export function createUniform(bytes: number, init?: ArrayBufferView): PooledBuff
   return { id: nextId++, buffer, size };
 }
 
+/** Binding-offset alignment of uniform slices (WebGPU's default `minUniformBufferOffsetAlignment`). */
+export const UNIFORM_ALIGN = 256;
+
+/**
+ * ONE `UNIFORM | COPY_DST` buffer holding `count` slots of `bytes` each, 256 bytes apart, filled from
+ * `init` (`count * 256` bytes), and a bindable slice per slot: all of them are updated by one write.
+ */
+export function createUniformSlots(
+  count: number,
+  bytes: number,
+  init: Uint8Array,
+): { whole: PooledBuffer; slots: PooledBuffer[] } {
+  const size = Math.max(1, count) * UNIFORM_ALIGN;
+  const buffer = device().gpu.createBuffer({
+    size,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    mappedAtCreation: true,
+  });
+  new Uint8Array(buffer.getMappedRange()).set(init.subarray(0, size));
+  buffer.unmap();
+  const whole = { id: nextId++, buffer, size };
+  const slots = Array.from({ length: count }, (_, i) => ({
+    id: nextId++,
+    buffer,
+    size: bytes,
+    offset: i * UNIFORM_ALIGN,
+  }));
+  return { whole, slots };
+}
+
 /** The 16-byte `Meta` uniform of one parameter tensor: its element count. */
 export function createMeta(numel: number): PooledBuffer {
   return createUniform(16, new Uint32Array([numel, 0, 0, 0]));

@@ -2,9 +2,12 @@
  * `Optimizer`: the shared machinery of {@linkcode SGD}, {@linkcode Adam} and {@linkcode RMSProp}.
  *
  * GPU layout, per optimizer:
- * - one 64-byte uniform per parameter GROUP (`struct Hypers` of the shaders) holding lr, momentum, beta,
- *   weight decay, eps, dampening, flags and the step's bias corrections. `setHypers()` rewrites it with ONE
- *   `device().write()`; nothing is created, compiled or read back.
+ * - one 64-byte uniform block per parameter GROUP (`struct Hypers` of the shaders) holding lr, momentum,
+ *   beta, weight decay, eps, dampening, flags and the step's bias corrections. The blocks of all groups
+ *   are slices (256 bytes apart) of ONE uniform buffer, mirrored on the CPU: `setHypers()` only packs the
+ *   group's block into the mirror (no GPU call at all), and `step()` uploads the mirror with ONE
+ *   `device().write()` when something changed, whatever the number of groups; nothing is created,
+ *   compiled or read back.
  * - one 16-byte uniform per parameter (its element count), written once at construction.
  * - the state buffers of each parameter (momentum, moments...), allocated and zeroed at construction.
  * `step()` records ONE fused kernel dispatch per parameter that has a gradient; parameters without a
@@ -21,10 +24,12 @@ import { type GroupHypers, validateHypers } from "./hypers.ts";
 import {
   createMeta,
   createUniform,
+  createUniformSlots,
   grid,
   HYPERS_BYTES,
   type HypersBlock,
   packHypers,
+  UNIFORM_ALIGN,
 } from "./_gpu.ts";
 
 /** One parameter group with its own hyperparameters (PyTorch's `{"params": [...], "lr": ...}`). */
@@ -59,6 +64,7 @@ export interface UpdateRule {
 }
 
 interface Group {
+  index: number;
   params: number[];
   hypers: GroupHypers;
   uniform: PooledBuffer;
@@ -96,8 +102,11 @@ export abstract class Optimizer {
   #steps: number[];
   #private: (PooledBuffer | null)[];
   #kernel: Kernel;
-  #zero: Kernel;
   #scratch = new Float32Array(HYPERS_BYTES / 4);
+  /** CPU mirror of the groups' uniform buffer, and whether it differs from the GPU copy. */
+  #mirror: Uint8Array;
+  #arena: PooledBuffer;
+  #dirty = false;
   #disposed = false;
 
   protected constructor(
@@ -135,7 +144,6 @@ export abstract class Optimizer {
     this.params = params;
     this.#rule = rule;
     this.#kernel = d.kernel(rule.shader);
-    this.#zero = d.kernel("sgd", {}, "zero_grad");
     this.#paramGroup = specs.flatMap((s, g) => s.params.map(() => g));
     this.#meta = params.map((p) => createMeta(p.size));
     this.#state = params.map((p) =>
@@ -150,11 +158,16 @@ export abstract class Optimizer {
     this.#steps = params.map(() => 0);
     this.#private = params.map(() => null);
     let first = 0;
+    this.#mirror = new Uint8Array(Math.max(1, specs.length) * UNIFORM_ALIGN);
+    specs.forEach((_, g) => {
+      this.#mirror.set(new Uint8Array(this.#pack(hypers[g]!, 0).buffer), g * UNIFORM_ALIGN);
+    });
+    const { whole, slots } = createUniformSlots(specs.length, HYPERS_BYTES, this.#mirror);
+    this.#arena = whole;
     this.#groups = specs.map((s, g) => {
       const idx = s.params.map((_, k) => first + k);
       first += s.params.length;
-      const u = createUniform(HYPERS_BYTES, this.#pack(hypers[g]!, 0));
-      return { params: idx, hypers: hypers[g]!, uniform: u, encoded: 0, tag: 0 };
+      return { index: g, params: idx, hypers: hypers[g]!, uniform: slots[g]!, encoded: 0, tag: 0 };
     });
   }
 
@@ -177,6 +190,28 @@ export abstract class Optimizer {
         `Cannot create ${name}: group ${i} is not a list of tensors nor { params: Tensor[] }`,
       );
     });
+  }
+
+  /** Packs group `g`'s block into the CPU mirror; `step()` uploads it (one write for all groups). */
+  #stage(g: Group, tag: number): void {
+    const block = new Uint8Array(this.#pack(g.hypers, tag).buffer);
+    const at = g.index * UNIFORM_ALIGN;
+    const m = this.#mirror;
+    for (let i = 0; i < HYPERS_BYTES; i++) {
+      if (m[at + i] !== block[i]) {
+        m.set(block, at);
+        this.#dirty = true;
+        break;
+      }
+    }
+    g.encoded = tag;
+  }
+
+  /** Uploads the CPU mirror of the group uniforms if it changed. */
+  #upload(d: Device): void {
+    if (!this.#dirty) return;
+    d.write(this.#arena, this.#mirror);
+    this.#dirty = false;
   }
 
   #pack(h: GroupHypers, tag: number): Float32Array {
@@ -219,8 +254,9 @@ export abstract class Optimizer {
   }
 
   /**
-   * Changes some hyperparameters of `group`: validated first (a `RangeError`/`TypeError` naming the bad
-   * value, before any GPU work), then ONE `device().write()` of the group's uniform.
+   * Changes some hyperparameters of `group`: validated (a `RangeError`/`TypeError` naming the bad value),
+   * then packed into the CPU mirror of the group uniforms. No GPU call: the next `step()` uploads every
+   * changed group with one write (none when the values did not change).
    */
   setHypers(group: number, h: Partial<GroupHypers>): void {
     const g = this.#checkGroup(group);
@@ -241,14 +277,13 @@ export abstract class Optimizer {
       }
     }
     validateHypers(h, `${this.optimizerName} group ${group}`);
-    const d = this.#check();
+    this.#check();
     const next = { ...g.hypers };
     for (const k of HYPER_KEYS) {
       if (h[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = h[k];
     }
     g.hypers = next;
-    d.write(g.uniform, this.#pack(next, g.tag));
-    g.encoded = g.tag;
+    this.#stage(g, g.tag);
   }
 
   /**
@@ -271,10 +306,7 @@ export abstract class Optimizer {
       if (live.length === 0) continue;
       let tag = 0;
       for (const i of live) tag = Math.max(tag, this.#tags[i]!);
-      if (g.encoded !== tag) {
-        d.write(g.uniform, this.#pack(g.hypers, tag));
-        g.encoded = tag;
-      }
+      if (g.encoded !== tag) this.#stage(g, tag);
       for (const i of live) {
         if (this.#tags[i] === tag) {
           jobs.push([i, g.uniform]);
@@ -285,6 +317,7 @@ export abstract class Optimizer {
         jobs.push([i, u]);
       }
     }
+    this.#upload(d);
     for (const [i, u] of jobs) {
       const p = this.params[i]!;
       d.dispatch(
@@ -301,13 +334,14 @@ export abstract class Optimizer {
     }
   }
 
-  /** Zeroes every gradient in place (one dispatch each), keeping the buffers (and bind groups) stable. */
+  /**
+   * Zeroes every gradient, keeping the buffers (and bind groups) stable, with NO GPU work: each
+   * gradient is marked zero, the next `backward()` writes it (often straight from the kernel that
+   * computes it) instead of accumulating into it, and reading `.grad` before that fills it with 0.
+   */
   zeroGrad(): void {
-    const d = this.#check();
-    this.params.forEach((p, i) => {
-      if (!p.grad) return;
-      d.dispatch(this.#zero, [null, this.#meta[i]!, null, null, null, p.grad.buffer], grid(p.size));
-    });
+    this.#check();
+    for (const p of this.params) p.zeroGradLazy();
   }
 
   /** Hyperparameters, step counts and state buffers, read back to the CPU (not for the hot path). */
@@ -380,9 +414,9 @@ export abstract class Optimizer {
     this.#groups.forEach((g, k) => {
       g.hypers = { ...sd.groups[k]!.hypers };
       g.tag = Math.max(0, ...g.params.map((i) => this.#tags[i]!));
-      d.write(g.uniform, this.#pack(g.hypers, g.tag));
-      g.encoded = g.tag;
+      this.#stage(g, g.tag);
     });
+    this.#upload(d);
   }
 
   /** Frees the uniforms and state buffers. The parameters stay. Safe to call twice. */
@@ -391,7 +425,7 @@ export abstract class Optimizer {
     this.#disposed = true;
     const d = device();
     d.flush();
-    for (const g of this.#groups) g.uniform.buffer.destroy();
+    this.#arena.buffer.destroy();
     for (const u of this.#meta) u.buffer.destroy();
     for (const u of this.#private) u?.buffer.destroy();
     for (const list of this.#state) {

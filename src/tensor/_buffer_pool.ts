@@ -11,6 +11,11 @@ export interface PooledBuffer {
   readonly id: number;
   readonly buffer: GPUBuffer;
   readonly size: number;
+  /**
+   * Byte offset of a slice of `buffer` (binding offsets must be multiples of 256); when set, bindings
+   * cover `size` bytes from there. Pool buffers are whole buffers (no offset).
+   */
+  readonly offset?: number;
 }
 
 /** Counters of the pool. */

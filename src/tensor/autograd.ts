@@ -8,15 +8,19 @@
  */
 import { Tensor } from "./tensor.ts";
 import { tidy, untrack } from "./scope.ts";
-import { accumulate, add, copy, fill } from "./ops/_accumulate.ts";
+import { accumulate, add, copy, copyInto, onesScalar } from "./ops/_accumulate.ts";
 
 /** One recorded op: its inputs, saved tensors and vector-Jacobian product. */
 export interface Node {
   readonly op: string;
   readonly inputs: readonly Tensor[];
   saved: Tensor[];
-  /** Gradients w.r.t. each input (null where none flows), given the output's gradient. */
-  backward(grad: Tensor): (Tensor | null)[];
+  /**
+   * Gradients w.r.t. each input (null where none flows), given the output's gradient. `dests[k]`,
+   * when set, is the zeroed `.grad` of input k (a leaf reached by this edge only): a backward may
+   * write input k's gradient straight into it and return it, which saves a copy.
+   */
+  backward(grad: Tensor, dests?: readonly (Tensor | undefined)[]): (Tensor | null)[];
 }
 
 let gradDepth = 0;
@@ -57,11 +61,15 @@ export function record(
   op: string,
   inputs: readonly Tensor[],
   saved: readonly Tensor[],
-  backward: (grad: Tensor, saved: readonly Tensor[]) => (Tensor | null)[],
+  backward: (
+    grad: Tensor,
+    saved: readonly Tensor[],
+    dests: readonly (Tensor | undefined)[],
+  ) => (Tensor | null)[],
 ): void {
   const kept = saved.map((t) => untrack(t.view(t.shape)));
   out.requiresGrad = true;
-  out.node = { op, inputs, saved: kept, backward: (g) => backward(g, kept) };
+  out.node = { op, inputs, saved: kept, backward: (g, dests) => backward(g, kept, dests ?? []) };
 }
 
 function release(node: Node): void {
@@ -89,9 +97,10 @@ export function backward(root: Tensor, gradient?: Tensor): void {
   if (!root.requiresGrad) {
     throw new TypeError("Cannot call backward() on a tensor that does not require grad");
   }
-  // Topological order of the tensors that lead to root.
+  // Topological order of the tensors that lead to root, and the number of edges into each.
   const order: Tensor[] = [];
   const seen = new Set<number>();
+  const fanIn = new Map<number, number>();
   const visit = (t: Tensor) => {
     const stack: [Tensor, number][] = [[t, 0]];
     seen.add(t.id);
@@ -102,6 +111,7 @@ export function backward(root: Tensor, gradient?: Tensor): void {
       if (i < inputs.length) {
         top[1]++;
         const v = inputs[i]!;
+        if (v.requiresGrad) fanIn.set(v.id, (fanIn.get(v.id) ?? 0) + 1);
         if (v.requiresGrad && !seen.has(v.id)) {
           seen.add(v.id);
           stack.push([v, 0]);
@@ -116,7 +126,9 @@ export function backward(root: Tensor, gradient?: Tensor): void {
 
   tidy(() => {
     const grads = new Map<number, Tensor>();
-    grads.set(root.id, gradient ?? fill(root.shape, 1));
+    // Leaves whose zeroed .grad a backward wrote in place (nothing left to do for them).
+    const written = new Set<number>();
+    grads.set(root.id, gradient ?? onesScalar(root.shape));
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
       const g = grads.get(t.id);
@@ -124,15 +136,31 @@ export function backward(root: Tensor, gradient?: Tensor): void {
       if (!g) continue;
       const node = t.node;
       if (!node) {
-        // A leaf: accumulate into .grad in place. A new .grad is a copy, since gradients of
-        // different inputs may share storage.
-        if (t.grad) accumulate(t.grad, g);
+        if (written.has(t.id)) continue;
+        // A leaf: a zeroed (optimizer zeroGrad) .grad is overwritten, an existing one accumulates
+        // in place. A new .grad is a copy, since gradients of different inputs may share storage.
+        const { grad: cur, zero } = t.gradState();
+        if (cur && zero) {
+          copyInto(cur, g);
+          t.gradWritten();
+        } else if (cur) accumulate(cur, g);
         else t.grad = untrack(copy(g));
         continue;
       }
-      const gs = node.backward(g);
+      const dests = node.inputs.map((inp) => {
+        if (inp.node || !inp.requiresGrad || fanIn.get(inp.id) !== 1) return undefined;
+        const { grad: cur, zero } = inp.gradState();
+        return zero && cur && cur.size === inp.size ? cur : undefined;
+      });
+      const gs = node.backward(g, dests);
       node.inputs.forEach((inp, k) => {
         const gi = gs[k];
+        if (gi && gi === dests[k]) {
+          inp.gradWritten();
+          written.add(inp.id);
+          grads.set(inp.id, gi);
+          return;
+        }
         if (!gi || !inp.requiresGrad) return;
         if (gi.shape.join() !== inp.shape.join()) {
           throw new Error(

@@ -168,10 +168,16 @@ export class Device {
       if (this.#bindGroups.size >= MAX_BIND_GROUPS) this.#bindGroups.clear();
       group = this.gpu.createBindGroup({
         layout: kernel.pipeline.getBindGroupLayout(0),
-        entries: buffers.flatMap((
-          b,
-          i,
-        ) => (b ? [{ binding: i, resource: { buffer: b.buffer } }] : [])),
+        entries: buffers.flatMap((b, i) =>
+          b
+            ? [{
+              binding: i,
+              resource: b.offset === undefined
+                ? { buffer: b.buffer }
+                : { buffer: b.buffer, offset: b.offset, size: b.size },
+            }]
+            : []
+        ),
       });
       this.#bindGroups.set(key, group);
       this.#counters.bindGroupsCreated++;
@@ -219,7 +225,7 @@ export class Device {
     if (this.#encoder) this.flush();
     this.gpu.queue.writeBuffer(
       dst.buffer,
-      byteOffset,
+      (dst.offset ?? 0) + byteOffset,
       data.buffer as ArrayBuffer,
       data.byteOffset,
       data.byteLength,

@@ -27,4 +27,5 @@ export * from "./ops/softmax.ts";
 export * from "./ops/conv.ts";
 export * from "./ops/pool.ts";
 export * from "./ops/batch_norm.ts";
+export * from "./ops/conv_bn.ts";
 export * from "./ops/dropout.ts";

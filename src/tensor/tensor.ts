@@ -7,6 +7,7 @@
 import { device, type PooledBuffer } from "./device.ts";
 import type { Node } from "./autograd.ts";
 import { track } from "./scope.ts";
+import { grid1d, stridedParams } from "./ops/_launch.ts";
 
 /** Element type of a tensor: `f32` for data, `i32` for labels and indices. */
 export type DType = "f32" | "i32";
@@ -53,11 +54,47 @@ export class Tensor {
   readonly size: number;
   /** Whether gradients flow to this tensor. */
   requiresGrad: boolean;
-  /** The accumulated gradient of a leaf tensor after `backward()`. */
-  grad: Tensor | null = null;
+  #grad: Tensor | null = null;
+  /** The buffer of #grad holds stale values that are logically zero (see `zeroGradLazy`). */
+  #gradZero = false;
   /** @internal The autograd node that produced this tensor. */
   node: Node | null = null;
   #storage: Storage | null;
+
+  /**
+   * The accumulated gradient of a leaf tensor after `backward()`. After an optimizer's `zeroGrad()`
+   * it reads as zeros (filled on first access when no `backward()` wrote it since).
+   */
+  get grad(): Tensor | null {
+    if (this.#gradZero) {
+      this.#gradZero = false;
+      fillInPlace(this.#grad!, 0);
+    }
+    return this.#grad;
+  }
+
+  set grad(g: Tensor | null) {
+    this.#grad = g;
+    this.#gradZero = false;
+  }
+
+  /**
+   * @internal Marks the gradient as zero WITHOUT touching the GPU: the next `backward()` writes it
+   * instead of accumulating into it, and reading `.grad` before that fills it with zeros.
+   */
+  zeroGradLazy(): void {
+    if (this.#grad) this.#gradZero = true;
+  }
+
+  /** @internal The gradient buffer as is, and whether it is logically zero (no fill happens). */
+  gradState(): { grad: Tensor | null; zero: boolean } {
+    return { grad: this.#grad, zero: this.#gradZero };
+  }
+
+  /** @internal Marks the gradient as holding real values (it was just written in place). */
+  gradWritten(): void {
+    this.#gradZero = false;
+  }
 
   /** @internal Use the creation functions instead. */
   constructor(
@@ -149,7 +186,7 @@ export class Tensor {
     if (!this.#storage) return;
     this.#storage.release();
     this.#storage = null;
-    this.grad?.dispose();
+    this.#grad?.dispose();
     this.grad = null;
   }
 
@@ -160,4 +197,15 @@ export class Tensor {
   toString(): string {
     return `Tensor(${this.dtype}[${this.shape}]${this.requiresGrad ? ", requiresGrad" : ""})`;
   }
+}
+
+/** @internal `t[:] = value` in place (the fill op of the unary kernel), recorded after prior work. */
+export function fillInPlace(t: Tensor, value: number): void {
+  const d = device();
+  const p = stridedParams([t.size], [[0]], { s0: value });
+  d.dispatch(
+    d.kernel("unary", { OP: 17, CONTIG: 1 }),
+    [d.uniform(p), d.dummy, t.buffer],
+    grid1d(t.size, 256),
+  );
 }

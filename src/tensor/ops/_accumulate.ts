@@ -4,6 +4,7 @@
  */
 import { device } from "../device.ts";
 import { Tensor } from "../tensor.ts";
+import { untrack } from "../scope.ts";
 import { grid1d, stridedParams } from "./_launch.ts";
 
 const WG = 256;
@@ -34,6 +35,31 @@ export function unaryContig(a: Tensor, op: number, s0 = 0, s1 = 0, shape = a.sha
     grid1d(out.size, WG),
   );
   return out;
+}
+
+/** In place: `dst[:] = src` (same element count; no graph). */
+export function copyInto(dst: Tensor, src: Tensor): void {
+  const d = device();
+  const p = stridedParams([dst.size], [[1]]);
+  d.dispatch(
+    d.kernel("unary", { OP: 0, CONTIG: 1 }),
+    [d.uniform(p), src.buffer, dst.buffer],
+    grid1d(dst.size, WG),
+  );
+}
+
+let one: Tensor | null = null;
+
+/**
+ * A one-element tensor holding 1 (the gradient of a scalar loss) as a view of storage written once,
+ * so `backward()` needs no fill dispatch. Read-only: callers must never write into it.
+ */
+export function onesScalar(shape: readonly number[]): Tensor {
+  if (!one || one.disposed) {
+    one = untrack(Tensor.empty([1])); // lives for the process, outside any tidy()
+    device().write(one.buffer, new Float32Array([1]));
+  }
+  return one.view(shape);
 }
 
 /** A contiguous copy of `a` (no graph). */

@@ -92,7 +92,7 @@ export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
   if (batchStats) {
     d.dispatch(
       d.kernel("batch_norm", {}, "stats_main"),
-      [uni, x.buffer, null, null, rm?.buffer ?? d.dummy, rv?.buffer ?? d.dummy, stats.buffer],
+      [uni, x.buffer, null, x.buffer, rm?.buffer ?? d.dummy, rv?.buffer ?? d.dummy, stats.buffer],
       wgGrid,
     );
   } else {

@@ -57,8 +57,8 @@ function pair(
   return v;
 }
 
-/** Geometry of one convolution. */
-interface Geo {
+/** @internal Geometry of one convolution. */
+export interface Geo {
   n: number;
   c: number;
   h: number;
@@ -74,7 +74,13 @@ interface Geo {
   groups: number;
 }
 
-function geometry(x: Tensor, w: Tensor, bias: Tensor | null, o: Conv2dOptions): Geo {
+/** @internal Checks the operands of a convolution and returns its geometry. */
+export function geometry(
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null,
+  o: Conv2dOptions,
+): Geo {
   const desc = `input ${fmt(x.shape)} with weight ${fmt(w.shape)}`;
   if (x.rank !== 4 || w.rank !== 4) {
     throw new TypeError(
@@ -118,26 +124,54 @@ function im2colParams(g: Geo, total: number): Uint32Array {
   ]);
 }
 
-/** x [N,C,H,W] -> cols [C*kh*kw, N*Ho*Wo]. */
-function im2col(x: Tensor, g: Geo): Tensor {
+/** Threads per workgroup for a row of `n` pixels: the next power of two in [32, 256]. */
+export function pixelWg(n: number): number {
+  return Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(Math.max(1, n)))));
+}
+
+/** The im2col pipeline for `g`'s taps (kernel size, stride and dilation are pipeline constants). */
+function im2colKernel(g: Geo, entry: "main" | "col2im", wg: number) {
+  return device().kernel("im2col", {
+    WG: wg,
+    KH: g.kh,
+    KW: g.kw,
+    SH: g.s[0],
+    SW: g.s[1],
+    DH: g.dl[0],
+    DW: g.dl[1],
+  }, entry);
+}
+
+/** A (pixel blocks, c, n) grid; throws a RangeError past the device's 65535 per dimension. */
+function planeGrid(pixels: number, wg: number, c: number, n: number): [number, number, number] {
+  if (c > 65535 || n > 65535) {
+    throw new RangeError(`Cannot conv2d with ${c} channels and batch ${n}: at most 65535 each`);
+  }
+  return [Math.ceil(pixels / wg), c, n];
+}
+
+/** @internal x [N,C,H,W] -> cols [C*kh*kw, N*Ho*Wo]. */
+export function im2col(x: Tensor, g: Geo): Tensor {
   const d = device();
   const cols = Tensor.empty([g.c * g.kh * g.kw, g.n * g.ho * g.wo]);
+  const pp = g.ho * g.wo, wg = pixelWg(pp);
   d.dispatch(
-    d.kernel("im2col"),
+    im2colKernel(g, "main", wg),
     [d.uniform(im2colParams(g, cols.size)), x.buffer, cols.buffer],
-    grid1d(cols.size, WG),
+    planeGrid(pp, wg, g.c, g.n),
   );
   return cols;
 }
 
-/** dcols [C*kh*kw, N*Ho*Wo] -> dx [N,C,H,W] (adjoint of im2col). */
-function col2im(dcols: Tensor, g: Geo): Tensor {
+/** @internal dcols [C*kh*kw, N*Ho*Wo] -> dx [N,C,H,W] (adjoint of im2col). */
+export function col2im(dcols: Tensor, g: Geo): Tensor {
   const d = device();
   const dx = Tensor.empty([g.n, g.c, g.h, g.w]);
+  const hw = g.h * g.w, wg = pixelWg(hw);
   d.dispatch(
-    d.kernel("im2col", {}, "col2im"),
+    im2colKernel(g, "col2im", wg),
     [d.uniform(im2colParams(g, dx.size)), dcols.buffer, dx.buffer],
-    grid1d(dx.size, WG),
+    planeGrid(hw, wg, g.c, g.n),
   );
   return dx;
 }

@@ -111,6 +111,21 @@ function run(
   return out;
 }
 
+/** Backward of a global average pool: gy [N, C, 1, 1] spread over each H x W plane. */
+function globalBwd(g: Geo, gy: Tensor, shape: readonly number[]): Tensor {
+  const d = device();
+  const out = Tensor.empty(shape);
+  const hw = g.h * g.w, planes = g.n * g.c;
+  const wg = Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(hw))));
+  const y = Math.min(planes, 65535);
+  d.dispatch(
+    d.kernel("pool2d", { WG: wg }, "global_bwd"),
+    [d.uniform(params(g, out.size)), gy.buffer, null, out.buffer, null],
+    [Math.ceil(hw / wg), y, Math.ceil(planes / 65535)],
+  );
+  return out;
+}
+
 /**
  * Max pooling over `kernelSize` windows of `x [N, C, H, W]`; the gradient goes to each window's
  * (first) maximum.
@@ -179,7 +194,9 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
   const y = run("adaptive_fwd", g, x, null, [n, c, ho, wo], null);
   if (needsGrad(x)) {
     record(y, "adaptive_avg_pool2d", [x], [], (gy) => [
-      run("adaptive_bwd", g, gy, null, [...x.shape], null),
+      ho === 1 && wo === 1
+        ? globalBwd(g, gy, x.shape)
+        : run("adaptive_bwd", g, gy, null, [...x.shape], null),
     ]);
   }
   return y;

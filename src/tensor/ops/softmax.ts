@@ -78,14 +78,25 @@ function nllImpl(input: Tensor, target: Tensor, fromLogits: boolean): Tensor {
   new Float32Array(p)[2] = 1 / n;
   const u = d.uniform(p);
   const k = { FROM_LOGITS: fromLogits ? 1 : 0 };
-  const rowLoss = Tensor.empty([n]);
-  d.dispatch(
-    d.kernel("nll_loss", k),
-    [u, input.buffer, target.buffer, rowLoss.buffer],
-    grid1d(n, 64),
-  );
-  const out = reduceRaw(rowLoss, [0], 0, 1 / n);
-  rowLoss.dispose();
+  let out: Tensor;
+  if (n <= 4096) {
+    // One workgroup: row losses and their mean in one dispatch.
+    out = Tensor.empty([]);
+    d.dispatch(
+      d.kernel("nll_loss", k, "main_mean"),
+      [u, input.buffer, target.buffer, out.buffer],
+      [1],
+    );
+  } else {
+    const rowLoss = Tensor.empty([n]);
+    d.dispatch(
+      d.kernel("nll_loss", k),
+      [u, input.buffer, target.buffer, rowLoss.buffer],
+      grid1d(n, 64),
+    );
+    out = reduceRaw(rowLoss, [0], 0, 1 / n);
+    rowLoss.dispose();
+  }
   if (needsGrad(input)) {
     record(out, what, [input], [input, target], (g, [x, t]) => {
       const gx = Tensor.empty(input.shape);

@@ -1,0 +1,198 @@
+/**
+ * `conv2dBatchNorm`: a convolution followed by training-mode batch normalisation and an optional ReLU,
+ * fused around the convolution's GEMM (what `Sequential` runs for Conv2d → BatchNorm2d [→ ReLU]).
+ *
+ * The GEMM `W [Cout, K] x cols [K, N*P]` leaves the conv output channel-major, `[Cout, N*P]`: each
+ * channel is one contiguous row, which is exactly what the statistics want. So the forward is im2col,
+ * GEMM, statistics (also updating the running buffers), and ONE kernel that normalises, applies the
+ * ReLU and writes NCHW; the separate NCHW relayout, BN and ReLU passes of the unfused path disappear.
+ * The backward reduces the NCHW upstream gradient through the recomputed ReLU mask, writes the BN weight
+ * and bias gradients (straight into zeroed `.grad` buffers when autograd offers them), and writes dx
+ * channel-major, which is already the GEMM operand of the conv backward: no to-channel-major relayout.
+ * Falls back to `conv2d` → `batchNorm` → `relu` for grouped convolutions, evaluation mode and BN layers
+ * with only one of weight/bias.
+ * @module
+ */
+import { device } from "../device.ts";
+import { needsGrad, record } from "../autograd.ts";
+import { Tensor } from "../tensor.ts";
+import { col2im, conv2d, type Conv2dOptions, geometry, im2col, pixelWg } from "./conv.ts";
+import { batchNorm, type BatchNormOptions } from "./batch_norm.ts";
+import { matmulRaw } from "./matmul.ts";
+import { reduceRaw } from "./reduce.ts";
+import { relu as reluOp } from "./elementwise.ts";
+
+/** Options of {@linkcode conv2dBatchNorm}: the convolution's, `bn` for the normalisation, `relu`. */
+export interface Conv2dBatchNormOptions extends Conv2dOptions {
+  /** The batch-norm operands and settings (`training` as in {@linkcode batchNorm}). */
+  bn: BatchNormOptions;
+  /** Apply a ReLU to the result. @default {false} */
+  relu?: boolean;
+}
+
+/**
+ * `[relu](batchNorm(conv2d(x, w, bias, opts), opts.bn))`, fused (see the module doc); same values
+ * and gradients as the composition, same in-place update of the running statistics.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const y = conv2dBatchNorm(x, w, null, {
+ *   stride: 2, padding: 1, relu: true,
+ *   bn: { weight, bias, runningMean, runningVar, training: true },
+ * });
+ * ```
+ */
+export function conv2dBatchNorm(
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null | undefined,
+  opts: Conv2dBatchNormOptions,
+): Tensor {
+  const g = geometry(x, w, bias ?? null, opts);
+  const bn = opts.bn;
+  const bw = bn.weight ?? null, bb = bn.bias ?? null;
+  if (g.groups !== 1 || !bn.training || !bw !== !bb) {
+    const y = batchNorm(conv2d(x, w, bias, opts), bn);
+    return opts.relu ? reluOp(y) : y;
+  }
+  const co = g.co, pp = g.ho * g.wo, np = g.n * pp, k = g.c * g.kh * g.kw;
+  for (
+    const [name, t] of [["weight", bw], ["bias", bb], ["runningMean", bn.runningMean]] as const
+  ) {
+    if (t && (t.rank !== 1 || t.shape[0] !== co)) {
+      throw new TypeError(
+        `Cannot batchNorm ${co} channels with ${name} [${t.shape}]: expected [${co}]`,
+      );
+    }
+  }
+  const m = bn.momentum ?? 0.1, eps = bn.eps ?? 1e-5;
+  if (!(m >= 0 && m <= 1) || !(eps >= 0)) {
+    throw new RangeError(`Cannot batchNorm with momentum ${m} and eps ${eps}`);
+  }
+  if (np <= 1) {
+    throw new RangeError(
+      `Cannot batchNorm ${np} value per channel in training: expected more than 1`,
+    );
+  }
+  const d = device();
+  const rm = bn.runningMean ?? null, rv = bn.runningVar ?? null;
+  const params = (nn: number, hw: number) => {
+    const p = new ArrayBuffer(32);
+    const u = new Uint32Array(p), f = new Float32Array(p);
+    u.set([nn, co, hw, co * nn * hw]);
+    f[4] = eps;
+    f[5] = m;
+    u[6] = rm ? 1 : 0;
+    return d.uniform(p);
+  };
+  const uStats = params(1, np), uCm = params(g.n, pp);
+  const affine = bw ? 1 : 0, relu = opts.relu ? 1 : 0;
+  const wg = pixelWg(pp);
+  const grid: [number, number, number] = [Math.ceil(pp / wg), co, g.n];
+  const chGrid: [number, number] = co <= 65535 ? [co, 1] : [65535, Math.ceil(co / 65535)];
+
+  const cols = im2col(x, g);
+  const w2 = w.view([co, k]);
+  const ym = matmulRaw(w2, cols); // [Cout, N*P]
+  w2.dispose();
+  const stats = Tensor.empty([2, co]);
+  d.dispatch(
+    d.kernel("batch_norm", { SHIFT: bias ? 1 : 0 }, "stats_main"),
+    [
+      uStats,
+      ym.buffer,
+      null,
+      bias?.buffer ?? ym.buffer,
+      rm?.buffer ?? d.dummy,
+      rv?.buffer ?? d.dummy,
+      stats.buffer,
+    ],
+    chGrid,
+  );
+  const y = Tensor.empty([g.n, co, g.ho, g.wo]);
+  d.dispatch(
+    d.kernel("batch_norm", { AFFINE: affine, RELU: relu, WG: wg }, "normalize_cm"),
+    [
+      uCm,
+      ym.buffer,
+      bw?.buffer ?? d.dummy,
+      bb?.buffer ?? d.dummy,
+      null,
+      null,
+      stats.buffer,
+      null,
+      y.buffer,
+    ],
+    grid,
+  );
+  if (needsGrad(x, w, bias, bw, bb)) {
+    const inputs = [x, w, bias ?? null, bw, bb].filter((t): t is Tensor => t !== null);
+    const saved = bw ? [cols, w, ym, stats, bw, bb!] : [cols, w, ym, stats];
+    record(y, relu ? "conv2d_bn_relu" : "conv2d_bn", inputs, saved, (gy, sv, dests) => {
+      const [cs, ws, yms, st, sbw, sbb] = sv;
+      const dest = (t: Tensor | null) => (t ? dests[inputs.indexOf(t)] : undefined);
+      const sg = dest(bb) ?? Tensor.empty([co]);
+      const sgx = dest(bw) ?? Tensor.empty([co]);
+      const wb = sbw?.buffer ?? d.dummy, bbuf = sbb?.buffer ?? d.dummy;
+      d.dispatch(
+        d.kernel("batch_norm", { AFFINE: affine, RELU: relu }, "bwd_reduce_cm"),
+        [
+          uCm,
+          yms!.buffer,
+          wb,
+          bbuf,
+          null,
+          null,
+          st!.buffer,
+          gy.buffer,
+          null,
+          sg.buffer,
+          sgx.buffer,
+        ],
+        chGrid,
+      );
+      const gt = Tensor.empty([co, np]); // dL/d(conv output), channel-major
+      d.dispatch(
+        d.kernel("batch_norm", { AFFINE: affine, RELU: relu, WG: wg }, "bwd_apply_cm"),
+        [
+          uCm,
+          yms!.buffer,
+          wb,
+          bbuf,
+          null,
+          null,
+          st!.buffer,
+          gy.buffer,
+          gt.buffer,
+          sg.buffer,
+          sgx.buffer,
+        ],
+        grid,
+      );
+      const grads = new Map<Tensor, Tensor | null>();
+      if (w.requiresGrad) {
+        const r = matmulRaw(gt, cs!, { transB: true }); // [Cout, K]
+        grads.set(w, r.view(w.shape));
+        r.dispose();
+      }
+      if (x.requiresGrad) {
+        const w2b = ws!.view([co, k]);
+        const dcols = matmulRaw(w2b, gt, { transA: true }); // [K, N*P]
+        w2b.dispose();
+        grads.set(x, col2im(dcols, g));
+        dcols.dispose();
+      }
+      if (bias?.requiresGrad) grads.set(bias, reduceRaw(gt, [1], 0));
+      gt.dispose();
+      if (bw) grads.set(bw, bw.requiresGrad ? sgx : null);
+      if (bb) grads.set(bb, bb.requiresGrad ? sg : null);
+      if (!bw?.requiresGrad && sgx !== dest(bw)) sgx.dispose();
+      if (!bb?.requiresGrad && sg !== dest(bb)) sg.dispose();
+      return inputs.map((t) => grads.get(t) ?? null);
+    });
+  }
+  cols.dispose();
+  ym.dispose();
+  stats.dispose();
+  return y;
+}

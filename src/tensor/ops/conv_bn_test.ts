@@ -1,0 +1,89 @@
+/**
+ * `conv2dBatchNorm` against the composition `conv2d` → `batchNorm` → `relu` (each tested against CPU
+ * references and PyTorch goldens): output, running statistics and every gradient, with and without
+ * conv bias and ReLU, on shapes that are not multiples of the tile or workgroup sizes; and with
+ * gradients that an optimizer's zeroGrad marked zero (written in place by the fused backward).
+ */
+import assert from "node:assert/strict";
+import { assertClose, randArray, testDevice } from "../_test_util.ts";
+import { tensor } from "../creation.ts";
+import { backward } from "../autograd.ts";
+import type { Tensor } from "../tensor.ts";
+import { conv2d } from "./conv.ts";
+import { batchNorm } from "./batch_norm.ts";
+import { relu } from "./elementwise.ts";
+import { conv2dBatchNorm } from "./conv_bn.ts";
+
+await testDevice();
+
+interface Case {
+  x: number[];
+  w: number[];
+  stride: number;
+  padding: number;
+  bias: boolean;
+  relu: boolean;
+}
+
+const cases: Case[] = [
+  { x: [3, 5, 9, 7], w: [6, 5, 3, 3], stride: 2, padding: 1, bias: false, relu: true },
+  { x: [2, 3, 11, 10], w: [7, 3, 3, 2], stride: 1, padding: 0, bias: true, relu: true },
+  { x: [4, 2, 6, 6], w: [5, 2, 1, 1], stride: 1, padding: 0, bias: true, relu: false },
+];
+
+function run(c: Case, fused: boolean, lazyZero: boolean) {
+  const nx = c.x.reduce((a, b) => a * b, 1), nw = c.w.reduce((a, b) => a * b, 1), co = c.w[0]!;
+  const x = tensor(randArray(nx, 1, -2, 2), { shape: c.x, requiresGrad: true });
+  const w = tensor(randArray(nw, 2, -0.5, 0.5), { shape: c.w, requiresGrad: true });
+  const b = c.bias ? tensor(randArray(co, 3), { requiresGrad: true }) : null;
+  const bw = tensor(randArray(co, 4, 0.5, 1.5), { requiresGrad: true });
+  const bb = tensor(randArray(co, 5, -0.5, 0.5), { requiresGrad: true });
+  const rm = tensor(randArray(co, 6)), rv = tensor(randArray(co, 7, 0.5, 2));
+  const params = [x, w, ...(b ? [b] : []), bw, bb];
+  if (lazyZero) {
+    // Stale gradient buffers marked zero, as an optimizer's zeroGrad leaves them.
+    for (const p of params) {
+      p.grad = tensor(randArray(p.size, 9, 5, 6), { shape: p.shape });
+      p.zeroGradLazy();
+    }
+  }
+  const bn = { weight: bw, bias: bb, runningMean: rm, runningVar: rv, training: true };
+  const opts = { stride: c.stride, padding: c.padding };
+  let y: Tensor;
+  if (fused) y = conv2dBatchNorm(x, w, b, { ...opts, relu: c.relu, bn });
+  else {
+    const z = batchNorm(conv2d(x, w, b, opts), bn);
+    y = c.relu ? relu(z) : z;
+  }
+  const gy = tensor(randArray(y.size, 8), { shape: y.shape });
+  return { y, gy, params, rm, rv, all: [...params, rm, rv, y, gy] };
+}
+
+for (const c of cases) {
+  for (const lazyZero of [false, true]) {
+    Deno.test(
+      `conv2dBatchNorm x[${c.x}] w[${c.w}] s${c.stride} p${c.padding} bias=${c.bias} relu=${c.relu} ` +
+        `zeroed grads=${lazyZero} matches conv2d -> batchNorm -> relu`,
+      async () => {
+        const a = run(c, true, lazyZero), r = run(c, false, false);
+        try {
+          assertClose(await a.y.data(), await r.y.data(), { what: "output", atol: 1e-4 });
+          assertClose(await a.rm.data(), await r.rm.data(), { what: "running mean", atol: 1e-5 });
+          assertClose(await a.rv.data(), await r.rv.data(), { what: "running var", atol: 1e-5 });
+          backward(a.y, a.gy);
+          backward(r.y, r.gy);
+          const names = ["x", "w", ...(c.bias ? ["conv bias"] : []), "bn weight", "bn bias"];
+          for (let i = 0; i < a.params.length; i++) {
+            assert.ok(a.params[i]!.grad, `grad ${names[i]}`);
+            assertClose(await a.params[i]!.grad!.data(), await r.params[i]!.grad!.data(), {
+              what: `grad ${names[i]}`,
+              atol: 2e-4,
+            });
+          }
+        } finally {
+          for (const t of [...a.all, ...r.all]) t.dispose();
+        }
+      },
+    );
+  }
+}
