@@ -322,6 +322,12 @@ export function init(): Promise<Device> {
       throw new GpuError(`Cannot create a WebGPU device on '${description}': ${e}`, { cause: e });
     }
     current = new Device(gpu, description);
+    // Tear the device down in order when the program ends, rather than leaving the driver's
+    // teardown to process exit (lavapipe has crashed there with live queues and buffers).
+    globalThis.addEventListener?.("unload", () => {
+      current?.flush();
+      gpu.destroy();
+    });
     return current;
   })();
   pending.catch(() => {
