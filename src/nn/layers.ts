@@ -37,11 +37,21 @@ export interface LinearOptions {
  * ```
  */
 export class Linear extends Module {
+  /** Size of the last dimension of the input. */
   readonly inFeatures: number;
+  /** Size of the last dimension of the output. */
   readonly outFeatures: number;
+  /** Learnable weight `[outFeatures, inFeatures]`, initialised uniform in `±1/sqrt(inFeatures)`. */
   readonly weight: Tensor;
+  /** Learnable bias `[outFeatures]` (same init), or `null` with `bias: false`. */
   readonly bias: Tensor | null;
 
+  /**
+   * Creates the layer and its parameters `weight` and `bias`.
+   * @param inFeatures Input features, a positive integer.
+   * @param outFeatures Output features, a positive integer.
+   * @param opts `bias` and `seed`.
+   */
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
     for (const [k, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
@@ -68,6 +78,7 @@ export class Linear extends Module {
     return linear(x, this.weight, this.bias, opts);
   }
 
+  /** `Linear(in, out)`, with `, bias=false` when there is no bias. */
   protected override describe(): string {
     return `Linear(${this.inFeatures}, ${this.outFeatures}${this.bias ? "" : ", bias=false"})`;
   }
@@ -75,6 +86,7 @@ export class Linear extends Module {
 
 /** `max(x, 0)`. */
 export class ReLU extends Module {
+  /** `max(x, 0)` elementwise; same shape as `x`. */
   forward(x: Tensor): Tensor {
     return relu(x);
   }
@@ -92,14 +104,21 @@ function checkDim(dim: number, what: string): number {
  * `nn.LogSoftmax(dim=0)` normalises over the BATCH, a bug for batches larger than one.
  */
 export class LogSoftmax extends Module {
+  /** The dimension normalised over (negative counts from the end). */
   readonly dim: number;
+  /**
+   * Normalises over dimension `dim`.
+   * @param dim The dimension to normalise over, an integer (negative counts from the end).
+   */
   constructor(dim = 1) {
     super();
     this.dim = checkDim(dim, "LogSoftmax");
   }
+  /** Log-softmax of `x` along `dim`; same shape as `x`. */
   forward(x: Tensor): Tensor {
     return logSoftmax(x, this.dim);
   }
+  /** `LogSoftmax(dim=...)`. */
   protected override describe(): string {
     return `LogSoftmax(dim=${this.dim})`;
   }
@@ -107,14 +126,21 @@ export class LogSoftmax extends Module {
 
 /** Softmax along `dim` (default 1, the class dimension of `[N, C]`). */
 export class Softmax extends Module {
+  /** The dimension normalised over (negative counts from the end). */
   readonly dim: number;
+  /**
+   * Normalises over dimension `dim`.
+   * @param dim The dimension to normalise over, an integer (negative counts from the end).
+   */
   constructor(dim = 1) {
     super();
     this.dim = checkDim(dim, "Softmax");
   }
+  /** Softmax of `x` along `dim`; same shape as `x`. */
   forward(x: Tensor): Tensor {
     return softmax(x, this.dim);
   }
+  /** `Softmax(dim=...)`. */
   protected override describe(): string {
     return `Softmax(dim=${this.dim})`;
   }
@@ -122,11 +148,17 @@ export class Softmax extends Module {
 
 /** Flattens dims `startDim..` (default 1: `[N, C, H, W] -> [N, C*H*W]`); a view, no copy. */
 export class Flatten extends Module {
+  /** First dimension flattened; it and all later dims merge into one. */
   readonly startDim: number;
+  /**
+   * Flattens from dimension `startDim` on.
+   * @param startDim First dimension to flatten, an integer.
+   */
   constructor(startDim = 1) {
     super();
     this.startDim = checkDim(startDim, "Flatten");
   }
+  /** `x` with dims `startDim..` merged into one. */
   forward(x: Tensor): Tensor {
     return flatten(x, this.startDim);
   }
@@ -134,8 +166,15 @@ export class Flatten extends Module {
 
 /** Inverted dropout with probability `p` in training mode; the identity in evaluation mode. */
 export class Dropout extends Module {
+  /** Probability of zeroing an element in training mode. */
   readonly p: number;
+  /** Seed of the dropout mask, or `undefined` for a random one. */
   readonly seed: number | undefined;
+  /**
+   * Drops with probability `p` (default 0.5) in training mode.
+   * @param p Probability of zeroing an element, in `[0, 1]`.
+   * @param opts `seed` of the mask.
+   */
   constructor(p = 0.5, opts: { seed?: number } = {}) {
     super();
     if (!(p >= 0 && p <= 1)) {
@@ -144,9 +183,11 @@ export class Dropout extends Module {
     this.p = p;
     this.seed = opts.seed;
   }
+  /** In training mode, zeroes elements with probability `p` and scales the rest by `1/(1-p)`; else `x`. */
   forward(x: Tensor): Tensor {
     return dropout(x, { p: this.p, training: this.training, seed: this.seed });
   }
+  /** `Dropout(p=...)`. */
   protected override describe(): string {
     return `Dropout(p=${this.p})`;
   }
@@ -162,6 +203,10 @@ export class Dropout extends Module {
  */
 export class Sequential extends Module {
   #layers: Module[];
+  /**
+   * Registers `layers` as children "0", "1", ...
+   * @param layers The children, run in this order.
+   */
   constructor(...layers: Module[]) {
     super();
     layers.forEach((m, i) => {
@@ -180,6 +225,7 @@ export class Sequential extends Module {
     return m;
   }
 
+  /** Number of children. */
   get length(): number {
     return this.#layers.length;
   }

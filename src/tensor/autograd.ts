@@ -12,8 +12,11 @@ import { accumulate, add, copy, copyInto, onesScalar } from "./ops/_accumulate.t
 
 /** One recorded op: its inputs, saved tensors and vector-Jacobian product. */
 export interface Node {
+  /** Name of the op that produced the output (used in error messages). */
   readonly op: string;
+  /** The op's inputs, in order; `backward` returns one gradient per input. */
   readonly inputs: readonly Tensor[];
+  /** Retained views of the tensors the backward needs; disposed (and emptied) after `backward()`. */
   saved: Tensor[];
   /**
    * Gradients w.r.t. each input (null where none flows), given the output's gradient. `dests[k]`,

@@ -15,7 +15,8 @@ export interface CreateOptions {
   requiresGrad?: boolean;
 }
 
-type Nested = number | readonly Nested[];
+/** A number or an arbitrarily nested (non-ragged) array of numbers, as accepted by {@linkcode tensor}. */
+export type Nested = number | readonly Nested[];
 
 function flattenNested(v: Nested, shape: number[], out: number[], depth = 0): void {
   if (typeof v === "number") {

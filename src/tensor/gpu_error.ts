@@ -7,6 +7,7 @@
 /** An error of the WebGPU device, with a message that says what to do about it. */
 export class GpuError extends Error {
   /**
+   * Creates a `GpuError` (its `name` is `"GpuError"`).
    * @param message What went wrong, in full.
    * @param options `cause`: the underlying WebGPU error, when there is one.
    */
@@ -17,7 +18,7 @@ export class GpuError extends Error {
 }
 
 /** The message of a missing WebGPU adapter, with how to get one. */
-export const NO_ADAPTER_MESSAGE =
+export const NO_ADAPTER_MESSAGE: string =
   "Cannot find a WebGPU adapter: tempo needs one to run its kernels. " +
   "Install a GPU driver, or on a headless Linux machine Mesa's software Vulkan driver " +
   "(`apt-get install mesa-vulkan-drivers`), then check with " +

@@ -14,15 +14,19 @@ export type DType = "f32" | "i32";
 
 /** Shared, refcounted GPU storage of one or more tensor views. */
 export class Storage {
+  /** The pooled GPU buffer; returned to the pool when the last reference is released. */
   readonly buf: PooledBuffer;
   #refs = 1;
+  /** Wraps `buf` with a reference count of 1. */
   constructor(buf: PooledBuffer) {
     this.buf = buf;
   }
+  /** Adds a reference (another view shares this storage); returns `this`. */
   retain(): this {
     this.#refs++;
     return this;
   }
+  /** Drops a reference; the last one returns the buffer to the device's pool. */
   release(): void {
     if (--this.#refs === 0) device().pool.release(this.buf);
   }
@@ -48,9 +52,13 @@ export function checkShape(shape: readonly number[], what = "shape"): void {
 
 /** A GPU tensor. Create one with `tensor()`, `zeros()`, `randn()`... after `await init()`. */
 export class Tensor {
-  readonly id = nextId++;
+  /** Unique, increasing identifier of this tensor (the autograd graph keys on it). */
+  readonly id: number = nextId++;
+  /** Dimensions, outermost first; `[]` for a scalar. */
   readonly shape: readonly number[];
+  /** Element type. */
   readonly dtype: DType;
+  /** Number of elements (the product of `shape`). */
   readonly size: number;
   /** Whether gradients flow to this tensor. */
   requiresGrad: boolean;
@@ -190,10 +198,12 @@ export class Tensor {
     this.grad = null;
   }
 
+  /** Calls {@linkcode Tensor.dispose} (for `using`). */
   [Symbol.dispose](): void {
     this.dispose();
   }
 
+  /** `Tensor(<dtype>[<shape>])`, with `, requiresGrad` when set; does not read the values. */
   toString(): string {
     return `Tensor(${this.dtype}[${this.shape}]${this.requiresGrad ? ", requiresGrad" : ""})`;
   }
