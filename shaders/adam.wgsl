@@ -6,57 +6,7 @@
 //   p -= (lr / bc1) * m / denom
 // The bias corrections bc1 = 1 - beta1^t, bc2 = 1 - beta2^t (current betas, as PyTorch) come from the CPU in
 // H.step_size = lr/bc1 and H.bc2_sqrt, written with the hyperparameters.
-struct Hypers {
-  lr: f32,
-  momentum: f32,
-  beta: f32,
-  wd: f32,
-  eps: f32,
-  dampening: f32,
-  decay: f32,
-  step_size: f32,
-  bc2_sqrt: f32,
-  one_minus_mom: f32,
-  one_minus_beta: f32,
-  flags: u32,
-  step: u32,
-  pad0: u32,
-  pad1: u32,
-  pad2: u32,
-}
-struct Meta { n: u32, pad0: u32, pad1: u32, pad2: u32 }
-const DECOUPLED: u32 = 1u;
-const AMSGRAD: u32 = 4u;
-override WG: u32 = 256u;
-
-@group(0) @binding(0) var<uniform> H: Hypers;
-@group(0) @binding(1) var<uniform> M: Meta;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-@group(0) @binding(3) var<storage, read_write> param: array<f32>;
-@group(0) @binding(4) var<storage, read_write> exp_avg: array<f32>;
-@group(0) @binding(5) var<storage, read_write> exp_avg_sq: array<f32>;
-@group(0) @binding(6) var<storage, read_write> max_exp_avg_sq: array<f32>;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= M.n) { return; }
-  var g = grad[i];
-  var p = param[i];
-  if ((H.flags & DECOUPLED) != 0u) {
-    p = p * H.decay;
-  } else if (H.wd != 0.0) {
-    g = g + H.wd * p;
-  }
-  let m = exp_avg[i] * H.momentum + H.one_minus_mom * g;
-  let v = exp_avg_sq[i] * H.beta + H.one_minus_beta * g * g;
-  exp_avg[i] = m;
-  exp_avg_sq[i] = v;
-  var vv = v;
-  if ((H.flags & AMSGRAD) != 0u) {
-    vv = max(max_exp_avg_sq[i], v);
-    max_exp_avg_sq[i] = vv;
-  }
-  let denom = sqrt(vv) / H.bc2_sqrt + H.eps;
-  param[i] = p - H.step_size * (m / denom);
-}
+// The kernel body is `_adam.wgsl`; `adam_vec4.wgsl` is the same over vec4<f32>.
+alias T = f32;
+const LANES: u32 = 1u;
+//#include "_adam.wgsl"

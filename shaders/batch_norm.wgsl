@@ -1,5 +1,5 @@
 // Batch normalisation over x seen as [N, C, HW] (HW = 1 for [N, C]); per channel c the M = N*HW values
-// x[n, c, j]. `stats`: one workgroup per channel, two-pass mean and biased variance, writes
+// x[n, c, j]. `stats`: one workgroup per channel, one-pass (shifted) mean and biased variance, writes
 // stats = [mean (C), invstd (C)] and, when P.update = 1, updates the running buffers in place with the
 // unbiased variance. `eval_stats`: stats from the running buffers. `normalize`: y = xhat * w + b.
 // `bwd_reduce`: one workgroup per channel, sg = sum(g) (= dbias), sgx = sum(g * xhat) (= dweight).
@@ -87,32 +87,27 @@ fn stats_main(
 ) {
   let c = channel(wid, nwg);
   let M = P.N * P.HW;
+  // One pass: sums of (x - k) and (x - k)^2, k = the channel's first value (keeps the f32 sums well
+  // conditioned when |mean| >> std); mean = k + s1/M, var = s2/M - (s1/M)^2.
+  let k = x[at(min(c, P.C - 1u), Cursor(0u, 0u))];
   var s = 0.0;
-  if (c < P.C) {
-    var cur = first(lid);
-    for (var m = lid; m < M; m += 256u) {
-      s += x[at(c, cur)];
-      cur = advance(cur);
-    }
-  }
-  red[lid] = s;
-  red2[lid] = 0.0;
-  reduce2(lid);
-  let mean = red[0] / f32(M);
-  workgroupBarrier();
   var q = 0.0;
   if (c < P.C) {
     var cur = first(lid);
     for (var m = lid; m < M; m += 256u) {
-      let d = x[at(c, cur)] - mean;
+      let d = x[at(c, cur)] - k;
+      s += d;
       q += d * d;
       cur = advance(cur);
     }
   }
-  red[lid] = q;
+  red[lid] = s;
+  red2[lid] = q;
   reduce2(lid);
+  let d1 = red[0] / f32(M);
+  let mean = k + d1;
   if (lid == 0u && c < P.C) {
-    let v = red[0] / f32(M);
+    let v = max(red2[0] / f32(M) - d1 * d1, 0.0);
     stats[c] = mean;
     stats[P.C + c] = inverseSqrt(v + P.eps);
     if (P.update == 1u) {

@@ -2,8 +2,11 @@
 // x[n, c, oh*SH + kh*DH - PH, ow*SW + kw*DW - PW] (0 outside), so the convolution is the GEMM
 // W[Cout, C*KH*KW] x cols[C*KH*KW, N*P]. One thread per (n, c, output pixel) writes its KH*KW taps;
 // the grid is (pixel blocks, c, n), so the only per-thread division is by Wo. `col2im`: the adjoint,
-// gathered (no atomics): one thread per x element (grid: (pixel blocks of H*W, c, n)) sums the cols
-// entries that read it. The kernel size, stride and dilation are pipeline constants (divisions by
+// gathered (no atomics): one thread per SH x SW block of x (grid: (blocks of the H x W plane, c, n))
+// sums, for each pixel of its block, the cols entries that read it. The taps that reach a pixel depend
+// only on its stride phase within the block, so every thread takes the same taps: no divergent modulo
+// tests, and out-of-range taps are masked loads. The kernel size, stride and dilation are pipeline
+// constants (divisions by
 // them compile to shifts/multiplies; on llvmpipe a u32 division by a uniform costs ~as much as a
 // whole elementwise op).
 struct Params {
@@ -19,10 +22,14 @@ override SH: u32 = 1u;
 override SW: u32 = 1u;
 override DH: u32 = 1u;
 override DW: u32 = 1u;
+// col2im only: the padding as constants too, so its stride-phase tap tests fold away at compile time.
+override PADH: u32 = 0u;
+override PADW: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dst4: array<vec4<f32>>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
@@ -53,33 +60,84 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   }
 }
 
+// `main4`: `main` for Wo a multiple of 4, four consecutive output pixels of a row per thread, each
+// tap written as one vec4 (grid: (blocks of the Ho x Wo/4 quads, c, n)).
 @compute @workgroup_size(WG)
-fn col2im(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
-  let q = gid.x;
-  if (q >= P.H * P.W) { return; }
+fn main4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let wo4 = P.Wo / 4u;
+  let pp4 = P.Ho * wo4;
+  let p4 = gid.x;
+  if (p4 >= pp4) { return; }
   let c = wid.y;
   let n = wid.z;
-  let ih = q / P.W;
-  let iw = q - ih * P.W;
+  let np4 = P.N * pp4;
+  let oh = p4 / wo4;
+  let ow = (p4 - oh * wo4) * 4u;
+  let ih0 = i32(oh * SH) - i32(P.PH);
+  let iw0 = i32(ow * SW) - i32(P.PW);
+  let xbase = (n * P.C + c) * P.H;
+  var o = c * KH * KW * np4 + n * pp4 + p4;
+  for (var kh = 0u; kh < KH; kh++) {
+    let ih = ih0 + i32(kh * DH);
+    let rowOk = ih >= 0 && ih < i32(P.H);
+    let rb = (xbase + u32(max(ih, 0))) * P.W;
+    for (var kw = 0u; kw < KW; kw++) {
+      let iw = iw0 + i32(kw * DW);
+      var v = vec4<f32>(0.0);
+      for (var e = 0u; e < 4u; e++) {
+        let iwe = iw + i32(e * SW);
+        let ok = rowOk && iwe >= 0 && iwe < i32(P.W);
+        v[e] = select(0.0, src[select(0u, rb + u32(iwe), ok)], ok);
+      }
+      dst4[o] = v;
+      o += np4;
+    }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn col2im(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let hb = (P.H + SH - 1u) / SH;
+  let wb = (P.W + SW - 1u) / SW;
+  let q = gid.x;
+  if (q >= hb * wb) { return; }
+  let c = wid.y;
+  let n = wid.z;
+  let bh = q / wb;
+  let bw = q - bh * wb;
   let pp = P.Ho * P.Wo;
   let np = P.N * pp;
   let colBase = n * pp;
-  var acc = 0.0;
-  for (var kh = 0u; kh < KH; kh++) {
-    let th = i32(ih + P.PH) - i32(kh * DH);
-    if (th < 0) { break; }
-    if (u32(th) % SH != 0u) { continue; }
-    let oh = u32(th) / SH;
-    if (oh >= P.Ho) { continue; }
-    for (var kw = 0u; kw < KW; kw++) {
-      let tw = i32(iw + P.PW) - i32(kw * DW);
-      if (tw < 0) { break; }
-      if (u32(tw) % SW != 0u) { continue; }
-      let ow = u32(tw) / SW;
-      if (ow >= P.Wo) { continue; }
-      let row = (c * KH + kh) * KW + kw;
-      acc += src[row * np + colBase + oh * P.Wo + ow];
+  let obase = (n * P.C + c) * P.H * P.W;
+  // Offsets that make the phase tests' operands non-negative (multiples of the strides).
+  let offH = i32(SH * KH * DH);
+  let offW = i32(SW * KW * DW);
+  for (var rh = 0u; rh < SH; rh++) {
+    let ih = bh * SH + rh;
+    for (var rw = 0u; rw < SW; rw++) {
+      let iw = bw * SW + rw;
+      var acc = 0.0;
+      for (var kh = 0u; kh < KH; kh++) {
+        // Same phase for every thread: the tap kh reaches output row ih iff this is a multiple of SH.
+        let ph = i32(rh + PADH) - i32(kh * DH);
+        if (u32(ph + offH) % SH != 0u) { continue; }
+        let th = i32(ih + PADH) - i32(kh * DH);
+        let oh = th / i32(SH);
+        let okH = th >= 0 && oh < i32(P.Ho);
+        let row = (c * KH + kh) * KW;
+        for (var kw = 0u; kw < KW; kw++) {
+          let pw = i32(rw + PADW) - i32(kw * DW);
+          if (u32(pw + offW) % SW != 0u) { continue; }
+          let tw = i32(iw + PADW) - i32(kw * DW);
+          let ow = tw / i32(SW);
+          let ok = okH && tw >= 0 && ow < i32(P.Wo);
+          let idx = select(0u, (row + kw) * np + colBase + u32(oh) * P.Wo + u32(ow), ok);
+          acc += select(0.0, src[idx], ok);
+        }
+      }
+      if (ih < P.H && iw < P.W) {
+        dst[obase + ih * P.W + iw] = acc;
+      }
     }
   }
-  dst[(n * P.C + c) * P.H * P.W + q] = acc;
 }

@@ -17,6 +17,8 @@ override COUNT_PAD: u32 = 1u;
 @group(0) @binding(2) var<storage, read> idx_in: array<i32>;
 @group(0) @binding(3) var<storage, read_write> dst: array<f32>;
 @group(0) @binding(4) var<storage, read_write> idx_out: array<i32>;
+@group(0) @binding(5) var<storage, read_write> dst4: array<vec4<f32>>;
+@group(0) @binding(6) var<storage, read> src4: array<vec4<f32>>;
 
 fn index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return gid.x + gid.y * nwg.x * WG;
@@ -195,4 +197,31 @@ fn global_bwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_
   let b = wid.y + wid.z * 65535u;
   if (b >= P.B) { return; }
   dst[b * hw + q] = src[b] / f32(hw);
+}
+
+// `global_bwd4`: the same when H*W is a multiple of 4, four pixels per thread on a flat grid of the
+// P.total / 4 vec4s (one division per vec4 for the plane; far fewer, fuller workgroups than a
+// workgroup per plane when the planes are small).
+@compute @workgroup_size(WG)
+fn global_bwd4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = index(gid, nwg);
+  if (i >= P.total / 4u) { return; }
+  let hw = P.H * P.W;
+  let b = i / (hw / 4u);
+  dst4[i] = vec4<f32>(src[b] / f32(hw));
+}
+
+// `global_fwd4` (adaptive pooling to 1x1, H*W a multiple of 4): one thread per plane sums its H*W / 4
+// vec4s (a flat contiguous loop instead of the adaptive bins' per-output index arithmetic).
+@compute @workgroup_size(WG)
+fn global_fwd4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let b = index(gid, nwg);
+  if (b >= P.B) { return; }
+  let hw4 = P.H * P.W / 4u;
+  let base = b * hw4;
+  var acc = vec4<f32>(0.0);
+  for (var k = 0u; k < hw4; k++) {
+    acc += src4[base + k];
+  }
+  dst[b] = ((acc.x + acc.y) + (acc.z + acc.w)) / f32(P.H * P.W);
 }

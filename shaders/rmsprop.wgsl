@@ -3,63 +3,7 @@
 //   v = alpha*v + (1-alpha)*g*g
 //   centered: gavg = alpha*gavg + (1-alpha)*g ; avg = sqrt(v - gavg*gavg) + eps,  else avg = sqrt(v) + eps
 //   momentum > 0: buf = momentum*buf + g/avg ; p -= lr*buf      else p -= lr * g/avg
-struct Hypers {
-  lr: f32,
-  momentum: f32,
-  beta: f32,
-  wd: f32,
-  eps: f32,
-  dampening: f32,
-  decay: f32,
-  step_size: f32,
-  bc2_sqrt: f32,
-  one_minus_mom: f32,
-  one_minus_beta: f32,
-  flags: u32,
-  step: u32,
-  pad0: u32,
-  pad1: u32,
-  pad2: u32,
-}
-struct Meta { n: u32, pad0: u32, pad1: u32, pad2: u32 }
-const DECOUPLED: u32 = 1u;
-const CENTERED: u32 = 8u;
-override WG: u32 = 256u;
-
-@group(0) @binding(0) var<uniform> H: Hypers;
-@group(0) @binding(1) var<uniform> M: Meta;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-@group(0) @binding(3) var<storage, read_write> param: array<f32>;
-@group(0) @binding(4) var<storage, read_write> square_avg: array<f32>;
-@group(0) @binding(5) var<storage, read_write> momentum_buffer: array<f32>;
-@group(0) @binding(6) var<storage, read_write> grad_avg: array<f32>;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= M.n) { return; }
-  var g = grad[i];
-  var p = param[i];
-  if ((H.flags & DECOUPLED) != 0u) {
-    p = p * H.decay;
-  } else if (H.wd != 0.0) {
-    g = g + H.wd * p;
-  }
-  let v = square_avg[i] * H.beta + H.one_minus_beta * g * g;
-  square_avg[i] = v;
-  var avg: f32;
-  if ((H.flags & CENTERED) != 0u) {
-    let ga = grad_avg[i] * H.beta + H.one_minus_beta * g;
-    grad_avg[i] = ga;
-    avg = sqrt(v - ga * ga) + H.eps;
-  } else {
-    avg = sqrt(v) + H.eps;
-  }
-  if (H.momentum > 0.0) {
-    let b = momentum_buffer[i] * H.momentum + g / avg;
-    momentum_buffer[i] = b;
-    param[i] = p - H.lr * b;
-  } else {
-    param[i] = p - H.lr * (g / avg);
-  }
-}
+// The kernel body is `_rmsprop.wgsl`; `rmsprop_vec4.wgsl` is the same over vec4<f32>.
+alias T = f32;
+const LANES: u32 = 1u;
+//#include "_rmsprop.wgsl"

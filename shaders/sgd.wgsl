@@ -5,66 +5,7 @@
 //   p -= lr * g
 // `zero_grad`: fills a gradient with 0 in place (every optimizer's zeroGrad uses it).
 // H is the parameter group's uniform (rewritten by setHypers, never recreated); M holds the tensor's size.
-struct Hypers {
-  lr: f32,
-  momentum: f32,
-  beta: f32,
-  wd: f32,
-  eps: f32,
-  dampening: f32,
-  decay: f32,
-  step_size: f32,
-  bc2_sqrt: f32,
-  one_minus_mom: f32,
-  one_minus_beta: f32,
-  flags: u32,
-  step: u32,
-  pad0: u32,
-  pad1: u32,
-  pad2: u32,
-}
-struct Meta { n: u32, pad0: u32, pad1: u32, pad2: u32 }
-const DECOUPLED: u32 = 1u;
-const NESTEROV: u32 = 2u;
-const FIRST: u32 = 16u;
-override WG: u32 = 256u;
-
-@group(0) @binding(0) var<uniform> H: Hypers;
-@group(0) @binding(1) var<uniform> M: Meta;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-@group(0) @binding(3) var<storage, read_write> param: array<f32>;
-@group(0) @binding(4) var<storage, read_write> buf: array<f32>;
-@group(0) @binding(5) var<storage, read_write> zg: array<f32>;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= M.n) { return; }
-  var g = grad[i];
-  var p = param[i];
-  if ((H.flags & DECOUPLED) != 0u) {
-    p = p * H.decay;
-  } else if (H.wd != 0.0) {
-    g = g + H.wd * p;
-  }
-  if (H.momentum != 0.0) {
-    var b = g;
-    if ((H.flags & FIRST) == 0u) {
-      b = buf[i] * H.momentum + H.one_minus_mom * g;
-    }
-    buf[i] = b;
-    if ((H.flags & NESTEROV) != 0u) {
-      g = g + H.momentum * b;
-    } else {
-      g = b;
-    }
-  }
-  param[i] = p - H.lr * g;
-}
-
-@compute @workgroup_size(WG)
-fn zero_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= M.n) { return; }
-  zg[i] = 0.0;
-}
+// The kernel body is `_sgd.wgsl`; `sgd_vec4.wgsl` is the same over vec4<f32>.
+alias T = f32;
+const LANES: u32 = 1u;
+//#include "_sgd.wgsl"

@@ -9,6 +9,7 @@
  * deno run -A tools/mm_tune.ts --tfjs                 # side by side with tfjs-webgpu
  * deno run -A tools/mm_tune.ts --shape 1024x1024x1024 --plan 8,8,1 --plan 4,16,1
  * deno run -A tools/mm_tune.ts --shape 64x40x3072:tb --plan 8,8,4 --plan 8,8,16
+ * deno run -A tools/mm_tune.ts --tfjs --compare       # also the default plan without the texture path
  * ```
  * A shape is `MxNxK` (C[M,N] = op(A)[M,K] op(B)[K,N]) with optional `:ta`, `:tb` (operand stored
  * transposed) and `:bN` (batch N). Each timing is the best of `--rounds` rounds of `--reps` queued
@@ -80,6 +81,7 @@ const { values } = parseArgs({
     shape: { type: "string", multiple: true },
     plan: { type: "string", multiple: true },
     tfjs: { type: "boolean", default: false },
+    compare: { type: "boolean", default: false },
     reps: { type: "string", default: "0" },
     rounds: { type: "string", default: "3" },
   },
@@ -164,11 +166,16 @@ const gf = (s: Shape, ms: number) => (flops(s) / ms / 1e6).toFixed(2).padStart(7
 console.log(`adapter: ${d.description}`);
 for (const s of shapes) {
   const cols: string[] = [];
-  for (const plan of plans) {
+  const runs = values.compare && !values.plan?.length
+    ? [undefined, { ...matmulPlan(s.m, s.n, s.k, s.batch), tex: false }]
+    : plans;
+  for (const plan of runs) {
     const p = plan ?? matmulPlan(s.m, s.n, s.k, s.batch);
     const ms = await timeTempo(s, plan);
     cols.push(
-      `[${p.wx},${p.wy},${p.splits}] ${ms.toFixed(2).padStart(8)} ms ${gf(s, ms)} GFLOP/s` +
+      `[${p.wx},${p.wy},${p.splits}${p.tex ? ",tex" : ""}] ${ms.toFixed(2).padStart(8)} ms ${
+        gf(s, ms)
+      } GFLOP/s` +
         ` (cpu ${lastCpu.toFixed(1)} ms)`,
     );
   }

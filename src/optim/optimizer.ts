@@ -102,6 +102,8 @@ export abstract class Optimizer {
   #steps: number[];
   #private: (PooledBuffer | null)[];
   #kernel: Kernel;
+  /** The same rule over vec4 (4 elements per invocation), for parameters whose size is a multiple of 4. */
+  #kernel4: Kernel;
   #scratch = new Float32Array(HYPERS_BYTES / 4);
   /** CPU mirror of the groups' uniform buffer, and whether it differs from the GPU copy. */
   #mirror: Uint8Array;
@@ -144,6 +146,7 @@ export abstract class Optimizer {
     this.params = params;
     this.#rule = rule;
     this.#kernel = d.kernel(rule.shader);
+    this.#kernel4 = d.kernel(`${rule.shader}_vec4`);
     this.#paramGroup = specs.flatMap((s, g) => s.params.map(() => g));
     this.#meta = params.map((p) => createMeta(p.size));
     this.#state = params.map((p) =>
@@ -320,10 +323,11 @@ export abstract class Optimizer {
     this.#upload(d);
     for (const [i, u] of jobs) {
       const p = this.params[i]!;
+      const v4 = p.size % 4 === 0;
       d.dispatch(
-        this.#kernel,
+        v4 ? this.#kernel4 : this.#kernel,
         [u, this.#meta[i]!, p.grad!.buffer, p.buffer, ...this.#state[i]!],
-        grid(p.size),
+        grid(v4 ? p.size / 4 : p.size),
       );
     }
     for (const [i] of jobs) {

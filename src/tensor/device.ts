@@ -193,12 +193,62 @@ export class Device {
     if (++this.#inPass >= MAX_DISPATCHES_PER_SUBMIT) this.flush();
   }
 
+  /**
+   * Records one dispatch of `kernel` with explicit bind-group `entries` (texture views, buffer slices),
+   * built only when the bind group named `key` (unique per distinct set of resources) is not cached.
+   */
+  dispatchEntries(
+    kernel: Kernel,
+    key: string,
+    entries: () => GPUBindGroupEntry[],
+    workgroups: [number, number?, number?],
+  ): void {
+    this.#checkLost();
+    const k = `${kernel.id}|${key}`;
+    let group = this.#bindGroups.get(k);
+    if (!group) {
+      if (this.#bindGroups.size >= MAX_BIND_GROUPS) this.#bindGroups.clear();
+      group = this.gpu.createBindGroup({
+        layout: kernel.pipeline.getBindGroupLayout(0),
+        entries: entries(),
+      });
+      this.#bindGroups.set(k, group);
+      this.#counters.bindGroupsCreated++;
+    }
+    if (!this.#pass) {
+      this.#encoder ??= this.gpu.createCommandEncoder();
+      this.#pass = this.#encoder.beginComputePass();
+    }
+    this.#pass.setPipeline(kernel.pipeline);
+    this.#pass.setBindGroup(0, group);
+    this.#pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
+    this.#counters.dispatches++;
+    if (++this.#inPass >= MAX_DISPATCHES_PER_SUBMIT) this.flush();
+  }
+
   /** Records a buffer-to-buffer copy (sizes and offsets in bytes, multiples of 4). */
   copy(src: PooledBuffer, srcOffset: number, dst: PooledBuffer, dstOffset: number, bytes: number) {
     this.#checkLost();
     this.#endPass();
     this.#encoder ??= this.gpu.createCommandEncoder();
     this.#encoder.copyBufferToBuffer(src.buffer, srcOffset, dst.buffer, dstOffset, bytes);
+  }
+
+  /** Records a copy of `src` (rows of `bytesPerRow`, a multiple of 256) into `texture` at the origin. */
+  copyToTexture(
+    src: PooledBuffer,
+    bytesPerRow: number,
+    texture: GPUTexture,
+    size: [number, number],
+  ) {
+    this.#checkLost();
+    this.#endPass();
+    this.#encoder ??= this.gpu.createCommandEncoder();
+    this.#encoder.copyBufferToTexture(
+      { buffer: src.buffer, offset: src.offset ?? 0, bytesPerRow },
+      { texture },
+      size,
+    );
   }
 
   #endPass(): void {

@@ -1,7 +1,9 @@
 /**
  * `batchNorm` for `[N, C]` and `[N, C, H, W]` (kernels in `shaders/batch_norm.wgsl`), forward beside
  * backward. Training: one statistics dispatch (a workgroup per channel, which also updates the running
- * buffers in place) and one normalise dispatch; backward: one reduction and one apply dispatch.
+ * buffers in place) and one normalise dispatch; backward: one reduction and one apply dispatch. For
+ * `[N, C, H, W]` with H*W a multiple of 4 the batch-statistics path is ONE dispatch each way (the
+ * `conv_bn` vec4 kernels with x in NCHW).
  * @module
  */
 import { device } from "../device.ts";
@@ -89,6 +91,12 @@ export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
   const w = weight ?? ones, b = bias ?? zeros;
   const stats = Tensor.empty([2, c]);
   const wgGrid: [number, number] = c <= 65535 ? [c, 1] : [65535, Math.ceil(c / 65535)];
+  if (batchStats && x.rank === 4 && hw % 4 === 0) {
+    const y = fused(x, opts, { c, n, hw, affine, w, b, stats, wgGrid });
+    ones?.dispose();
+    zeros?.dispose();
+    return y;
+  }
   if (batchStats) {
     d.dispatch(
       d.kernel("batch_norm", {}, "stats_main"),
@@ -173,6 +181,91 @@ export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
   stats.dispose();
   ones?.dispose();
   zeros?.dispose();
+  return y;
+}
+
+/**
+ * Batch statistics of `[N, C, H, W]` with H*W a multiple of 4: the `conv_bn` kernels with x NCHW
+ * (XCM = 0). One dispatch (a workgroup per channel: one-pass statistics, running update, normalise)
+ * forward, one (both reductions and dx) backward.
+ */
+function fused(
+  x: Tensor,
+  opts: BatchNormOptions,
+  k: {
+    c: number;
+    n: number;
+    hw: number;
+    affine: number;
+    w: Tensor | null;
+    b: Tensor | null;
+    stats: Tensor;
+    wgGrid: [number, number];
+  },
+): Tensor {
+  const d = device();
+  const { c, n, hw, affine, w, b, stats, wgGrid } = k;
+  const { weight, bias, runningMean: rm, runningVar: rv } = opts;
+  const p = new ArrayBuffer(32);
+  const u = new Uint32Array(p), f = new Float32Array(p);
+  u.set([c, n, hw / 4, n * hw]);
+  f[4] = opts.eps ?? 1e-5;
+  f[5] = opts.momentum ?? 0.1;
+  u[6] = opts.training && rm ? 1 : 0;
+  const uni = d.uniform(p);
+  const y = Tensor.empty(x.shape);
+  d.dispatch(
+    d.kernel("conv_bn", { AFFINE: affine, XCM: 0 }, "fwd"),
+    [
+      uni,
+      x.buffer,
+      w?.buffer ?? x.buffer, // unused stand-ins: read-only bindings of x (the dummy may be bound
+      b?.buffer ?? x.buffer, // writable below)
+      rm?.buffer ?? d.dummy,
+      rv?.buffer ?? d.dummy,
+      stats.buffer,
+      null,
+      y.buffer,
+      null,
+      null,
+      x.buffer,
+    ],
+    wgGrid,
+  );
+  if (needsGrad(x, weight, bias)) {
+    const inputs = [x, weight ?? null, bias ?? null].filter((t): t is Tensor => t !== null);
+    const saved = w ? [x, stats, w] : [x, stats];
+    record(y, "batch_norm", inputs, saved, (gy, [xs, st, ws]) => {
+      const sg = Tensor.empty([c]), sgx = Tensor.empty([c]);
+      const gx = Tensor.empty(x.shape);
+      d.dispatch(
+        d.kernel("conv_bn", { AFFINE: affine, XCM: 0 }, "bwd"),
+        [
+          uni,
+          xs!.buffer,
+          ws?.buffer ?? xs!.buffer,
+          xs!.buffer, // the bias only feeds the ReLU mask (RELU = 0 here)
+          null,
+          null,
+          st!.buffer,
+          gy.buffer,
+          gx.buffer,
+          sg.buffer,
+          sgx.buffer,
+        ],
+        wgGrid,
+      );
+      const gw = weight?.requiresGrad ? sgx : null, gb = bias?.requiresGrad ? sg : null;
+      if (!gw) sgx.dispose();
+      if (!gb) sg.dispose();
+      const grads: (Tensor | null)[] = [x.requiresGrad ? gx : null];
+      if (!x.requiresGrad) gx.dispose();
+      if (weight) grads.push(gw);
+      if (bias) grads.push(gb);
+      return grads;
+    });
+  }
+  stats.dispose();
   return y;
 }
 

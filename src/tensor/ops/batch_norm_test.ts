@@ -14,7 +14,13 @@ import { batchNormRef } from "./_batch_norm_ref.ts";
 
 await testDevice();
 
-const shapes = [[37, 6], [5, 7, 9, 11], [3, 300, 2, 3], [2, 3, 33, 17]];
+// [4, 5, 6, 6] and [2, 3, 16, 20] take the one-dispatch vec4 path (H*W a multiple of 4).
+const shapes = [[37, 6], [5, 7, 9, 11], [3, 300, 2, 3], [2, 3, 33, 17], [4, 5, 6, 6], [
+  2,
+  3,
+  16,
+  20,
+]];
 
 for (const shape of shapes) {
   for (const training of [true, false]) {

@@ -130,7 +130,7 @@ export function pixelWg(n: number): number {
 }
 
 /** The im2col pipeline for `g`'s taps (kernel size, stride and dilation are pipeline constants). */
-function im2colKernel(g: Geo, entry: "main" | "col2im", wg: number) {
+function im2colKernel(g: Geo, entry: "main" | "main4" | "col2im", wg: number) {
   return device().kernel("im2col", {
     WG: wg,
     KH: g.kh,
@@ -139,6 +139,7 @@ function im2colKernel(g: Geo, entry: "main" | "col2im", wg: number) {
     SW: g.s[1],
     DH: g.dl[0],
     DW: g.dl[1],
+    ...(entry === "col2im" ? { PADH: g.p[0], PADW: g.p[1] } : {}),
   }, entry);
 }
 
@@ -154,7 +155,18 @@ function planeGrid(pixels: number, wg: number, c: number, n: number): [number, n
 export function im2col(x: Tensor, g: Geo): Tensor {
   const d = device();
   const cols = Tensor.empty([g.c * g.kh * g.kw, g.n * g.ho * g.wo]);
-  const pp = g.ho * g.wo, wg = pixelWg(pp);
+  const pp = g.ho * g.wo;
+  if (g.wo % 4 === 0) {
+    // Four output pixels of a row per thread, written as vec4s.
+    const wg = Math.min(256, Math.max(16, 2 ** Math.ceil(Math.log2(pp / 4))));
+    d.dispatch(
+      im2colKernel(g, "main4", wg),
+      [d.uniform(im2colParams(g, cols.size)), x.buffer, null, cols.buffer],
+      planeGrid(pp / 4, wg, g.c, g.n),
+    );
+    return cols;
+  }
+  const wg = pixelWg(pp);
   d.dispatch(
     im2colKernel(g, "main", wg),
     [d.uniform(im2colParams(g, cols.size)), x.buffer, cols.buffer],
@@ -167,11 +179,12 @@ export function im2col(x: Tensor, g: Geo): Tensor {
 export function col2im(dcols: Tensor, g: Geo): Tensor {
   const d = device();
   const dx = Tensor.empty([g.n, g.c, g.h, g.w]);
-  const hw = g.h * g.w, wg = pixelWg(hw);
+  // One thread per stride block (s[0] x s[1] pixels) of each plane.
+  const blocks = Math.ceil(g.h / g.s[0]) * Math.ceil(g.w / g.s[1]), wg = pixelWg(blocks);
   d.dispatch(
     im2colKernel(g, "col2im", wg),
     [d.uniform(im2colParams(g, dx.size)), dcols.buffer, dx.buffer],
-    planeGrid(hw, wg, g.c, g.n),
+    planeGrid(blocks, wg, g.c, g.n),
   );
   return dx;
 }

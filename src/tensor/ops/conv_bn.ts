@@ -86,6 +86,17 @@ export function conv2dBatchNorm(
     return d.uniform(p);
   };
   const uStats = params(1, np), uCm = params(g.n, pp);
+  // The `conv_bn` kernels' uniform: C, N, P/4, M, eps, momentum, update.
+  const params4 = () => {
+    const p = new ArrayBuffer(32);
+    const u = new Uint32Array(p), f = new Float32Array(p);
+    const p4 = pp / 4;
+    u.set([co, g.n, p4, np]);
+    f[4] = eps;
+    f[5] = m;
+    u[6] = rm ? 1 : 0;
+    return d.uniform(p);
+  };
   const affine = bw ? 1 : 0, relu = opts.relu ? 1 : 0;
   const wg = pixelWg(pp);
   const grid: [number, number, number] = [Math.ceil(pp / wg), co, g.n];
@@ -96,35 +107,60 @@ export function conv2dBatchNorm(
   const ym = matmulRaw(w2, cols); // [Cout, N*P]
   w2.dispose();
   const stats = Tensor.empty([2, co]);
-  d.dispatch(
-    d.kernel("batch_norm", { SHIFT: bias ? 1 : 0 }, "stats_main"),
-    [
-      uStats,
-      ym.buffer,
-      null,
-      bias?.buffer ?? ym.buffer,
-      rm?.buffer ?? d.dummy,
-      rv?.buffer ?? d.dummy,
-      stats.buffer,
-    ],
-    chGrid,
-  );
   const y = Tensor.empty([g.n, co, g.ho, g.wo]);
-  d.dispatch(
-    d.kernel("batch_norm", { AFFINE: affine, RELU: relu, WG: wg }, "normalize_cm"),
-    [
-      uCm,
-      ym.buffer,
-      bw?.buffer ?? d.dummy,
-      bb?.buffer ?? d.dummy,
-      null,
-      null,
-      stats.buffer,
-      null,
-      y.buffer,
-    ],
-    grid,
-  );
+  // vec4 path: one workgroup per channel computes the statistics in one pass and writes y (and, in
+  // the backward, both reductions and dx) with no second dispatch.
+  const vec4 = pp % 4 === 0;
+  const u4 = vec4 ? params4() : null;
+  if (vec4) {
+    d.dispatch(
+      d.kernel("conv_bn", { AFFINE: affine, RELU: relu, SHIFT: bias ? 1 : 0 }, "fwd"),
+      [
+        u4!,
+        ym.buffer,
+        bw?.buffer ?? ym.buffer, // unused stand-ins are read-only bindings of ym (the dummy may be
+        bb?.buffer ?? ym.buffer, // bound writable below)
+        rm?.buffer ?? d.dummy,
+        rv?.buffer ?? d.dummy,
+        stats.buffer,
+        null,
+        y.buffer,
+        null,
+        null,
+        bias?.buffer ?? ym.buffer,
+      ],
+      chGrid,
+    );
+  } else {
+    d.dispatch(
+      d.kernel("batch_norm", { SHIFT: bias ? 1 : 0 }, "stats_main"),
+      [
+        uStats,
+        ym.buffer,
+        null,
+        bias?.buffer ?? ym.buffer,
+        rm?.buffer ?? d.dummy,
+        rv?.buffer ?? d.dummy,
+        stats.buffer,
+      ],
+      chGrid,
+    );
+    d.dispatch(
+      d.kernel("batch_norm", { AFFINE: affine, RELU: relu, WG: wg }, "normalize_cm"),
+      [
+        uCm,
+        ym.buffer,
+        bw?.buffer ?? d.dummy,
+        bb?.buffer ?? d.dummy,
+        null,
+        null,
+        stats.buffer,
+        null,
+        y.buffer,
+      ],
+      grid,
+    );
+  }
   if (needsGrad(x, w, bias, bw, bb)) {
     const inputs = [x, w, bias ?? null, bw, bb].filter((t): t is Tensor => t !== null);
     const saved = bw ? [cols, w, ym, stats, bw, bb!] : [cols, w, ym, stats];
@@ -134,41 +170,61 @@ export function conv2dBatchNorm(
       const sg = dest(bb) ?? Tensor.empty([co]);
       const sgx = dest(bw) ?? Tensor.empty([co]);
       const wb = sbw?.buffer ?? d.dummy, bbuf = sbb?.buffer ?? d.dummy;
-      d.dispatch(
-        d.kernel("batch_norm", { AFFINE: affine, RELU: relu }, "bwd_reduce_cm"),
-        [
-          uCm,
-          yms!.buffer,
-          wb,
-          bbuf,
-          null,
-          null,
-          st!.buffer,
-          gy.buffer,
-          null,
-          sg.buffer,
-          sgx.buffer,
-        ],
-        chGrid,
-      );
       const gt = Tensor.empty([co, np]); // dL/d(conv output), channel-major
-      d.dispatch(
-        d.kernel("batch_norm", { AFFINE: affine, RELU: relu, WG: wg }, "bwd_apply_cm"),
-        [
-          uCm,
-          yms!.buffer,
-          wb,
-          bbuf,
-          null,
-          null,
-          st!.buffer,
-          gy.buffer,
-          gt.buffer,
-          sg.buffer,
-          sgx.buffer,
-        ],
-        grid,
-      );
+      if (vec4) {
+        d.dispatch(
+          d.kernel("conv_bn", { AFFINE: affine, RELU: relu }, "bwd"),
+          [
+            u4!,
+            yms!.buffer,
+            wb,
+            bbuf,
+            null,
+            null,
+            st!.buffer,
+            gy.buffer,
+            gt.buffer,
+            sg.buffer,
+            sgx.buffer,
+          ],
+          chGrid,
+        );
+      } else {
+        d.dispatch(
+          d.kernel("batch_norm", { AFFINE: affine, RELU: relu }, "bwd_reduce_cm"),
+          [
+            uCm,
+            yms!.buffer,
+            wb,
+            bbuf,
+            null,
+            null,
+            st!.buffer,
+            gy.buffer,
+            null,
+            sg.buffer,
+            sgx.buffer,
+          ],
+          chGrid,
+        );
+        d.dispatch(
+          d.kernel("batch_norm", { AFFINE: affine, RELU: relu, WG: wg }, "bwd_apply_cm"),
+          [
+            uCm,
+            yms!.buffer,
+            wb,
+            bbuf,
+            null,
+            null,
+            st!.buffer,
+            gy.buffer,
+            gt.buffer,
+            sg.buffer,
+            sgx.buffer,
+          ],
+          grid,
+        );
+      }
       const grads = new Map<Tensor, Tensor | null>();
       if (w.requiresGrad) {
         const r = matmulRaw(gt, cs!, { transB: true }); // [Cout, K]

@@ -23,12 +23,25 @@ interface Case {
   padding: number;
   bias: boolean;
   relu: boolean;
+  /** BN with weight and bias (default true). */
+  affine?: boolean;
 }
 
 const cases: Case[] = [
   { x: [3, 5, 9, 7], w: [6, 5, 3, 3], stride: 2, padding: 1, bias: false, relu: true },
   { x: [2, 3, 11, 10], w: [7, 3, 3, 2], stride: 1, padding: 0, bias: true, relu: true },
   { x: [4, 2, 6, 6], w: [5, 2, 1, 1], stride: 1, padding: 0, bias: true, relu: false },
+  // 4x4 output planes (the vec4 path) without BN weight / bias, and a larger channel than a workgroup.
+  {
+    x: [3, 3, 8, 8],
+    w: [4, 3, 3, 3],
+    stride: 2,
+    padding: 1,
+    bias: false,
+    relu: true,
+    affine: false,
+  },
+  { x: [5, 2, 20, 20], w: [3, 2, 3, 3], stride: 1, padding: 1, bias: true, relu: true },
 ];
 
 function run(c: Case, fused: boolean, lazyZero: boolean) {
@@ -36,10 +49,11 @@ function run(c: Case, fused: boolean, lazyZero: boolean) {
   const x = tensor(randArray(nx, 1, -2, 2), { shape: c.x, requiresGrad: true });
   const w = tensor(randArray(nw, 2, -0.5, 0.5), { shape: c.w, requiresGrad: true });
   const b = c.bias ? tensor(randArray(co, 3), { requiresGrad: true }) : null;
-  const bw = tensor(randArray(co, 4, 0.5, 1.5), { requiresGrad: true });
-  const bb = tensor(randArray(co, 5, -0.5, 0.5), { requiresGrad: true });
+  const affine = c.affine ?? true;
+  const bw = affine ? tensor(randArray(co, 4, 0.5, 1.5), { requiresGrad: true }) : null;
+  const bb = affine ? tensor(randArray(co, 5, -0.5, 0.5), { requiresGrad: true }) : null;
   const rm = tensor(randArray(co, 6)), rv = tensor(randArray(co, 7, 0.5, 2));
-  const params = [x, w, ...(b ? [b] : []), bw, bb];
+  const params = [x, w, ...(b ? [b] : []), ...(bw && bb ? [bw, bb] : [])];
   if (lazyZero) {
     // Stale gradient buffers marked zero, as an optimizer's zeroGrad leaves them.
     for (const p of params) {
@@ -63,6 +77,7 @@ for (const c of cases) {
   for (const lazyZero of [false, true]) {
     Deno.test(
       `conv2dBatchNorm x[${c.x}] w[${c.w}] s${c.stride} p${c.padding} bias=${c.bias} relu=${c.relu} ` +
+        `affine=${c.affine ?? true} ` +
         `zeroed grads=${lazyZero} matches conv2d -> batchNorm -> relu`,
       async () => {
         const a = run(c, true, lazyZero), r = run(c, false, false);
@@ -72,7 +87,12 @@ for (const c of cases) {
           assertClose(await a.rv.data(), await r.rv.data(), { what: "running var", atol: 1e-5 });
           backward(a.y, a.gy);
           backward(r.y, r.gy);
-          const names = ["x", "w", ...(c.bias ? ["conv bias"] : []), "bn weight", "bn bias"];
+          const names = [
+            "x",
+            "w",
+            ...(c.bias ? ["conv bias"] : []),
+            ...(c.affine ?? true ? ["bn weight", "bn bias"] : []),
+          ];
           for (let i = 0; i < a.params.length; i++) {
             assert.ok(a.params[i]!.grad, `grad ${names[i]}`);
             assertClose(await a.params[i]!.grad!.data(), await r.params[i]!.grad!.data(), {

@@ -28,6 +28,8 @@ interface Case {
   relu?: boolean;
   /** Forces split-K with this many splits. */
   splits?: number;
+  /** Forces the texture path (uniform A panels, B in a texture) where it applies. */
+  tex?: boolean;
 }
 
 async function check(c: Case): Promise<void> {
@@ -39,6 +41,7 @@ async function check(c: Case): Promise<void> {
   const opts = { transA: c.transA, transB: c.transB, bias, relu: c.relu };
   let out: Tensor;
   if (c.splits) out = matmulPlanned(a, b, opts, { wx: 1, wy: 1, splits: c.splits });
+  else if (c.tex) out = matmulPlanned(a, b, opts, { wx: 8, wy: 8, splits: 1, tex: true });
   else out = matmulRaw(a, b, opts);
   try {
     const ref = matmulRef({
@@ -70,7 +73,8 @@ async function check(c: Case): Promise<void> {
 
 const name = (c: Case) =>
   `${JSON.stringify(c.a)}${c.transA ? "^T" : ""} x ${JSON.stringify(c.b)}${c.transB ? "^T" : ""}` +
-  (c.bias ? " +bias" : "") + (c.relu ? " relu" : "") + (c.splits ? ` split-K ${c.splits}` : "");
+  (c.bias ? " +bias" : "") + (c.relu ? " relu" : "") + (c.splits ? ` split-K ${c.splits}` : "") +
+  (c.tex ? " texture path" : "");
 
 const cases: Case[] = [
   { a: [1, 1], b: [1, 1] },
@@ -109,6 +113,31 @@ for (const [m, n, k] of [[37, 45, 29], [8, 16, 12], [3, 5, 2], [17, 9, 64]]) {
   }
 }
 
+// The texture path: every transpose, rows and columns that are not tile multiples, k not a multiple of
+// 4, several 64 KiB panels of A (k = 700: 16 rows per panel) bound one or several per dispatch (200
+// rows: 13 panels, 8 + 5), operands copied in rather than packed (k % 4 == 0, n % 64 == 0, not
+// transposed), the fused bias and relu.
+const texShapes = [[37, 44, 29], [50, 12, 700], [200, 8, 700], [8, 4, 1], [130, 64, 27], [
+  70,
+  128,
+  700,
+]];
+for (const [m, n, k] of texShapes) {
+  for (const transA of [false, true]) {
+    for (const transB of [false, true]) {
+      cases.push({
+        a: transA ? [k!, m!] : [m!, k!],
+        b: transB ? [n!, k!] : [k!, n!],
+        transA,
+        transB,
+        tex: true,
+        bias: transA,
+        relu: transB,
+      });
+    }
+  }
+}
+
 for (const c of cases) {
   Deno.test(`matmul ${name(c)} matches the reference`, () => check(c));
 }
@@ -131,6 +160,30 @@ Deno.test("matmul names both shapes when the inner dimensions differ", () => {
     () => matmul(a, b),
     (e: Error) => e instanceof TypeError && /\[2,3\].*\[4,5\]/.test(e.message),
   );
+  a.dispose();
+  b.dispose();
+});
+
+Deno.test("matmul texture path: panels bound together, nothing created in steady state", async () => {
+  const { device } = await import("../device.ts");
+  const d = device();
+  const a = tensor(values(50 * 700, 6), { shape: [50, 700] });
+  const b = tensor(values(700 * 12, 7), { shape: [700, 12] });
+  const plan = { wx: 8, wy: 8, splits: 1, tex: true };
+  matmulPlanned(a, b, {}, plan).dispose();
+  await d.sync();
+  const s0 = d.stats();
+  for (let i = 0; i < 3; i++) matmulPlanned(a, b, {}, plan).dispose();
+  await d.sync();
+  const s1 = d.stats();
+  // k = 700: 175 vec4 per row, 16 rows per 64 KiB panel, 4 panels for 50 rows, all bound in one
+  // dispatch (few workgroups each); A is copied into the panels, B (12 columns) packed: 2 dispatches.
+  assert.equal(s1.dispatches - s0.dispatches, 3 * 2);
+  for (
+    const k of ["created", "pipelinesCreated", "uniformsCreated", "bindGroupsCreated"] as const
+  ) {
+    assert.equal(s1[k], s0[k], k);
+  }
   a.dispose();
   b.dispose();
 });

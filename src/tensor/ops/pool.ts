@@ -111,11 +111,31 @@ function run(
   return out;
 }
 
+/** Global average pool of planes whose H*W is a multiple of 4: one thread per plane, vec4 loads. */
+function globalFwd4(g: Geo, x: Tensor): Tensor {
+  const d = device();
+  const out = Tensor.empty([g.n, g.c, 1, 1]);
+  d.dispatch(
+    d.kernel("pool2d", { WG: 64 }, "global_fwd4"),
+    [d.uniform(params(g, out.size)), null, null, out.buffer, null, null, x.buffer],
+    grid1d(out.size, 64),
+  );
+  return out;
+}
+
 /** Backward of a global average pool: gy [N, C, 1, 1] spread over each H x W plane. */
 function globalBwd(g: Geo, gy: Tensor, shape: readonly number[]): Tensor {
   const d = device();
   const out = Tensor.empty(shape);
   const hw = g.h * g.w, planes = g.n * g.c;
+  if (hw % 4 === 0) {
+    d.dispatch(
+      d.kernel("pool2d", { WG: 256 }, "global_bwd4"),
+      [d.uniform(params(g, out.size)), gy.buffer, null, null, null, out.buffer],
+      grid1d(out.size / 4, 256),
+    );
+    return out;
+  }
   const wg = Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(hw))));
   const y = Math.min(planes, 65535);
   d.dispatch(
@@ -191,7 +211,9 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
     throw new RangeError(`Cannot adaptiveAvgPool2d an empty input ${fmt(x.shape)}`);
   }
   const g: Geo = { n, c, h, w, ho, wo, k: [0, 0], s: [1, 1], p: [0, 0] };
-  const y = run("adaptive_fwd", g, x, null, [n, c, ho, wo], null);
+  const y = ho === 1 && wo === 1 && (h * w) % 4 === 0
+    ? globalFwd4(g, x)
+    : run("adaptive_fwd", g, x, null, [n, c, ho, wo], null);
   if (needsGrad(x)) {
     record(y, "adaptive_avg_pool2d", [x], [], (gy) => [
       ho === 1 && wo === 1
