@@ -1,31 +1,9 @@
 // Body of `sgd.wgsl` (scalar, T = f32) and `sgd_vec4.wgsl` (T = vec4<f32>, 4 elements per
 // invocation, used when the tensor size is a multiple of 4; M.n stays the element count).
-struct Hypers {
-  lr: f32,
-  momentum: f32,
-  beta: f32,
-  wd: f32,
-  eps: f32,
-  dampening: f32,
-  decay: f32,
-  step_size: f32,
-  bc2_sqrt: f32,
-  one_minus_mom: f32,
-  one_minus_beta: f32,
-  flags: u32,
-  step: u32,
-  pad0: u32,
-  pad1: u32,
-  pad2: u32,
-}
-struct Meta { n: u32, pad0: u32, pad1: u32, pad2: u32 }
-const DECOUPLED: u32 = 1u;
+//#include "_optim_hypers.wgsl"
 const NESTEROV: u32 = 2u;
 const FIRST: u32 = 16u;
-override WG: u32 = 256u;
 
-@group(0) @binding(0) var<uniform> H: Hypers;
-@group(0) @binding(1) var<uniform> M: Meta;
 @group(0) @binding(2) var<storage, read> grad: array<T>;
 @group(0) @binding(3) var<storage, read_write> param: array<T>;
 @group(0) @binding(4) var<storage, read_write> buf: array<T>;
