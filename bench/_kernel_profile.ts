@@ -11,12 +11,19 @@ const name = Deno.args[0] ?? "train_simplenet";
 const reps = Number(Deno.args[1] ?? 10);
 const t = await trainer(TRAIN_WORKLOADS[name]!);
 const d = device();
-type Call = [Kernel, (PooledBuffer | null)[], [number, number?, number?]];
+type Grid = [number, number?, number?];
+// Each call replays one recorded dispatch (plain buffers or explicit bind-group entries).
+type Call = [Kernel, () => void, Grid];
 const calls: Call[] = [];
 const orig = d.dispatch.bind(d);
-d.dispatch = (k, b, w) => {
-  calls.push([k, b, w]);
+const origEntries = d.dispatchEntries.bind(d);
+d.dispatch = (k, b: (PooledBuffer | null)[], w) => {
+  calls.push([k, () => orig(k, b, w), w]);
   orig(k, b, w);
+};
+d.dispatchEntries = (k, key, e, w) => {
+  calls.push([k, () => origEntries(k, key, e, w), w]);
+  origEntries(k, key, e, w);
 };
 for (let i = 0; i < 3; i++) {
   calls.length = 0;
@@ -24,6 +31,7 @@ for (let i = 0; i < 3; i++) {
 }
 const step = [...calls];
 d.dispatch = orig;
+d.dispatchEntries = origEntries;
 await d.sync();
 const wait = async () => {
   d.flush();
@@ -33,10 +41,10 @@ let t0 = performance.now();
 await wait();
 const floor = performance.now() - t0;
 const rows: [string, number, string][] = [];
-for (const [k, b, g] of step) {
+for (const [k, replay, g] of step) {
   await wait();
   t0 = performance.now();
-  for (let i = 0; i < reps; i++) orig(k, b, g);
+  for (let i = 0; i < reps; i++) replay();
   await wait();
   rows.push([k.name, (performance.now() - t0 - floor) / reps, g.join("x")]);
 }

@@ -366,6 +366,7 @@ export function init(): Promise<Device> {
           maxComputeWorkgroupSizeY: l.maxComputeWorkgroupSizeY,
           maxBufferSize: l.maxBufferSize,
           maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+          maxTextureDimension2D: l.maxTextureDimension2D,
         },
       });
     } catch (e) {

@@ -28,8 +28,8 @@ interface Case {
   relu?: boolean;
   /** Forces split-K with this many splits. */
   splits?: number;
-  /** Forces the texture path (uniform A panels, B in a texture) where it applies. */
-  tex?: boolean;
+  /** Forces the texture path (one operand in a texture) with this layout. */
+  tex?: { swap: boolean; cw: 2 | 4; splits: number };
 }
 
 async function check(c: Case): Promise<void> {
@@ -41,8 +41,9 @@ async function check(c: Case): Promise<void> {
   const opts = { transA: c.transA, transB: c.transB, bias, relu: c.relu };
   let out: Tensor;
   if (c.splits) out = matmulPlanned(a, b, opts, { wx: 1, wy: 1, splits: c.splits });
-  else if (c.tex) out = matmulPlanned(a, b, opts, { wx: 8, wy: 8, splits: 1, tex: true });
-  else out = matmulRaw(a, b, opts);
+  else if (c.tex) {
+    out = matmulPlanned(a, b, opts, { wx: 8, wy: 8, splits: 1, tex: true, layout: c.tex });
+  } else out = matmulRaw(a, b, opts);
   try {
     const ref = matmulRef({
       a: ad,
@@ -74,7 +75,7 @@ async function check(c: Case): Promise<void> {
 const name = (c: Case) =>
   `${JSON.stringify(c.a)}${c.transA ? "^T" : ""} x ${JSON.stringify(c.b)}${c.transB ? "^T" : ""}` +
   (c.bias ? " +bias" : "") + (c.relu ? " relu" : "") + (c.splits ? ` split-K ${c.splits}` : "") +
-  (c.tex ? " texture path" : "");
+  (c.tex ? ` texture path ${JSON.stringify(c.tex)}` : "");
 
 const cases: Case[] = [
   { a: [1, 1], b: [1, 1] },
@@ -113,27 +114,34 @@ for (const [m, n, k] of [[37, 45, 29], [8, 16, 12], [3, 5, 2], [17, 9, 64]]) {
   }
 }
 
-// The texture path: every transpose, rows and columns that are not tile multiples, k not a multiple of
-// 4, several 64 KiB panels of A (k = 700: 16 rows per panel) bound one or several per dispatch (200
-// rows: 13 panels, 8 + 5), operands copied in rather than packed (k % 4 == 0, n % 64 == 0, not
-// transposed), the fused bias and relu.
-const texShapes = [[37, 44, 29], [50, 12, 700], [200, 8, 700], [8, 4, 1], [130, 64, 27], [
+// The texture path: every transpose, both orientations (C or C^T on the lanes), 2 and 4 texels per
+// invocation, split-K, rows and columns that are not tile multiples, k not a multiple of 4 (the masked
+// last step), operands copied in rather than packed (rows of 64 floats), the fused bias and relu.
+const texShapes = [[37, 44, 29], [50, 12, 700], [200, 8, 70], [8, 4, 1], [130, 64, 27], [
   70,
   128,
-  700,
+  300,
 ]];
+const layouts = [
+  { swap: false, cw: 4, splits: 1 },
+  { swap: true, cw: 2, splits: 1 },
+  { swap: false, cw: 2, splits: 3 },
+  { swap: true, cw: 4, splits: 2 },
+] as const;
 for (const [m, n, k] of texShapes) {
   for (const transA of [false, true]) {
     for (const transB of [false, true]) {
-      cases.push({
-        a: transA ? [k!, m!] : [m!, k!],
-        b: transB ? [n!, k!] : [k!, n!],
-        transA,
-        transB,
-        tex: true,
-        bias: transA,
-        relu: transB,
-      });
+      for (const tex of layouts) {
+        cases.push({
+          a: transA ? [k!, m!] : [m!, k!],
+          b: transB ? [n!, k!] : [k!, n!],
+          transA,
+          transB,
+          tex,
+          bias: transA,
+          relu: transB,
+        });
+      }
     }
   }
 }
@@ -164,21 +172,22 @@ Deno.test("matmul names both shapes when the inner dimensions differ", () => {
   b.dispose();
 });
 
-Deno.test("matmul texture path: panels bound together, nothing created in steady state", async () => {
+Deno.test("matmul texture path: nothing created in steady state, one copy or pack per product", async () => {
   const { device } = await import("../device.ts");
   const d = device();
   const a = tensor(values(50 * 700, 6), { shape: [50, 700] });
-  const b = tensor(values(700 * 12, 7), { shape: [700, 12] });
-  const plan = { wx: 8, wy: 8, splits: 1, tex: true };
-  matmulPlanned(a, b, {}, plan).dispose();
+  const b = tensor(values(700 * 128, 7), { shape: [700, 128] });
+  const layout = { swap: false, cw: 4, splits: 1 } as const;
+  const plan = { wx: 8, wy: 8, splits: 1, tex: true, layout };
+  const run = () => matmulPlanned(a, b, {}, plan).dispose();
+  run();
   await d.sync();
   const s0 = d.stats();
-  for (let i = 0; i < 3; i++) matmulPlanned(a, b, {}, plan).dispose();
+  for (let i = 0; i < 3; i++) run();
   await d.sync();
   const s1 = d.stats();
-  // k = 700: 175 vec4 per row, 16 rows per 64 KiB panel, 4 panels for 50 rows, all bound in one
-  // dispatch (few workgroups each); A is copied into the panels, B (12 columns) packed: 2 dispatches.
-  assert.equal(s1.dispatches - s0.dispatches, 3 * 2);
+  // B (128 columns: whole 256-byte rows) is copied into the texture: one dispatch per product.
+  assert.equal(s1.dispatches - s0.dispatches, 3);
   for (
     const k of ["created", "pipelinesCreated", "uniformsCreated", "bindGroupsCreated"] as const
   ) {

@@ -1,0 +1,283 @@
+// D = op(A) * T for one large product, shaped for CPU-like WebGPU (llvmpipe), where the invocations of a
+// workgroup are the lanes of one SIMD register, a texel fetch is cheaper than a lane-varying storage
+// load, and a vec4 load is much cheaper than four scalar ones:
+// - T ([K, L], L the lane dimension) is an rgba32float texture: texel (l4, k) = T[k, 4*l4 .. 4*l4+3];
+// - A is read as vec4s at workgroup-uniform addresses: a workgroup owns 16 rows of D, each invocation
+//   CW (2 or 4) texels = 4*CW columns, so a step of 4 depths is 16 vec4 loads of A, 4*CW fetches and
+//   16*4*CW vec4 FMAs per invocation. The accumulators are named values, not an indexed array (llvmpipe
+//   keeps those in memory and runs 3x slower);
+// - the epilogue adds bias and ReLU and stores D (TRANS_C = 0: C[m, l]) or its transpose
+//   (TRANS_C = 1: C[l, m]), so the caller may put the larger dimension on the lanes. The bias runs along
+//   the last dimension of C (l when TRANS_C = 0, m when 1).
+// A is [M, lda] (TRANS_A = 0) or [K, lda] (TRANS_A = 1) with lda a multiple of 4 and the padding
+// columns zero (the caller pads). Rows past M are clamped and not stored; texels past L are not
+// stored; depths past K (the last, partial step) are masked to zero in both operands, so texture rows
+// past K may hold anything.
+// Split-K: workgroup z covers k in [z*kChunk, (z+1)*kChunk) and writes a partial D at C + z*M*L
+// (no bias, no ReLU); `matmul.wgsl` entry point `reduce` sums them.
+// `packT` fills the texture from a buffer where a plain copy does not apply.
+
+struct Params {
+  M: u32,
+  L: u32,
+  K: u32,
+  lda4: u32, // row stride of A's storage, in vec4s
+  kChunk: u32, // depths per split, a multiple of 4
+  splits: u32,
+  p0: u32,
+  p1: u32,
+}
+
+override CW: u32 = 4u;
+override TRANS_A: u32 = 0u;
+override TRANS_C: u32 = 0u;
+override BIAS: u32 = 0u;
+override RELU: u32 = 0u;
+
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> A: array<vec4<f32>>;
+@group(0) @binding(2) var T: texture_2d<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+
+// Texels l4..l4+3 of depths k..k+3: dJ.xC = T[k+J, 4*(l4+C) ..].
+struct Tile {
+  d0: mat4x4<f32>,
+  d1: mat4x4<f32>,
+  d2: mat4x4<f32>,
+  d3: mat4x4<f32>,
+}
+
+// One row of D: texels 0..3 of the invocation.
+struct Row {
+  x0: vec4<f32>,
+  x1: vec4<f32>,
+  x2: vec4<f32>,
+  x3: vec4<f32>,
+}
+
+fn fetch(l4: u32, k: u32, tail: bool) -> mat4x4<f32> {
+  var r: mat4x4<f32>;
+  if (!tail || k < P.K) {
+    r[0] = textureLoad(T, vec2<u32>(l4, k), 0);
+    r[1] = textureLoad(T, vec2<u32>(l4 + 1u, k), 0);
+    if (CW > 2u) {
+      r[2] = textureLoad(T, vec2<u32>(l4 + 2u, k), 0);
+      r[3] = textureLoad(T, vec2<u32>(l4 + 3u, k), 0);
+    }
+  }
+  return r;
+}
+
+fn tile(l4: u32, k: u32, tail: bool) -> Tile {
+  return Tile(fetch(l4, k, tail), fetch(l4, k + 1u, tail), fetch(l4, k + 2u, tail), fetch(l4, k + 3u, tail));
+}
+
+// row += a.x * T[k] + a.y * T[k+1] + a.z * T[k+2] + a.w * T[k+3]
+fn fmaRow(r: Row, a: vec4<f32>, t: Tile) -> Row {
+  var o = r;
+  o.x0 = fma(vec4<f32>(a.w), t.d3[0], fma(vec4<f32>(a.z), t.d2[0], fma(vec4<f32>(a.y), t.d1[0], fma(vec4<f32>(a.x), t.d0[0], o.x0))));
+  o.x1 = fma(vec4<f32>(a.w), t.d3[1], fma(vec4<f32>(a.z), t.d2[1], fma(vec4<f32>(a.y), t.d1[1], fma(vec4<f32>(a.x), t.d0[1], o.x1))));
+  if (CW > 2u) {
+    o.x2 = fma(vec4<f32>(a.w), t.d3[2], fma(vec4<f32>(a.z), t.d2[2], fma(vec4<f32>(a.y), t.d1[2], fma(vec4<f32>(a.x), t.d0[2], o.x2))));
+    o.x3 = fma(vec4<f32>(a.w), t.d3[3], fma(vec4<f32>(a.z), t.d2[3], fma(vec4<f32>(a.y), t.d1[3], fma(vec4<f32>(a.x), t.d0[3], o.x3))));
+  }
+  return o;
+}
+
+// op(A)[m0 + 4q + e, k..k+3] for e = 0..3, as columns of a matrix (rows past M clamped; with `tail`,
+// depths past K zero).
+fn quad(m0: u32, q: u32, k: u32, tail: bool) -> mat4x4<f32> {
+  let last = P.M - 1u;
+  var r: mat4x4<f32>;
+  if (TRANS_A == 0u) {
+    let k4 = k / 4u;
+    r[0] = A[min(m0 + 4u * q, last) * P.lda4 + k4];
+    r[1] = A[min(m0 + 4u * q + 1u, last) * P.lda4 + k4];
+    r[2] = A[min(m0 + 4u * q + 2u, last) * P.lda4 + k4];
+    r[3] = A[min(m0 + 4u * q + 3u, last) * P.lda4 + k4];
+    if (tail) {
+      let keep = vec4<u32>(k, k + 1u, k + 2u, k + 3u) < vec4<u32>(P.K);
+      r = mat4x4<f32>(select(vec4<f32>(), r[0], keep), select(vec4<f32>(), r[1], keep),
+        select(vec4<f32>(), r[2], keep), select(vec4<f32>(), r[3], keep));
+    }
+  } else {
+    // A is [K, lda]: one vec4 over m per depth, transposed in registers (M <= lda, so the clamp to
+    // the padded width only ever reads zeros or rows that are dropped).
+    let c = min(m0 / 4u + q, P.lda4 - 1u);
+    let lastK = P.K - 1u;
+    var t: mat4x4<f32>;
+    t[0] = A[min(k, lastK) * P.lda4 + c];
+    t[1] = A[min(k + 1u, lastK) * P.lda4 + c];
+    t[2] = A[min(k + 2u, lastK) * P.lda4 + c];
+    t[3] = A[min(k + 3u, lastK) * P.lda4 + c];
+    if (tail) {
+      t = mat4x4<f32>(select(vec4<f32>(), t[0], k < P.K), select(vec4<f32>(), t[1], k + 1u < P.K),
+        select(vec4<f32>(), t[2], k + 2u < P.K), select(vec4<f32>(), t[3], k + 3u < P.K));
+    }
+    r = transpose(t);
+  }
+  return r;
+}
+
+fn put(base: u32, m: u32, l: u32, v: f32, split: bool) {
+  if (l >= P.L) { return; }
+  var x = v;
+  if (!split) {
+    if (BIAS == 1u) { x += bias[select(l, m, TRANS_C == 1u)]; }
+    if (RELU == 1u) { x = max(x, 0.0); }
+  }
+  C[base + select(m * P.L + l, l * P.M + m, TRANS_C == 1u)] = x;
+}
+
+fn putTexel(base: u32, m: u32, l4: u32, v: vec4<f32>, split: bool) {
+  let l = 4u * l4;
+  put(base, m, l, v.x, split);
+  put(base, m, l + 1u, v.y, split);
+  put(base, m, l + 2u, v.z, split);
+  put(base, m, l + 3u, v.w, split);
+}
+
+fn store(base: u32, m: u32, l4: u32, r: Row, split: bool) {
+  if (m >= P.M) { return; }
+  putTexel(base, m, l4, r.x0, split);
+  putTexel(base, m, l4 + 1u, r.x1, split);
+  if (CW > 2u) {
+    putTexel(base, m, l4 + 2u, r.x2, split);
+    putTexel(base, m, l4 + 3u, r.x3, split);
+  }
+}
+
+struct Block {
+  r0: Row, r1: Row, r2: Row, r3: Row, r4: Row, r5: Row, r6: Row, r7: Row,
+  r8: Row, r9: Row, r10: Row, r11: Row, r12: Row, r13: Row, r14: Row, r15: Row,
+}
+
+fn steps(m0: u32, l4: u32, k: u32, tail: bool, b: Block) -> Block {
+  var o = b;
+  let t = tile(l4, k, tail);
+  var q = quad(m0, 0u, k, tail);
+  o.r0 = fmaRow(o.r0, q[0], t);
+  o.r1 = fmaRow(o.r1, q[1], t);
+  o.r2 = fmaRow(o.r2, q[2], t);
+  o.r3 = fmaRow(o.r3, q[3], t);
+  q = quad(m0, 1u, k, tail);
+  o.r4 = fmaRow(o.r4, q[0], t);
+  o.r5 = fmaRow(o.r5, q[1], t);
+  o.r6 = fmaRow(o.r6, q[2], t);
+  o.r7 = fmaRow(o.r7, q[3], t);
+  q = quad(m0, 2u, k, tail);
+  o.r8 = fmaRow(o.r8, q[0], t);
+  o.r9 = fmaRow(o.r9, q[1], t);
+  o.r10 = fmaRow(o.r10, q[2], t);
+  o.r11 = fmaRow(o.r11, q[3], t);
+  q = quad(m0, 3u, k, tail);
+  o.r12 = fmaRow(o.r12, q[0], t);
+  o.r13 = fmaRow(o.r13, q[1], t);
+  o.r14 = fmaRow(o.r14, q[2], t);
+  o.r15 = fmaRow(o.r15, q[3], t);
+  return o;
+}
+
+@compute @workgroup_size(8, 1, 1)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let m0 = wg.y * 16u;
+  let l4 = (wg.x * 8u + lid.x) * CW;
+  let kStart = wg.z * P.kChunk;
+  let kEnd = min(P.K, kStart + P.kChunk);
+  let kFull = kStart + (kEnd - kStart) / 4u * 4u;
+  var b: Block;
+  for (var k = kStart; k < kFull; k += 4u) { b = steps(m0, l4, k, false, b); }
+  if (kFull < kEnd) { b = steps(m0, l4, kFull, true, b); }
+
+  let split = P.splits > 1u;
+  let base = wg.z * P.M * P.L;
+  store(base, m0, l4, b.r0, split);
+  store(base, m0 + 1u, l4, b.r1, split);
+  store(base, m0 + 2u, l4, b.r2, split);
+  store(base, m0 + 3u, l4, b.r3, split);
+  store(base, m0 + 4u, l4, b.r4, split);
+  store(base, m0 + 5u, l4, b.r5, split);
+  store(base, m0 + 6u, l4, b.r6, split);
+  store(base, m0 + 7u, l4, b.r7, split);
+  store(base, m0 + 8u, l4, b.r8, split);
+  store(base, m0 + 9u, l4, b.r9, split);
+  store(base, m0 + 10u, l4, b.r10, split);
+  store(base, m0 + 11u, l4, b.r11, split);
+  store(base, m0 + 12u, l4, b.r12, split);
+  store(base, m0 + 13u, l4, b.r13, split);
+  store(base, m0 + 14u, l4, b.r14, split);
+  store(base, m0 + 15u, l4, b.r15, split);
+}
+
+// ---- packing: op into a staging buffer laid out as the texture (row pitch W4 texels, a multiple of
+// 16 so that the copy into the texture has 256-byte rows): texel (l4, k) = T[k, 4*l4 ..], zeros past L
+// and K. Buffer stores and a copy are ~2x faster than texture stores on llvmpipe.
+
+struct Pack {
+  K: u32,
+  L: u32,
+  ld: u32, // row stride of the source, in floats
+  W4: u32, // row pitch of the staging buffer, in texels
+  W: u32, // texture width (texels)
+  H: u32, // texture height (rows, K rounded up to 4)
+  p0: u32,
+  p1: u32,
+}
+
+@group(0) @binding(0) var<uniform> Q: Pack;
+@group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(2) var<storage, read> src4: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read_write> dst: array<vec4<f32>>;
+
+fn srcAt(i: u32, ok: bool) -> f32 {
+  if (!ok) { return 0.0; }
+  return src[i];
+}
+
+// From T [K, ld]: neighbouring invocations take neighbouring texels of one row (contiguous reads).
+// (Unrolled by hand: llvmpipe keeps loop-indexed vectors and arrays in memory.)
+@compute @workgroup_size(64, 1, 1)
+fn packRows(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let l4 = gid.x;
+  let k = gid.y;
+  if (l4 >= Q.W || k >= Q.H) { return; }
+  let l = 4u * l4;
+  let i = k * Q.ld + l;
+  let ok = k < Q.K;
+  dst[k * Q.W4 + l4] = vec4<f32>(
+    srcAt(i, ok && l < Q.L),
+    srcAt(i + 1u, ok && l + 1u < Q.L),
+    srcAt(i + 2u, ok && l + 2u < Q.L),
+    srcAt(i + 3u, ok && l + 3u < Q.L),
+  );
+}
+
+// T^T[l, k0 .. k0+3], zeros past L and K.
+fn colsAt(l: u32, k0: u32) -> vec4<f32> {
+  if (l >= Q.L) { return vec4<f32>(); }
+  let i = l * Q.ld + k0;
+  var r: vec4<f32>;
+  if (Q.ld % 4u == 0u) {
+    r = src4[i / 4u];
+  } else {
+    let last = l * Q.ld + Q.K - 1u;
+    r = vec4<f32>(src[min(i, last)], src[min(i + 1u, last)], src[min(i + 2u, last)], src[min(i + 3u, last)]);
+  }
+  return select(vec4<f32>(), r, vec4<u32>(k0, k0 + 1u, k0 + 2u, k0 + 3u) < vec4<u32>(Q.K));
+}
+
+// From T^T [L, ld]: an invocation reads 4 depths of 4 rows l and writes them transposed, as 4 texels
+// of one column; neighbouring invocations take neighbouring depths. vec4 reads when ld % 4 == 0.
+@compute @workgroup_size(64, 1, 1)
+fn packCols(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let k0 = 4u * gid.x;
+  let l4 = gid.y;
+  if (l4 >= Q.W || k0 >= Q.H) { return; }
+  let l = 4u * l4;
+  let t = transpose(mat4x4<f32>(colsAt(l, k0), colsAt(l + 1u, k0), colsAt(l + 2u, k0), colsAt(l + 3u, k0)));
+  dst[k0 * Q.W4 + l4] = t[0];
+  dst[(k0 + 1u) * Q.W4 + l4] = t[1];
+  dst[(k0 + 2u) * Q.W4 + l4] = t[2];
+  dst[(k0 + 3u) * Q.W4 + l4] = t[3];
+}

@@ -1,0 +1,73 @@
+/**
+ * Pieces shared by the two matmul paths (`matmul.ts`, `_matmul_tex.ts`): the product's dimensions, the
+ * vec4 alignment copy, and the 1-D launch grid.
+ * @module
+ */
+import { device } from "../device.ts";
+import { Tensor } from "../tensor.ts";
+
+/** The dimensions of C = op(A) op(B), batched. */
+export interface Dims {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+  batchShape: number[];
+  strideA: number;
+  strideB: number;
+}
+
+/** Grid for `n` invocations of 64 along x, folded into y past 65535 workgroups. */
+export function grid64(n: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(n / 64));
+  if (groups <= 65535) return [groups, 1];
+  const y = Math.ceil(groups / 65535);
+  return [Math.ceil(groups / y), y];
+}
+
+/**
+ * An operand whose contiguous (last) dimension `cols` is a multiple of 4 as is, or a zero-padded copy
+ * `[batch*rows, ld]` otherwise, so a kernel can read it as vec4s. Returns the row stride.
+ */
+export function aligned(
+  t: Tensor,
+  rows: number,
+  cols: number,
+): { t: Tensor; ld: number; copy: boolean } {
+  if (cols % 4 === 0) return { t, ld: cols, copy: false };
+  const ld = Math.ceil(cols / 4) * 4;
+  const batchRows = t.size / cols;
+  const out = Tensor.empty([batchRows, ld]);
+  const d = device();
+  const count = batchRows * ld;
+  d.dispatch(
+    d.kernel("matmul", {}, "pad"),
+    [d.uniform(new Uint32Array([rows, cols, ld, count])), t.buffer, null, null, out.buffer],
+    grid64(count),
+  );
+  return { t: out, ld, copy: true };
+}
+
+/** Sums split-K partials `[batch*splits, m, n]` into `[..batch, m, n]`, adding bias and ReLU. */
+export function reduceSplits(
+  partial: Tensor,
+  outShape: number[],
+  splits: number,
+  n: number,
+  bias: Tensor | undefined,
+  relu: boolean,
+): Tensor {
+  const d = device();
+  const out = Tensor.empty(outShape);
+  const count = out.size;
+  const perBatch = outShape.at(-1)! * outShape.at(-2)!;
+  d.dispatch(d.kernel("matmul", { BIAS: bias ? 1 : 0, RELU: relu ? 1 : 0 }, "reduce"), [
+    d.uniform(new Uint32Array([perBatch, splits, n, count])),
+    partial.buffer,
+    null,
+    bias?.buffer ?? d.dummy,
+    out.buffer,
+  ], grid64(count));
+  partial.dispose();
+  return out;
+}

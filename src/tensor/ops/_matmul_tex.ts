@@ -1,0 +1,200 @@
+/**
+ * The texture path of matmul (`shaders/matmul_tb.wgsl`) for one large product (batch 1): one operand
+ * goes into an rgba32float texture (copied when its rows are whole 256-byte multiples, else packed),
+ * the other is read from storage at workgroup-uniform addresses. The product is computed as C or as
+ * C^T = op(B)^T op(A)^T, whichever puts the larger dimension on the SIMD lanes; the kernel stores the
+ * transpose itself, so the result is always C [m, n]. Long inner dimensions with few output tiles are
+ * split over workgroups and summed by `matmul.wgsl` `reduce`.
+ *
+ * Not here: batched products and small ones (the storage kernel in `matmul.ts` serves them).
+ * @module
+ */
+import { device } from "../device.ts";
+import { Tensor } from "../tensor.ts";
+import { aligned, type Dims, reduceSplits } from "./_matmul_common.ts";
+
+/** How the texture path lays out one product. */
+export interface TexLayout {
+  /** Compute C^T (the texture holds op(A)^T, storage op(B)^T). */
+  swap: boolean;
+  /** Texels per invocation: 4 (16 columns) or 2. */
+  cw: 2 | 4;
+  /** Split-K count. */
+  splits: number;
+}
+
+/** Rows of the output tile of one workgroup, and invocations (SIMD lanes) per workgroup. */
+const RM = 16, LANES = 8;
+
+/** Workgroups of a launch that keep both cores of a small machine busy with room to balance. */
+const MIN_GROUPS = 16;
+
+/**
+ * @internal The layout for C [m, n] = op(A) op(B) with inner dimension k: of the two orientations,
+ * the one with the smaller estimated cost (kernel time at the measured llvmpipe rate, scaled by the
+ * lanes and rows left idle, plus the copy or pack that fills the texture); K is split when there are
+ * too few tiles to keep the cores busy.
+ */
+export function texLayout(
+  m: number,
+  n: number,
+  k: number,
+  ta = false,
+  tb = false,
+): TexLayout {
+  const option = (swap: boolean) => {
+    const lanes = swap ? m : n, rows = swap ? n : m;
+    const cw: 2 | 4 = lanes >= 128 ? 4 : 2;
+    const invocations = Math.ceil(lanes / (4 * cw));
+    const groupsX = Math.ceil(invocations / LANES), groupsY = Math.ceil(rows / RM);
+    const busy = (invocations / (groupsX * LANES)) * (rows / (groupsY * RM)) *
+      (cw === 4 ? 1 : 0.75);
+    // The texture holds op(B) (normal) or op(A)^T (swapped); see matmulTexture.
+    const copy = swap ? copyable(m, m, !ta) : copyable(n, n, tb);
+    const fill = k * lanes * (copy ? COPY_NS : PACK_NS) + (copy ? 0 : DISPATCH_NS);
+    return { swap, cw, groups: groupsX * groupsY, cost: 2 * m * n * k / (GFLOPS * busy) + fill };
+  };
+  const a = option(false), b = option(true);
+  const best = b.cost < a.cost ? b : a;
+  const splits = best.groups >= MIN_GROUPS
+    ? 1
+    : Math.max(1, Math.min(Math.ceil(MIN_GROUPS / best.groups), k >> 8));
+  return { swap: best.swap, cw: best.cw, splits };
+}
+
+/** Measured on llvmpipe (2 cores): kernel GFLOP/s (= flops per ns), ns per float copied or packed. */
+const GFLOPS = 55, COPY_NS = 0.15, PACK_NS = 0.6, DISPATCH_NS = 50_000;
+
+interface TexScratch {
+  id: number;
+  texture: GPUTexture;
+  view: GPUTextureView;
+}
+const textures = new Map<string, TexScratch>();
+let textureIds = 1;
+const MAX_TEXTURES = 16;
+
+/** The scratch texture of `w` x `h` texels, one per size (a small cache, reused by every product). */
+function scratchTexture(w: number, h: number): TexScratch {
+  const key = `${w}x${h}`;
+  let t = textures.get(key);
+  if (t) return t;
+  const d = device();
+  if (textures.size >= MAX_TEXTURES) {
+    d.flush(); // recorded commands may still use them
+    for (const x of textures.values()) x.texture.destroy();
+    textures.clear();
+  }
+  const texture = d.gpu.createTexture({
+    size: [w, h],
+    format: "rgba32float",
+    usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.STORAGE_BINDING |
+      GPUTextureUsage.COPY_DST,
+  });
+  t = { id: textureIds++, texture, view: texture.createView() };
+  textures.set(key, t);
+  return t;
+}
+
+const bindingOf = (t: Tensor): GPUBufferBinding => {
+  const x = t.buffer;
+  return x.offset === undefined
+    ? { buffer: x.buffer }
+    : { buffer: x.buffer, offset: x.offset, size: x.size };
+};
+
+/** True when `src` holding T [K, L] row-major can be copied into the texture as is. */
+const copyable = (l: number, ld: number, trans: boolean) => !trans && ld === l && l % 64 === 0;
+
+/**
+ * Fills a texture with T [K, L] (texel (l4, k) = T[k, 4*l4..]) from `src`, which holds T row-major
+ * with row stride `ld` (`trans` false) or T^T [L, ld] (`trans` true): a copy when T's rows are whole
+ * 256-byte multiples, else a pack into a staging buffer with such rows, then the copy.
+ */
+function textureOf(src: Tensor, kk: number, l: number, ld: number, trans: boolean): TexScratch {
+  const d = device();
+  const w = Math.ceil(l / 4), h = Math.ceil(kk / 4) * 4;
+  const tx = scratchTexture(w, h);
+  if (copyable(l, ld, trans) && (src.buffer.offset ?? 0) % 16 === 0) {
+    // Rows past K keep stale values; the kernel masks them.
+    d.copyToTexture(src.buffer, l * 4, tx.texture, [w, kk]);
+    return tx;
+  }
+  const w4 = Math.ceil(w / 16) * 16;
+  const staging = Tensor.empty([h, w4 * 4]);
+  const u = d.uniform(new Uint32Array([kk, l, ld, w4, w, h, 0, 0]));
+  const s = src.buffer;
+  if (trans) {
+    d.dispatch(
+      d.kernel("matmul_tb", {}, "packCols"),
+      [u, s, s, null, staging.buffer],
+      [Math.ceil(h / 4 / 64), w],
+    );
+  } else {
+    d.dispatch(
+      d.kernel("matmul_tb", {}, "packRows"),
+      [u, s, null, null, staging.buffer],
+      [Math.ceil(w / 64), h],
+    );
+  }
+  d.copyToTexture(staging.buffer, w4 * 16, tx.texture, [w, h]);
+  staging.dispose();
+  return tx;
+}
+
+/**
+ * C = op(A) op(B) (+bias along n, then ReLU) on the texture path, or null where it does not apply
+ * (a batch, or an operand past the texture size limit).
+ */
+export function matmulTexture(
+  a: Tensor,
+  b: Tensor,
+  dm: Dims,
+  ta: boolean,
+  tb: boolean,
+  bias: Tensor | undefined,
+  relu: boolean,
+  layout: TexLayout = texLayout(dm.m, dm.n, dm.k, ta, tb),
+): Tensor | null {
+  const { m, n, k } = dm;
+  if (dm.batch !== 1) return null;
+  const d = device();
+  const { swap, cw } = layout;
+  const lanes = swap ? m : n, rows = swap ? n : m;
+  const maxDim = d.gpu.limits.maxTextureDimension2D;
+  if (Math.ceil(lanes / 4) > maxDim || Math.ceil(k / 4) * 4 > maxDim) return null;
+  // Texture: T [k, lanes]. Normal: T = op(B) (stored B [k,n], or [n,k] when tb). Swapped:
+  // T = op(A)^T (stored A [k,m] when ta, else [m,k]).
+  const tx = swap ? textureOf(a, k, m, ta ? m : k, !ta) : textureOf(b, k, n, tb ? k : n, tb);
+  // Storage rows R [rows, k]: normal op(A); swapped op(B)^T, i.e. B itself when tb.
+  const rowsTrans = swap ? !tb : ta;
+  const rowSrc = swap ? b : a;
+  const pr = aligned(rowSrc, rowsTrans ? k : rows, rowsTrans ? rows : k);
+  const kChunk = Math.ceil(k / layout.splits / 4) * 4;
+  const splits = Math.ceil(k / kChunk);
+  const out = Tensor.empty(splits === 1 ? [...dm.batchShape, m, n] : [splits, m, n]);
+  const bb = splits === 1 && bias ? bias.buffer : d.dummy;
+  const kernel = d.kernel("matmul_tb", {
+    CW: cw,
+    TRANS_A: rowsTrans ? 1 : 0,
+    TRANS_C: swap ? 1 : 0,
+    BIAS: splits === 1 && bias ? 1 : 0,
+    RELU: splits === 1 && relu ? 1 : 0,
+  });
+  const u = d.uniform(new Uint32Array([rows, lanes, k, pr.ld / 4, kChunk, splits, 0, 0]));
+  d.dispatchEntries(kernel, `${u.id},${pr.t.buffer.id},${tx.id},${bb.id},${out.buffer.id}`, () => [
+    { binding: 0, resource: { buffer: u.buffer } },
+    { binding: 1, resource: bindingOf(pr.t) },
+    { binding: 2, resource: tx.view },
+    {
+      binding: 3,
+      resource: bb.offset === undefined
+        ? { buffer: bb.buffer }
+        : { buffer: bb.buffer, offset: bb.offset, size: bb.size },
+    },
+    { binding: 4, resource: bindingOf(out) },
+  ], [Math.ceil(lanes / (4 * cw * LANES)), Math.ceil(rows / RM), splits]);
+  if (pr.copy) pr.t.dispose();
+  if (splits === 1) return out;
+  return reduceSplits(out, [...dm.batchShape, m, n], splits, n, bias, relu);
+}
