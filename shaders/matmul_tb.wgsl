@@ -15,7 +15,8 @@
 // past K may hold anything.
 // Split-K: workgroup z covers k in [z*kChunk, (z+1)*kChunk) and writes a partial D at C + z*M*L
 // (no bias, no ReLU); `matmul.wgsl` entry point `reduce` sums them.
-// `packT` fills the texture from a buffer where a plain copy does not apply.
+// `main` stores scalars (any shape); `main4` stores vec4s where C's last dimension is a multiple of 4.
+// `packRows` / `packCols` fill the texture (through a staging buffer) where a plain copy does not apply.
 
 struct Params {
   M: u32,
@@ -179,17 +180,24 @@ fn steps(m0: u32, l4: u32, k: u32, tail: bool, b: Block) -> Block {
   return o;
 }
 
-@compute @workgroup_size(8, 1, 1)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+// The 16 x 4*CW block of D of invocation (wg, lid), over the depths of split wg.z.
+fn product(wg: vec3<u32>, l4: u32) -> Block {
   let m0 = wg.y * 16u;
-  let l4 = (wg.x * 8u + lid.x) * CW;
   let kStart = wg.z * P.kChunk;
   let kEnd = min(P.K, kStart + P.kChunk);
   let kFull = kStart + (kEnd - kStart) / 4u * 4u;
   var b: Block;
   for (var k = kStart; k < kFull; k += 4u) { b = steps(m0, l4, k, false, b); }
   if (kFull < kEnd) { b = steps(m0, l4, kFull, true, b); }
+  return b;
+}
 
+// Any shape: scalar stores.
+@compute @workgroup_size(8, 1, 1)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let l4 = (wg.x * 8u + lid.x) * CW;
+  let b = product(wg, l4);
+  let m0 = wg.y * 16u;
   let split = P.splits > 1u;
   let base = wg.z * P.M * P.L;
   store(base, m0, l4, b.r0, split);
@@ -208,6 +216,89 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   store(base, m0 + 13u, l4, b.r13, split);
   store(base, m0 + 14u, l4, b.r14, split);
   store(base, m0 + 15u, l4, b.r15, split);
+}
+
+// ---- vec4 stores (`main4`): C's last dimension a multiple of 4 (L when TRANS_C = 0, M when 1) ----
+
+@group(0) @binding(3) var<storage, read> bias4: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read_write> C4: array<vec4<f32>>;
+
+fn epilogue4(v: vec4<f32>, b4: u32, split: bool) -> vec4<f32> {
+  var x = v;
+  if (!split) {
+    if (BIAS == 1u) { x += bias4[b4]; }
+    if (RELU == 1u) { x = max(x, vec4<f32>()); }
+  }
+  return x;
+}
+
+// TRANS_C = 0: one texel of row m per store.
+fn storeRow4(base4: u32, m: u32, l4: u32, r: Row, split: bool) {
+  if (m >= P.M) { return; }
+  let L4 = P.L / 4u;
+  let o = base4 + m * L4;
+  if (l4 < L4) { C4[o + l4] = epilogue4(r.x0, l4, split); }
+  if (l4 + 1u < L4) { C4[o + l4 + 1u] = epilogue4(r.x1, l4 + 1u, split); }
+  if (CW > 2u) {
+    if (l4 + 2u < L4) { C4[o + l4 + 2u] = epilogue4(r.x2, l4 + 2u, split); }
+    if (l4 + 3u < L4) { C4[o + l4 + 3u] = epilogue4(r.x3, l4 + 3u, split); }
+  }
+}
+
+// TRANS_C = 1: rows m..m+3 of one column l of D are 4 consecutive floats of C.
+fn putQuad(base4: u32, m: u32, l: u32, v: vec4<f32>, split: bool) {
+  if (l < P.L) { C4[base4 + (l * P.M + m) / 4u] = epilogue4(v, m / 4u, split); }
+}
+
+fn texelQuad(base4: u32, m: u32, l4: u32, a: vec4<f32>, b: vec4<f32>, c: vec4<f32>, d: vec4<f32>, split: bool) {
+  let t = transpose(mat4x4<f32>(a, b, c, d)); // t[e] = column 4*l4 + e of rows m..m+3
+  let l = 4u * l4;
+  putQuad(base4, m, l, t[0], split);
+  putQuad(base4, m, l + 1u, t[1], split);
+  putQuad(base4, m, l + 2u, t[2], split);
+  putQuad(base4, m, l + 3u, t[3], split);
+}
+
+fn storeQuad4(base4: u32, m: u32, l4: u32, a: Row, b: Row, c: Row, d: Row, split: bool) {
+  if (m >= P.M) { return; } // M % 4 == 0: the quad is whole or past the end
+  texelQuad(base4, m, l4, a.x0, b.x0, c.x0, d.x0, split);
+  texelQuad(base4, m, l4 + 1u, a.x1, b.x1, c.x1, d.x1, split);
+  if (CW > 2u) {
+    texelQuad(base4, m, l4 + 2u, a.x2, b.x2, c.x2, d.x2, split);
+    texelQuad(base4, m, l4 + 3u, a.x3, b.x3, c.x3, d.x3, split);
+  }
+}
+
+@compute @workgroup_size(8, 1, 1)
+fn main4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let l4 = (wg.x * 8u + lid.x) * CW;
+  let b = product(wg, l4);
+  let m0 = wg.y * 16u;
+  let split = P.splits > 1u;
+  let base4 = wg.z * P.M * P.L / 4u;
+  if (TRANS_C == 1u) {
+    storeQuad4(base4, m0, l4, b.r0, b.r1, b.r2, b.r3, split);
+    storeQuad4(base4, m0 + 4u, l4, b.r4, b.r5, b.r6, b.r7, split);
+    storeQuad4(base4, m0 + 8u, l4, b.r8, b.r9, b.r10, b.r11, split);
+    storeQuad4(base4, m0 + 12u, l4, b.r12, b.r13, b.r14, b.r15, split);
+    return;
+  }
+  storeRow4(base4, m0, l4, b.r0, split);
+  storeRow4(base4, m0 + 1u, l4, b.r1, split);
+  storeRow4(base4, m0 + 2u, l4, b.r2, split);
+  storeRow4(base4, m0 + 3u, l4, b.r3, split);
+  storeRow4(base4, m0 + 4u, l4, b.r4, split);
+  storeRow4(base4, m0 + 5u, l4, b.r5, split);
+  storeRow4(base4, m0 + 6u, l4, b.r6, split);
+  storeRow4(base4, m0 + 7u, l4, b.r7, split);
+  storeRow4(base4, m0 + 8u, l4, b.r8, split);
+  storeRow4(base4, m0 + 9u, l4, b.r9, split);
+  storeRow4(base4, m0 + 10u, l4, b.r10, split);
+  storeRow4(base4, m0 + 11u, l4, b.r11, split);
+  storeRow4(base4, m0 + 12u, l4, b.r12, split);
+  storeRow4(base4, m0 + 13u, l4, b.r13, split);
+  storeRow4(base4, m0 + 14u, l4, b.r14, split);
+  storeRow4(base4, m0 + 15u, l4, b.r15, split);
 }
 
 // ---- packing: op into a staging buffer laid out as the texture (row pitch W4 texels, a multiple of

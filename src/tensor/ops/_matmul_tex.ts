@@ -174,13 +174,16 @@ export function matmulTexture(
   const splits = Math.ceil(k / kChunk);
   const out = Tensor.empty(splits === 1 ? [...dm.batchShape, m, n] : [splits, m, n]);
   const bb = splits === 1 && bias ? bias.buffer : d.dummy;
+  // vec4 stores where C's last dimension (the kernel's lanes, or its rows when swapped) allows.
+  const vec4 = (swap ? rows : lanes) % 4 === 0 && (out.buffer.offset ?? 0) % 16 === 0 &&
+    (bb.offset ?? 0) % 16 === 0;
   const kernel = d.kernel("matmul_tb", {
     CW: cw,
     TRANS_A: rowsTrans ? 1 : 0,
     TRANS_C: swap ? 1 : 0,
     BIAS: splits === 1 && bias ? 1 : 0,
     RELU: splits === 1 && relu ? 1 : 0,
-  });
+  }, vec4 ? "main4" : "main");
   const u = d.uniform(new Uint32Array([rows, lanes, k, pr.ld / 4, kChunk, splits, 0, 0]));
   d.dispatchEntries(kernel, `${u.id},${pr.t.buffer.id},${tx.id},${bb.id},${out.buffer.id}`, () => [
     { binding: 0, resource: { buffer: u.buffer } },
