@@ -60,6 +60,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   }
 }
 
+// x[row base rb + iw], 0 outside the plane. (The four taps of a quad are written out, not looped over
+// with a vector index: llvmpipe keeps loop-indexed vectors in memory.)
+fn tap(rb: u32, iw: i32, rowOk: bool) -> f32 {
+  let ok = rowOk && iw >= 0 && iw < i32(P.W);
+  return select(0.0, src[select(0u, rb + u32(iw), ok)], ok);
+}
+
 // `main4`: `main` for Wo a multiple of 4, four consecutive output pixels of a row per thread, each
 // tap written as one vec4 (grid: (blocks of the Ho x Wo/4 quads, c, n)).
 @compute @workgroup_size(WG)
@@ -83,13 +90,12 @@ fn main4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) w
     let rb = (xbase + u32(max(ih, 0))) * P.W;
     for (var kw = 0u; kw < KW; kw++) {
       let iw = iw0 + i32(kw * DW);
-      var v = vec4<f32>(0.0);
-      for (var e = 0u; e < 4u; e++) {
-        let iwe = iw + i32(e * SW);
-        let ok = rowOk && iwe >= 0 && iwe < i32(P.W);
-        v[e] = select(0.0, src[select(0u, rb + u32(iwe), ok)], ok);
-      }
-      dst4[o] = v;
+      dst4[o] = vec4<f32>(
+        tap(rb, iw, rowOk),
+        tap(rb, iw + i32(SW), rowOk),
+        tap(rb, iw + 2 * i32(SW), rowOk),
+        tap(rb, iw + 3 * i32(SW), rowOk),
+      );
       o += np4;
     }
   }

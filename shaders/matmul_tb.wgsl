@@ -344,8 +344,12 @@ fn packRows(@builtin(global_invocation_id) gid: vec3<u32>) {
   );
 }
 
+// ALIGNED = 1: ld, K and L multiples of 4, so every read is a whole vec4 in range.
+override ALIGNED: u32 = 0u;
+
 // T^T[l, k0 .. k0+3], zeros past L and K.
 fn colsAt(l: u32, k0: u32) -> vec4<f32> {
+  if (ALIGNED == 1u) { return src4[(l * Q.ld + k0) / 4u]; }
   if (l >= Q.L) { return vec4<f32>(); }
   let i = l * Q.ld + k0;
   var r: vec4<f32>;

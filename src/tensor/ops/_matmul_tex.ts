@@ -26,8 +26,8 @@ export interface TexLayout {
 /** Rows of the output tile of one workgroup, and invocations (SIMD lanes) per workgroup. */
 const RM = 16, LANES = 8;
 
-/** Workgroups of a launch that keep both cores of a small machine busy with room to balance. */
-const MIN_GROUPS = 16;
+/** Workgroups of a launch below which K is split (a few per core of a small machine). */
+const MIN_GROUPS = 8;
 
 /**
  * @internal The layout for C [m, n] = op(A) op(B) with inner dimension k: of the two orientations,
@@ -42,7 +42,7 @@ export function texLayout(
   ta = false,
   tb = false,
 ): TexLayout {
-  const option = (swap: boolean) => {
+  const option = (swap: boolean): TexLayout & { cost: number } => {
     const lanes = swap ? m : n, rows = swap ? n : m;
     const cw: 2 | 4 = lanes >= 128 ? 4 : 2;
     const invocations = Math.ceil(lanes / (4 * cw));
@@ -52,18 +52,21 @@ export function texLayout(
     // The texture holds op(B) (normal) or op(A)^T (swapped); see matmulTexture.
     const copy = swap ? copyable(m, m, !ta) : copyable(n, n, tb);
     const fill = k * lanes * (copy ? COPY_NS : PACK_NS) + (copy ? 0 : DISPATCH_NS);
-    return { swap, cw, groups: groupsX * groupsY, cost: 2 * m * n * k / (GFLOPS * busy) + fill };
+    const groups = groupsX * groupsY;
+    const splits = groups >= MIN_GROUPS
+      ? 1
+      : Math.max(1, Math.min(Math.ceil(MIN_GROUPS / groups), k >> 8));
+    // Split-K writes and sums `splits` partial outputs in one more dispatch.
+    const reduce = splits > 1 ? DISPATCH_NS + (splits + 1) * m * n * PACK_NS : 0;
+    return { swap, cw, splits, cost: 2 * m * n * k / (GFLOPS * busy) + fill + reduce };
   };
   const a = option(false), b = option(true);
-  const best = b.cost < a.cost ? b : a;
-  const splits = best.groups >= MIN_GROUPS
-    ? 1
-    : Math.max(1, Math.min(Math.ceil(MIN_GROUPS / best.groups), k >> 8));
-  return { swap: best.swap, cw: best.cw, splits };
+  const { swap, cw, splits } = b.cost < a.cost ? b : a;
+  return { swap, cw, splits };
 }
 
 /** Measured on llvmpipe (2 cores): kernel GFLOP/s (= flops per ns), ns per float copied or packed. */
-const GFLOPS = 55, COPY_NS = 0.15, PACK_NS = 0.6, DISPATCH_NS = 50_000;
+const GFLOPS = 55, COPY_NS = 0.15, PACK_NS = 0.4, DISPATCH_NS = 35_000;
 
 interface TexScratch {
   id: number;
@@ -125,8 +128,9 @@ function textureOf(src: Tensor, kk: number, l: number, ld: number, trans: boolea
   const u = d.uniform(new Uint32Array([kk, l, ld, w4, w, h, 0, 0]));
   const s = src.buffer;
   if (trans) {
+    const whole = ld % 4 === 0 && kk % 4 === 0 && l % 4 === 0;
     d.dispatch(
-      d.kernel("matmul_tb", {}, "packCols"),
+      d.kernel("matmul_tb", { ALIGNED: whole ? 1 : 0 }, "packCols"),
       [u, s, s, null, staging.buffer],
       [Math.ceil(h / 4 / 64), w],
     );
