@@ -1,40 +1,35 @@
-// Body of `rmsprop.wgsl` (scalar, T = f32) and `rmsprop_vec4.wgsl` (T = vec4<f32>, 4 elements per
-// invocation, used when the tensor size is a multiple of 4; M.n stays the element count).
+// The RMSProp rule of `rmsprop.wgsl` (T = f32) and `rmsprop_vec4.wgsl` (T = vec4<f32>): states
+// square_avg, momentum_buffer (momentum > 0) and grad_avg (centered). The kernels around it are
+// `_optim_step.wgsl`.
 //#include "_optim_hypers.wgsl"
 const CENTERED: u32 = 8u;
 
-@group(0) @binding(2) var<storage, read> grad: array<T>;
-@group(0) @binding(3) var<storage, read_write> param: array<T>;
-@group(0) @binding(4) var<storage, read_write> square_avg: array<T>;
-@group(0) @binding(5) var<storage, read_write> momentum_buffer: array<T>;
-@group(0) @binding(6) var<storage, read_write> grad_avg: array<T>;
+fn uses(j: u32) -> bool {
+  return j == 0u || (j == 1u && H.momentum > 0.0) || (j == 2u && (H.flags & CENTERED) != 0u);
+}
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= M.n / LANES) { return; }
-  var g = grad[i];
-  var p = param[i];
+fn update(grad: T, x: State) -> State {
+  var g = grad;
+  var y = x;
   if ((H.flags & DECOUPLED) != 0u) {
-    p = p * H.decay;
+    y.p = x.p * H.decay;
   } else if (H.wd != 0.0) {
-    g = g + H.wd * p;
+    g = g + H.wd * x.p;
   }
-  let v = square_avg[i] * H.beta + H.one_minus_beta * g * g;
-  square_avg[i] = v;
+  y.s0 = x.s0 * H.beta + H.one_minus_beta * g * g;
   var avg: T;
   if ((H.flags & CENTERED) != 0u) {
-    let ga = grad_avg[i] * H.beta + H.one_minus_beta * g;
-    grad_avg[i] = ga;
-    avg = sqrt(v - ga * ga) + H.eps;
+    y.s2 = x.s2 * H.beta + H.one_minus_beta * g;
+    avg = sqrt(y.s0 - y.s2 * y.s2) + H.eps;
   } else {
-    avg = sqrt(v) + H.eps;
+    avg = sqrt(y.s0) + H.eps;
   }
   if (H.momentum > 0.0) {
-    let b = momentum_buffer[i] * H.momentum + g / avg;
-    momentum_buffer[i] = b;
-    param[i] = p - H.lr * b;
+    y.s1 = x.s1 * H.momentum + g / avg;
+    y.p = y.p - H.lr * y.s1;
   } else {
-    param[i] = p - H.lr * (g / avg);
+    y.p = y.p - H.lr * (g / avg);
   }
+  return y;
 }
+//#include "_optim_step.wgsl"

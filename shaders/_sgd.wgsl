@@ -1,43 +1,34 @@
-// Body of `sgd.wgsl` (scalar, T = f32) and `sgd_vec4.wgsl` (T = vec4<f32>, 4 elements per
-// invocation, used when the tensor size is a multiple of 4; M.n stays the element count).
+// The SGD rule of `sgd.wgsl` (T = f32) and `sgd_vec4.wgsl` (T = vec4<f32>): state 0 is the momentum
+// buffer. The kernels around it are `_optim_step.wgsl`.
 //#include "_optim_hypers.wgsl"
 const NESTEROV: u32 = 2u;
 const FIRST: u32 = 16u;
 
-@group(0) @binding(2) var<storage, read> grad: array<T>;
-@group(0) @binding(3) var<storage, read_write> param: array<T>;
-@group(0) @binding(4) var<storage, read_write> buf: array<T>;
-@group(0) @binding(5) var<storage, read_write> zg: array<T>;
+fn uses(j: u32) -> bool {
+  return j == 0u && H.momentum != 0.0;
+}
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= M.n / LANES) { return; }
-  var g = grad[i];
-  var p = param[i];
+fn update(grad: T, x: State) -> State {
+  var g = grad;
+  var y = x;
   if ((H.flags & DECOUPLED) != 0u) {
-    p = p * H.decay;
+    y.p = x.p * H.decay;
   } else if (H.wd != 0.0) {
-    g = g + H.wd * p;
+    g = g + H.wd * x.p;
   }
   if (H.momentum != 0.0) {
     var b = g;
     if ((H.flags & FIRST) == 0u) {
-      b = buf[i] * H.momentum + H.one_minus_mom * g;
+      b = x.s0 * H.momentum + H.one_minus_mom * g;
     }
-    buf[i] = b;
+    y.s0 = b;
     if ((H.flags & NESTEROV) != 0u) {
       g = g + H.momentum * b;
     } else {
       g = b;
     }
   }
-  param[i] = p - H.lr * g;
+  y.p = y.p - H.lr * g;
+  return y;
 }
-
-@compute @workgroup_size(WG)
-fn zero_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= M.n / LANES) { return; }
-  zg[i] = T(0.0);
-}
+//#include "_optim_step.wgsl"

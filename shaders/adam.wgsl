@@ -6,7 +6,7 @@
 //   p -= (lr / bc1) * m / denom
 // The bias corrections bc1 = 1 - beta1^t, bc2 = 1 - beta2^t (current betas, as PyTorch) come from the CPU in
 // H.step_size = lr/bc1 and H.bc2_sqrt, written with the hyperparameters.
-// The kernel body is `_adam.wgsl`; `adam_vec4.wgsl` is the same over vec4<f32>.
+// The rule is `_adam.wgsl` and the kernels `_optim_step.wgsl`; `adam_vec4.wgsl` is the same over vec4<f32>.
 alias T = f32;
 const LANES: u32 = 1u;
 //#include "_adam.wgsl"

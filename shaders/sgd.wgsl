@@ -3,9 +3,8 @@
 //   momentum != 0: buf = g on the buffer's first step, else buf = momentum*buf + (1-dampening)*g;
 //                  g = nesterov ? g + momentum*buf : buf
 //   p -= lr * g
-// `zero_grad`: fills a gradient with 0 in place (every optimizer's zeroGrad uses it).
 // H is the parameter group's uniform (rewritten by setHypers, never recreated); M holds the tensor's size.
-// The kernel body is `_sgd.wgsl`; `sgd_vec4.wgsl` is the same over vec4<f32>.
+// The rule is `_sgd.wgsl` and the kernels `_optim_step.wgsl`; `sgd_vec4.wgsl` is the same over vec4<f32>.
 alias T = f32;
 const LANES: u32 = 1u;
 //#include "_sgd.wgsl"

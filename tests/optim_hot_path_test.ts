@@ -3,7 +3,8 @@
  *
  * - The optimizer's own calls (`setHypers`, `zeroGrad`, `step`) create no pipeline, uniform buffer or
  *   storage buffer and read nothing back after the first step, and create no bind group after the second
- *   (the first `zeroGrad` that finds gradients); they cost one dispatch per parameter in `step()`, none in
+ *   (the first `zeroGrad` that finds gradients); they cost one dispatch per parameter in `step()`, or
+ *   one per 4 of a group whose sizes are multiples of 4, none in
  *   `zeroGrad()` (it only marks the gradients; backward then overwrites them) nor in `setHypers()`.
  * - The whole loop (forward, backward, optimizer) creates nothing and reads nothing from step 2 on. Step 2
  *   is the engine's first accumulation into existing `.grad` buffers (autograd's `axpy` kernel and its
@@ -87,7 +88,9 @@ Deno.test("optim hot path: 100 SGD steps with a new lr each step create nothing 
     assert.equal(end.created, first.created, "storage buffers after step 1");
     assert.equal(end.readbacks, first.readbacks, "readbacks after step 1");
     assert.equal(per.hypers, 0);
-    assert.equal(per.step, nParams);
+    // Groups [W1 16x48, b1 16] and [W2 10x16, b2 10]: W1 and b1 (sizes multiples of 4, one group) in
+    // one dispatch; W2 alone of its group in one, b2 (10 elements) in one.
+    assert.equal(per.step, 3);
     assert.equal(per.zero, 0); // zeroGrad only marks the gradients (backward overwrites them)
     if (Deno.env.get("TEMPO_REPORT")) {
       console.log(`step 2: ${diff(first, second)}; steps 3..100: ${diff(second, end)}`);

@@ -1,6 +1,7 @@
 /**
  * The fused optimizer kernels against their plain-TypeScript references (`optim_reference.ts`, float32
- * rounding emulated), on sizes that are not multiples of the workgroup (3, 257, 1000), with
+ * rounding emulated), on sizes that are not multiples of the workgroup (3, 257, 1000, 2052), several
+ * tensors of one group updated in one dispatch, with
  * hyperparameters changing every step, parameters without gradients, and a parameter that lags its group.
  */
 import assert from "node:assert/strict";
@@ -21,7 +22,9 @@ function rng(seed: number): () => number {
   };
 }
 
-const SIZES = [3, 257, 1000];
+// Group 0: 3 and 257 (scalar kernels). Group 1: six tensors whose sizes are multiples of 4, updated
+// four to a dispatch (`multi`), one of them (12) lagging its group like tensor 1.
+const SIZES = [3, 257, 1000, 12, 2052, 8, 4, 16];
 
 type Case = { name: string; ref: RefOptions; make: (p: Tensor[][]) => Optimizer };
 const cases: Case[] = [
@@ -58,7 +61,7 @@ for (const c of cases) {
       const params = init0.map((v) => tensor(Float32Array.from(v), { requiresGrad: true }));
       // Group 0: the first two tensors; group 1: the last. Tensor 1 gets no gradient at steps 0-1 (skipped,
       // then it lags its group: own step count / own momentum-buffer start).
-      const opt = c.make([[params[0]!, params[1]!], [params[2]!]]);
+      const opt = c.make([params.slice(0, 2), params.slice(2)]);
       const ref = init0.map((v) => Float64Array.from(v));
       const states: RefState[] = SIZES.map(() => ({}));
       const steps = SIZES.map(() => 0);
@@ -77,7 +80,7 @@ for (const c of cases) {
             const p = params[i]!;
             p.grad?.dispose();
             p.grad = null;
-            if (i === 1 && t < 2) continue;
+            if ((i === 1 || i === 3) && t < 2) continue;
             const g = Float32Array.from({ length: SIZES[i]! }, () => r() * (i + 1));
             p.grad = tensor(g);
             steps[i]!++;
@@ -90,7 +93,7 @@ for (const c of cases) {
         }
         const sd = await opt.stateDict();
         assert.equal(sd.optimizerName, opt.optimizerName);
-        assert.deepEqual(sd.state.map((s) => s.step), [6, 4, 6]);
+        assert.deepEqual(sd.state.map((s) => s.step), [6, 4, 6, 4, 6, 6, 6, 6]);
       } finally {
         opt.dispose();
         for (const p of params) p.dispose();

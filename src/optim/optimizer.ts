@@ -10,8 +10,9 @@
  *   compiled or read back.
  * - one 16-byte uniform per parameter (its element count), written once at construction.
  * - the state buffers of each parameter (momentum, moments...), allocated and zeroed at construction.
- * `step()` records ONE fused kernel dispatch per parameter that has a gradient; parameters without a
- * gradient are skipped, as in PyTorch. All buffers are stable, so the device's bind-group cache hits.
+ * `step()` records one fused update per parameter that has a gradient, up to 4 of them (of one group,
+ * sizes multiples of 4) per dispatch; parameters without a gradient are skipped, as in PyTorch. All
+ * buffers are stable, so the device's bind-group cache hits.
  *
  * Step counts are kept per parameter on the CPU (as PyTorch's `state[p]["step"]`). A group's uniform
  * encodes the step of its parameters; a parameter that fell behind its group (it had no gradient for some
@@ -74,6 +75,9 @@ interface Group {
   tag: number;
 }
 
+/** Parameters per dispatch of the `multi` entry point (`shaders/_optim_step.wgsl`, 5 buffers each). */
+const MULTI_SLOTS = 4;
+
 const HYPER_KEYS: readonly (keyof GroupHypers)[] = [
   "lr",
   "momentum",
@@ -104,6 +108,8 @@ export abstract class Optimizer {
   #kernel: Kernel;
   /** The same rule over vec4 (4 elements per invocation), for parameters whose size is a multiple of 4. */
   #kernel4: Kernel;
+  /** The vec4 rule over up to MULTI_SLOTS tensors per dispatch (null: the device binds too few). */
+  #multi: Kernel | null;
   #scratch = new Float32Array(HYPERS_BYTES / 4);
   /** CPU mirror of the groups' uniform buffer, and whether it differs from the GPU copy. */
   #mirror: Uint8Array;
@@ -147,11 +153,15 @@ export abstract class Optimizer {
     this.#rule = rule;
     this.#kernel = d.kernel(rule.shader);
     this.#kernel4 = d.kernel(`${rule.shader}_vec4`);
+    this.#multi = d.gpu.limits.maxStorageBuffersPerShaderStage >= 5 * MULTI_SLOTS
+      ? d.kernel(`${rule.shader}_vec4`, {}, "multi")
+      : null;
     this.#paramGroup = specs.flatMap((s, g) => s.params.map(() => g));
     this.#meta = params.map((p) => createMeta(p.size));
+    // Three state bindings per parameter (the kernels' layout); the unused ones are the dummy.
     this.#state = params.map((p) =>
-      rule.allocate.map((a) => {
-        if (!a) return d.dummy;
+      [0, 1, 2].map((k) => {
+        if (!rule.allocate[k]) return d.dummy;
         const b = d.pool.acquire(Math.max(4, p.size * 4));
         d.write(b, new Float32Array(p.size));
         return b;
@@ -290,8 +300,8 @@ export abstract class Optimizer {
   }
 
   /**
-   * Records one fused update kernel per parameter that has a gradient (no readback, no allocation after
-   * the first step). Uniform writes (at most one per group, none when `setHypers` already wrote this
+   * Records one fused update per parameter that has a gradient, several per dispatch (no readback,
+   * no allocation after the first step). Uniform writes (at most one per group, none when `setHypers` already wrote this
    * step's values) happen before the dispatches, so they cost at most one submit.
    */
   step(): void {
@@ -321,7 +331,23 @@ export abstract class Optimizer {
       }
     }
     this.#upload(d);
-    for (const [i, u] of jobs) {
+    this.#dispatch(d, jobs);
+    for (const [i] of jobs) {
+      const g = this.#groups[this.#paramGroup[i]!]!;
+      this.#tags[i] = this.#rule.nextTag(this.#tags[i]!, g.hypers);
+      this.#steps[i]!++;
+      g.tag = Math.max(g.tag, this.#tags[i]!);
+    }
+  }
+
+  /**
+   * Records the updates of `jobs` ([parameter, uniform]): parameters whose size is a multiple of 4
+   * and that share a uniform go up to {@linkcode MULTI_SLOTS} per dispatch (entry point `multi`),
+   * the others one dispatch each.
+   */
+  #dispatch(d: Device, jobs: [number, PooledBuffer][]): void {
+    const packs = new Map<PooledBuffer, number[]>();
+    const single = (i: number, u: PooledBuffer) => {
       const p = this.params[i]!;
       const v4 = p.size % 4 === 0;
       d.dispatch(
@@ -329,12 +355,39 @@ export abstract class Optimizer {
         [u, this.#meta[i]!, p.grad!.buffer, p.buffer, ...this.#state[i]!],
         grid(v4 ? p.size / 4 : p.size),
       );
+    };
+    for (const [i, u] of jobs) {
+      if (!this.#multi || this.params[i]!.size % 4 !== 0) {
+        single(i, u);
+        continue;
+      }
+      const list = packs.get(u);
+      if (list) list.push(i);
+      else packs.set(u, [i]);
     }
-    for (const [i] of jobs) {
-      const g = this.#groups[this.#paramGroup[i]!]!;
-      this.#tags[i] = this.#rule.nextTag(this.#tags[i]!, g.hypers);
-      this.#steps[i]!++;
-      g.tag = Math.max(g.tag, this.#tags[i]!);
+    for (const [u, list] of packs) {
+      for (let s = 0; s < list.length; s += MULTI_SLOTS) {
+        const chunk = list.slice(s, s + MULTI_SLOTS);
+        if (chunk.length === 1) {
+          single(chunk[0]!, u);
+          continue;
+        }
+        // Workgroups of 256 vec4s. Slots past the chunk start at the end (no workgroup reaches them)
+        // and bind the first slot's buffers again (a buffer may not be both read-only and writable).
+        const table = new Uint32Array(2 * MULTI_SLOTS);
+        let groups = 0;
+        const buffers: PooledBuffer[] = [];
+        for (let k = 0; k < MULTI_SLOTS; k++) {
+          const i = chunk[k] ?? chunk[0]!;
+          table[k] = groups;
+          const p = this.params[i]!;
+          buffers.push(p.grad!.buffer, p.buffer, ...this.#state[i]!);
+          if (k >= chunk.length) continue;
+          table[MULTI_SLOTS + k] = p.size / 4;
+          groups += Math.ceil(p.size / 4 / 256);
+        }
+        d.dispatch(this.#multi!, [u, d.uniform(table), ...buffers], grid(groups * 256));
+      }
     }
   }
 
