@@ -48,7 +48,10 @@ export function aligned(
   return { t: out, ld, copy: true };
 }
 
-/** Sums split-K partials `[batch*splits, m, n]` into `[..batch, m, n]`, adding bias and ReLU. */
+/**
+ * Sums split-K partials `[batch*splits, m, n]` into `[..batch, m, n]` (or into `into`, of that many
+ * elements), adding bias and ReLU.
+ */
 export function reduceSplits(
   partial: Tensor,
   outShape: number[],
@@ -56,10 +59,11 @@ export function reduceSplits(
   n: number,
   bias: Tensor | undefined,
   relu: boolean,
+  into?: Tensor,
 ): Tensor {
   const d = device();
-  const out = Tensor.empty(outShape);
-  const count = out.size;
+  const out = into ?? Tensor.empty(outShape);
+  const count = outShape.reduce((x, y) => x * y, 1);
   const perBatch = outShape.at(-1)! * outShape.at(-2)!;
   d.dispatch(d.kernel("matmul", { BIAS: bias ? 1 : 0, RELU: relu ? 1 : 0 }, "reduce"), [
     d.uniform(new Uint32Array([perBatch, splits, n, count])),

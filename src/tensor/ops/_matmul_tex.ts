@@ -147,8 +147,9 @@ function textureOf(src: Tensor, kk: number, l: number, ld: number, trans: boolea
 }
 
 /**
- * C = op(A) op(B) (+bias along n, then ReLU) on the texture path, or null where it does not apply
- * (a batch, or an operand past the texture size limit).
+ * C = op(A) op(B) (+bias along n, then ReLU) on the texture path, written into `into` when given
+ * (m*n elements), or null where the path does not apply (a batch, or an operand past the texture
+ * size limit).
  */
 export function matmulTexture(
   a: Tensor,
@@ -159,6 +160,7 @@ export function matmulTexture(
   bias: Tensor | undefined,
   relu: boolean,
   layout: TexLayout = texLayout(dm.m, dm.n, dm.k, ta, tb),
+  into?: Tensor,
 ): Tensor | null {
   const { m, n, k } = dm;
   if (dm.batch !== 1) return null;
@@ -176,7 +178,8 @@ export function matmulTexture(
   const pr = aligned(rowSrc, rowsTrans ? k : rows, rowsTrans ? rows : k);
   const kChunk = Math.ceil(k / layout.splits / 4) * 4;
   const splits = Math.ceil(k / kChunk);
-  const out = Tensor.empty(splits === 1 ? [...dm.batchShape, m, n] : [splits, m, n]);
+  const shape = [...dm.batchShape, m, n];
+  const out = splits === 1 && into ? into : Tensor.empty(splits === 1 ? shape : [splits, m, n]);
   const bb = splits === 1 && bias ? bias.buffer : d.dummy;
   // vec4 stores where C's last dimension (the kernel's lanes, or its rows when swapped) allows.
   const vec4 = (swap ? rows : lanes) % 4 === 0 && (out.buffer.offset ?? 0) % 16 === 0 &&
@@ -203,5 +206,5 @@ export function matmulTexture(
   ], [Math.ceil(lanes / (4 * cw * LANES)), Math.ceil(rows / RM), splits]);
   if (pr.copy) pr.t.dispose();
   if (splits === 1) return out;
-  return reduceSplits(out, [...dm.batchShape, m, n], splits, n, bias, relu);
+  return reduceSplits(out, shape, splits, n, bias, relu, into);
 }

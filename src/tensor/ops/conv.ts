@@ -14,7 +14,7 @@ import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { fmt, grid1d } from "./_launch.ts";
-import { matmulRaw } from "./matmul.ts";
+import { type MatmulOptions, matmulRaw, type RawOptions } from "./matmul.ts";
 import { reduceRaw } from "./reduce.ts";
 
 const WG = 256;
@@ -218,7 +218,7 @@ function blocks(t: Tensor, groups: number, rows: number, cols: number): Tensor {
 }
 
 /** `matmulRaw(a, b)`, disposing the views `a` and `b`. */
-function gemm(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): Tensor {
+function gemm(a: Tensor, b: Tensor, opts: MatmulOptions & RawOptions = {}): Tensor {
   const r = matmulRaw(a, b, opts);
   a.dispose();
   b.dispose();
@@ -252,20 +252,21 @@ export function conv2d(
   ym.dispose();
   if (needsGrad(x, w, bias)) {
     const inputs = bias ? [x, w, bias] : [x, w];
-    record(y, "conv2d", inputs, [cols, w], (gy, [cs, ws]) => {
+    record(y, "conv2d", inputs, [cols, w], (gy, [cs, ws], dests) => {
       const gt = relayout(gy, g, false); // [Cout, N*P]
       let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
       if (w.requiresGrad) {
-        const r = gemm(blocks(gt, G, g.co, np), blocks(cs!, G, k, np), { transB: true });
-        gw = r.view(w.shape);
-        r.dispose();
+        const into = dests[1]; // the zeroed .grad of w, written in place (no copy)
+        const r = gemm(blocks(gt, G, g.co, np), blocks(cs!, G, k, np), { transB: true, out: into });
+        gw = into ?? r.view(w.shape);
+        if (!into) r.dispose();
       }
       if (x.requiresGrad) {
         const dcols = gemm(blocks(ws!, G, g.co, k / G), blocks(gt, G, g.co, np), { transA: true });
         gx = col2im(dcols, g);
         dcols.dispose();
       }
-      if (bias?.requiresGrad) gb = reduceRaw(gt, [1], 0);
+      if (bias?.requiresGrad) gb = reduceRaw(gt, [1], 0, 1, false, dests[2]);
       gt.dispose();
       return bias ? [gx, gw, gb] : [gx, gw];
     });

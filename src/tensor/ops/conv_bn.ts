@@ -227,9 +227,10 @@ export function conv2dBatchNorm(
       }
       const grads = new Map<Tensor, Tensor | null>();
       if (w.requiresGrad) {
-        const r = matmulRaw(gt, cs!, { transB: true }); // [Cout, K]
-        grads.set(w, r.view(w.shape));
-        r.dispose();
+        const into = dest(w); // the zeroed .grad of w, written in place (no copy)
+        const r = matmulRaw(gt, cs!, { transB: true, out: into }); // [Cout, K]
+        grads.set(w, into ?? r.view(w.shape));
+        if (!into) r.dispose();
       }
       if (x.requiresGrad) {
         const w2b = ws!.view([co, k]);
@@ -238,7 +239,7 @@ export function conv2dBatchNorm(
         grads.set(x, col2im(dcols, g));
         dcols.dispose();
       }
-      if (bias?.requiresGrad) grads.set(bias, reduceRaw(gt, [1], 0));
+      if (bias?.requiresGrad) grads.set(bias, reduceRaw(gt, [1], 0, 1, false, dest(bias)));
       gt.dispose();
       if (bw) grads.set(bw, bw.requiresGrad ? sgx : null);
       if (bb) grads.set(bb, bb.requiresGrad ? sg : null);

@@ -89,15 +89,23 @@ export const TEX_MIN_WORK = 1 << 21;
 export function matmulPlanned(
   a: Tensor,
   b: Tensor,
-  opts: MatmulOptions & { bias?: Tensor; relu?: boolean },
+  opts: MatmulOptions & RawOptions,
   plan?: MatmulPlan,
 ): Tensor {
   const ta = opts.transA ?? false, tb = opts.transB ?? false;
   const dm = dims(a, b, ta, tb);
+  const into = opts.out;
+  if (into && into.size !== dm.batch * dm.m * dm.n) {
+    throw new TypeError(
+      `Cannot matmul into a tensor of ${into.size} elements: the product has ${
+        dm.batch * dm.m * dm.n
+      }`,
+    );
+  }
   const d = device();
   const { wx, wy, splits, tex, layout } = plan ?? matmulPlan(dm.m, dm.n, dm.k, dm.batch);
   if (tex) {
-    const out = matmulTexture(a, b, dm, ta, tb, opts.bias, opts.relu ?? false, layout);
+    const out = matmulTexture(a, b, dm, ta, tb, opts.bias, opts.relu ?? false, layout, into);
     if (out) return out;
   }
   const kChunk = Math.ceil(dm.k / splits / 4) * 4;
@@ -107,7 +115,7 @@ export function matmulPlanned(
   const pa = aligned(a, ta ? dm.k : dm.m, ta ? dm.m : dm.k);
   const pb = aligned(b, tb ? dm.n : dm.k, tb ? dm.k : dm.n);
   const target = fuse
-    ? Tensor.empty(outShape)
+    ? into ?? Tensor.empty(outShape)
     : Tensor.empty([dm.batch * realSplits * dm.m * dm.n]);
   const p = new Uint32Array([
     dm.m,
@@ -146,14 +154,24 @@ export function matmulPlanned(
   if (pa.copy) pa.t.dispose();
   if (pb.copy) pb.t.dispose();
   if (fuse) return target;
-  return reduceSplits(target, outShape, realSplits, dm.n, bias, opts.relu ?? false);
+  return reduceSplits(target, outShape, realSplits, dm.n, bias, opts.relu ?? false, into);
+}
+
+/** @internal Options of the graph-free matmul: fused epilogue, and a destination. */
+export interface RawOptions {
+  /** Added along n. */
+  bias?: Tensor;
+  /** ReLU after the bias. */
+  relu?: boolean;
+  /** Write C into this tensor (contiguous, m*n elements; e.g. a zeroed `.grad`) and return it. */
+  out?: Tensor;
 }
 
 /** @internal Matmul kernel without graph; `bias` [n] and `relu` are fused into the epilogue. */
 export function matmulRaw(
   a: Tensor,
   b: Tensor,
-  opts: MatmulOptions & { bias?: Tensor; relu?: boolean } = {},
+  opts: MatmulOptions & RawOptions = {},
 ): Tensor {
   return matmulPlanned(a, b, opts);
 }
@@ -202,7 +220,8 @@ export function linear(
   const out = matmulRaw(x, w, { transB: true, bias: bias ?? undefined, relu: opts.relu });
   if (needsGrad(x, w, bias)) {
     const inputs = bias ? [x, w, bias] : [x, w];
-    record(out, opts.relu ? "linear_relu" : "linear", inputs, [x, w, out], (g, [xs, ws, y]) => {
+    const saved = [x, w, out];
+    record(out, opts.relu ? "linear_relu" : "linear", inputs, saved, (g, [xs, ws, y], dests) => {
       const gg = opts.relu ? binaryRaw(y!, g, B.reluGrad) : g;
       const gx = x.requiresGrad ? matmulRaw(gg, ws!) : null; // [n,out] @ [out,in]
       const g2 = gg.rank > 2
@@ -211,8 +230,9 @@ export function linear(
       const x2 = xs!.rank > 2
         ? xs!.view([xs!.size / xs!.shape[xs!.rank - 1]!, xs!.shape[xs!.rank - 1]!])
         : xs!;
-      const gw = w.requiresGrad ? matmulRaw(g2, x2, { transA: true }) : null; // [out,n] @ [n,in]
-      const gb = bias?.requiresGrad ? reduceRaw(g2, [0], 0) : null;
+      // dW and db straight into zeroed .grad buffers when autograd offers them (no copies).
+      const gw = w.requiresGrad ? matmulRaw(g2, x2, { transA: true, out: dests[1] }) : null; // [out,n] @ [n,in]
+      const gb = bias?.requiresGrad ? reduceRaw(g2, [0], 0, 1, false, dests[2]) : null;
       return bias ? [gx, gw, gb] : [gx, gw];
     });
   }

@@ -196,3 +196,29 @@ Deno.test("matmul texture path: nothing created in steady state, one copy or pac
   a.dispose();
   b.dispose();
 });
+
+Deno.test("matmul writes into `out` on every path (storage, split-K, texture, texture split-K)", async () => {
+  const plans = [
+    { wx: 8, wy: 8, splits: 1 },
+    { wx: 8, wy: 8, splits: 3 },
+    { wx: 8, wy: 8, splits: 1, tex: true, layout: { swap: false, cw: 4, splits: 1 } as const },
+    { wx: 8, wy: 8, splits: 1, tex: true, layout: { swap: true, cw: 2, splits: 2 } as const },
+  ];
+  const [m, k, n] = [37, 300, 44];
+  const ad = values(m * k, 8), bd = values(k * n, 9);
+  const ref = matmulRef({ a: ad, aShape: [m, k], b: bd, bShape: [k, n] });
+  const a = tensor(ad, { shape: [m, k] }), b = tensor(bd, { shape: [k, n] });
+  for (const plan of plans) {
+    const out = tensor(new Float32Array(m * n).fill(NaN), { shape: [n, m] }); // any shape, m*n elements
+    const got = matmulPlanned(a, b, { out }, plan);
+    assert.equal(got, out, JSON.stringify(plan));
+    const data = await out.data();
+    for (let i = 0; i < data.length; i++) {
+      assert.ok(Math.abs(data[i]! - ref.data[i]!) < 1e-3, `${JSON.stringify(plan)} at ${i}`);
+    }
+    out.dispose();
+  }
+  const small = tensor(new Float32Array(3));
+  assert.throws(() => matmulRaw(a, b, { out: small }), TypeError);
+  for (const t of [a, b, small]) t.dispose();
+});

@@ -71,17 +71,24 @@ function outShape(shape: readonly number[], axes: number[], keepDim: boolean): n
     : shape.filter((_, i) => !axes.includes(i));
 }
 
-/** @internal Reduction kernel without graph: op 0 sum (times scale), 1 max, 2 min. */
+/**
+ * @internal Reduction kernel without graph: op 0 sum (times scale), 1 max, 2 min; written into `into`
+ * (as many elements as the result) when given.
+ */
 export function reduceRaw(
   a: Tensor,
   axes: number[],
   op: number,
   scale = 1,
   keepDim = false,
+  into?: Tensor,
 ): Tensor {
   const d = device();
   const { p, outSize, rsize } = reduceParams(a.shape, axes, scale);
-  const out = Tensor.empty(outShape(a.shape, axes, keepDim));
+  if (into && into.size !== outSize) {
+    throw new TypeError(`Cannot reduce into ${into.size} elements: the result has ${outSize}`);
+  }
+  const out = into ?? Tensor.empty(outShape(a.shape, axes, keepDim));
   if (rsize >= 256 && outSize <= 4096) {
     d.dispatch(
       d.kernel("reduce", { OP: op }, "main_wg"),
