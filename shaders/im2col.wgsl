@@ -147,3 +147,71 @@ fn col2im(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) 
     }
   }
 }
+
+// `col2im4`: `col2im` for stride 2 x 2, dilation 1, Wo a multiple of 4 and W a multiple of 8: a thread
+// takes four neighbouring 2 x 2 blocks of a block row (2 rows x 8 pixels of x), so every tap is read as
+// one vec4 of cols (two where the tap's offset is not a multiple of 4) and each row written as two
+// vec4s (grid: (blocks of the H/2 x W/8 quads, c, n)).
+@group(0) @binding(1) var<storage, read> src4: array<vec4<f32>>;
+
+// cols[e .. e+3] (e an element index, possibly < 0), with component j zeroed unless ok[j].
+fn cols4(e: i32, ok: vec4<bool>) -> vec4<f32> {
+  if (!any(ok)) { return vec4<f32>(); }
+  let s = u32(e & 3);
+  let v = (e - i32(s)) / 4;
+  let a = src4[u32(max(v, 0))];
+  var r = a;
+  if (s != 0u) {
+    let b = src4[u32(max(v + 1, 0))];
+    if (s == 1u) { r = vec4<f32>(a.y, a.z, a.w, b.x); }
+    if (s == 2u) { r = vec4<f32>(a.z, a.w, b.x, b.y); }
+    if (s == 3u) { r = vec4<f32>(a.w, b.x, b.y, b.z); }
+  }
+  return select(vec4<f32>(), r, ok);
+}
+
+// The sums for pixels (2*bh + rh, 2*(bw0 + j) + rw), j = 0..3, of plane (n, c).
+fn phase4(rh: u32, rw: u32, c: u32, n: u32, bh: u32, bw0: u32) -> vec4<f32> {
+  let pp = P.Ho * P.Wo;
+  let np = P.N * pp;
+  var acc = vec4<f32>();
+  for (var kh = 0u; kh < KH; kh++) {
+    // The tap kh reaches row 2*bh + rh iff rh + PADH - kh is even (then oh = bh + that / 2).
+    let dh = i32(rh + PADH) - i32(kh);
+    if (((dh % 2) + 2) % 2 != 0) { continue; }
+    let oh = i32(bh) + (dh - ((dh % 2) + 2) % 2) / 2;
+    if (oh < 0 || oh >= i32(P.Ho)) { continue; }
+    for (var kw = 0u; kw < KW; kw++) {
+      let dw = i32(rw + PADW) - i32(kw);
+      if (((dw % 2) + 2) % 2 != 0) { continue; }
+      let ow0 = i32(bw0) + dw / 2;
+      let ow = vec4<i32>(ow0, ow0 + 1, ow0 + 2, ow0 + 3);
+      let ok = (ow >= vec4<i32>(0)) & (ow < vec4<i32>(i32(P.Wo)));
+      let e = i32(((c * KH + kh) * KW + kw) * np + n * pp + u32(oh) * P.Wo) + ow0;
+      acc += cols4(e, ok);
+    }
+  }
+  return acc;
+}
+
+@compute @workgroup_size(WG)
+fn col2im4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let hb = P.H / 2u;
+  let wq = P.W / 8u; // quads of blocks per block row
+  let q = gid.x;
+  if (q >= hb * wq) { return; }
+  let c = wid.y;
+  let n = wid.z;
+  let bh = q / wq;
+  let bw0 = (q - bh * wq) * 4u;
+  let o4 = ((n * P.C + c) * P.H * P.W + 2u * bh * P.W + 2u * bw0) / 4u;
+  let w4 = P.W / 4u;
+  let a00 = phase4(0u, 0u, c, n, bh, bw0);
+  let a01 = phase4(0u, 1u, c, n, bh, bw0);
+  dst4[o4] = vec4<f32>(a00.x, a01.x, a00.y, a01.y);
+  dst4[o4 + 1u] = vec4<f32>(a00.z, a01.z, a00.w, a01.w);
+  let a10 = phase4(1u, 0u, c, n, bh, bw0);
+  let a11 = phase4(1u, 1u, c, n, bh, bw0);
+  dst4[o4 + w4] = vec4<f32>(a10.x, a11.x, a10.y, a11.y);
+  dst4[o4 + w4 + 1u] = vec4<f32>(a10.z, a11.z, a10.w, a11.w);
+}

@@ -35,6 +35,7 @@ import {
 
 /** One parameter group with its own hyperparameters (PyTorch's `{"params": [...], "lr": ...}`). */
 export interface ParamGroupSpec extends Partial<GroupHypers> {
+  /** The parameters of the group. */
   params: readonly Tensor[];
 }
 
@@ -43,6 +44,7 @@ export type ParamGroups = readonly Tensor[] | readonly (readonly Tensor[] | Para
 
 /** What {@linkcode Optimizer.stateDict} returns: plain CPU data, JSON-friendly apart from the arrays. */
 export interface OptimizerStateDict {
+  /** Name of the optimizer that saved it: "SGD", "Adam" or "RMSProp". */
   optimizerName: string;
   /** Hyperparameters and flat parameter indices of each group. */
   groups: { hypers: GroupHypers; params: number[] }[];
@@ -117,6 +119,10 @@ export abstract class Optimizer {
   #dirty = false;
   #disposed = false;
 
+  /**
+   * Validates the groups and hyperparameters, compiles the rule's kernels, and allocates the
+   * uniforms and zeroed state buffers.
+   */
   protected constructor(
     name: string,
     groups: ParamGroups,
@@ -490,6 +496,7 @@ export abstract class Optimizer {
     }
   }
 
+  /** Calls {@linkcode Optimizer.dispose} (for `using`). */
   [Symbol.dispose](): void {
     this.dispose();
   }

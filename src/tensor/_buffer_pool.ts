@@ -8,8 +8,11 @@
 
 /** A GPU buffer with a stable id (for bind-group caching) and its bucket size in bytes. */
 export interface PooledBuffer {
+  /** Stable id, unique within the pool. */
   readonly id: number;
+  /** The GPU buffer. */
   readonly buffer: GPUBuffer;
+  /** Size in bytes (the bucket size for pool buffers). */
   readonly size: number;
   /**
    * Byte offset of a slice of `buffer` (binding offsets must be multiples of 256); when set, bindings
@@ -43,18 +46,22 @@ export function bucketSize(bytes: number): number {
   return p;
 }
 
+/** Size-bucketed pool of storage buffers of one device; see the module doc. */
 export class BufferPool {
   #device: GPUDevice;
   #free = new Map<number, PooledBuffer[]>();
   #nextId = 1;
   #stats: PoolStats = { liveBuffers: 0, liveBytes: 0, inUseBuffers: 0, inUseBytes: 0, created: 0 };
+  /** Usage flags of every pool buffer: storage, copy source and copy destination. */
   static readonly usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC |
     GPUBufferUsage.COPY_DST;
 
+  /** Creates an empty pool of buffers of `device`. */
   constructor(device: GPUDevice) {
     this.#device = device;
   }
 
+  /** A free buffer of at least `bytes` bytes (its bucket size), created when none is free. */
   acquire(bytes: number): PooledBuffer {
     const size = bucketSize(bytes);
     const list = this.#free.get(size);
@@ -71,6 +78,7 @@ export class BufferPool {
     return b;
   }
 
+  /** Returns `b` to the pool for reuse by a later request of its bucket. */
   release(b: PooledBuffer): void {
     this.#stats.inUseBuffers--;
     this.#stats.inUseBytes -= b.size;
@@ -94,6 +102,7 @@ export class BufferPool {
     return n;
   }
 
+  /** A snapshot of the pool's counters. */
   stats(): PoolStats {
     return { ...this.#stats };
   }

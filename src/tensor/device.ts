@@ -11,12 +11,15 @@ import { BufferPool, type PooledBuffer, type PoolStats } from "./_buffer_pool.ts
 import { type ShaderName, shaders } from "./_shaders.ts";
 import { GpuError, NO_ADAPTER_MESSAGE } from "./gpu_error.ts";
 
-export type { PooledBuffer, PoolStats };
+export type { BufferPool, PooledBuffer, PoolStats, ShaderName, shaders };
 
 /** A compiled compute pipeline with a stable id. */
 export interface Kernel {
+  /** Stable id (for bind-group caching). */
   readonly id: number;
+  /** Cache key: shader name, entry point and override constants. */
   readonly name: string;
+  /** The compiled pipeline. */
   readonly pipeline: GPUComputePipeline;
 }
 
@@ -42,9 +45,11 @@ const MAX_BIND_GROUPS = 8192;
 
 /** The WebGPU device of tempo, created once by {@linkcode init}. */
 export class Device {
+  /** The underlying WebGPU device. */
   readonly gpu: GPUDevice;
   /** The adapter's description, e.g. `llvmpipe (LLVM 15.0.6, 256 bits)`. */
   readonly description: string;
+  /** The pool every storage buffer of tempo comes from. */
   readonly pool: BufferPool;
   #kernels = new Map<string, Kernel>();
   #uniforms = new Map<string, PooledBuffer>();
@@ -67,6 +72,7 @@ export class Device {
   /** A 4-byte buffer bound where a kernel's optional input is absent. */
   readonly dummy: PooledBuffer;
 
+  /** Wraps the device `gpu`: creates its buffer pool and watches for loss and uncaptured errors. */
   constructor(gpu: GPUDevice, description: string) {
     this.gpu = gpu;
     this.description = description;

@@ -130,7 +130,7 @@ export function pixelWg(n: number): number {
 }
 
 /** The im2col pipeline for `g`'s taps (kernel size, stride and dilation are pipeline constants). */
-function im2colKernel(g: Geo, entry: "main" | "main4" | "col2im", wg: number) {
+function im2colKernel(g: Geo, entry: "main" | "main4" | "col2im" | "col2im4", wg: number) {
   return device().kernel("im2col", {
     WG: wg,
     KH: g.kh,
@@ -139,7 +139,7 @@ function im2colKernel(g: Geo, entry: "main" | "main4" | "col2im", wg: number) {
     SW: g.s[1],
     DH: g.dl[0],
     DW: g.dl[1],
-    ...(entry === "col2im" ? { PADH: g.p[0], PADW: g.p[1] } : {}),
+    ...(entry.startsWith("col2im") ? { PADH: g.p[0], PADW: g.p[1] } : {}),
   }, entry);
 }
 
@@ -179,6 +179,19 @@ export function im2col(x: Tensor, g: Geo): Tensor {
 export function col2im(dcols: Tensor, g: Geo): Tensor {
   const d = device();
   const dx = Tensor.empty([g.n, g.c, g.h, g.w]);
+  if (
+    g.s[0] === 2 && g.s[1] === 2 && g.dl[0] === 1 && g.dl[1] === 1 && g.wo % 4 === 0 &&
+    g.w % 8 === 0 && g.h % 2 === 0
+  ) {
+    // Four 2x2 blocks per thread, read and written as vec4s.
+    const quads = (g.h / 2) * (g.w / 8), wg = pixelWg(quads);
+    d.dispatch(
+      im2colKernel(g, "col2im4", wg),
+      [d.uniform(im2colParams(g, dx.size)), dcols.buffer, null, dx.buffer],
+      planeGrid(quads, wg, g.c, g.n),
+    );
+    return dx;
+  }
   // One thread per stride block (s[0] x s[1] pixels) of each plane.
   const blocks = Math.ceil(g.h / g.s[0]) * Math.ceil(g.w / g.s[1]), wg = pixelWg(blocks);
   d.dispatch(

@@ -78,6 +78,35 @@ const cases: Case[] = [
     groups: 1,
     bias: true,
   },
+  // Stride 2 with Wo % 4 == 0 and W % 8 == 0: the vec4 col2im (`col2im4`), tap offsets -2..1
+  // (5x5, padding 2: the two-vec4 reads), a 4x4 kernel, and a 1x1 kernel (odd pixels get nothing).
+  {
+    x: [2, 3, 16, 24],
+    w: [4, 3, 5, 5],
+    stride: [2, 2],
+    padding: [2, 2],
+    dilation: [1, 1],
+    groups: 1,
+    bias: true,
+  },
+  {
+    x: [1, 2, 8, 16],
+    w: [3, 2, 4, 4],
+    stride: [2, 2],
+    padding: [1, 1],
+    dilation: [1, 1],
+    groups: 1,
+    bias: false,
+  },
+  {
+    x: [2, 3, 16, 16],
+    w: [5, 3, 1, 1],
+    stride: [2, 2],
+    padding: [0, 0],
+    dilation: [1, 1],
+    groups: 1,
+    bias: false,
+  },
   {
     x: [2, 1, 28, 28],
     w: [6, 1, 3, 3],

@@ -12,6 +12,8 @@ import { matmulTexture, type TexLayout } from "./_matmul_tex.ts";
 import { B, binaryRaw } from "./elementwise.ts";
 import { reduceRaw, sumTo } from "./reduce.ts";
 
+export type { TexLayout };
+
 /** Options of {@linkcode matmul}. */
 export interface MatmulOptions {
   /** Use `a` transposed (its last two dims swapped). @default {false} */
@@ -53,8 +55,11 @@ function dims(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Dims {
 
 /** How one product is launched: workgroup shape (in 8x8-output invocations) and split-K count. */
 export interface MatmulPlan {
+  /** Invocations per workgroup along the output's columns (n). */
   wx: number;
+  /** Invocations per workgroup along the output's rows (m). */
   wy: number;
+  /** Split-K count: chunks of the inner dimension computed apart and summed. */
   splits: number;
   /** Use the texture kernel (`shaders/matmul_tb.wgsl`, `_matmul_tex.ts`) when it applies. */
   tex?: boolean;
