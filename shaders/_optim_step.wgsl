@@ -13,10 +13,9 @@ struct State { p: T, s0: T, s1: T, s2: T }
 @group(0) @binding(5) var<storage, read_write> state1: array<T>;
 @group(0) @binding(6) var<storage, read_write> state2: array<T>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= M.n / LANES) { return; }
+// Element i of the tensor bound at bindings 2..6 (`main`'s, and slot 0 of `multi`). The other slots
+// repeat these lines with their own bindings: WGSL cannot pass a storage buffer to a function.
+fn step0(i: u32) {
   var x = State(param[i], T(), T(), T());
   if (uses(0u)) { x.s0 = state0[i]; }
   if (uses(1u)) { x.s1 = state1[i]; }
@@ -26,6 +25,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (uses(0u)) { state0[i] = y.s0; }
   if (uses(1u)) { state1[i] = y.s1; }
   if (uses(2u)) { state2[i] = y.s2; }
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= M.n / LANES) { return; }
+  step0(i);
 }
 
 struct Table { start: vec4<u32>, n: vec4<u32> }
@@ -60,17 +66,7 @@ fn multi(
   let i = (w - TB.start[s]) * WG + lid;
   if (i >= TB.n[s]) { return; }
   switch (s) {
-    case 0u: {
-      var x = State(param[i], T(), T(), T());
-      if (uses(0u)) { x.s0 = state0[i]; }
-      if (uses(1u)) { x.s1 = state1[i]; }
-      if (uses(2u)) { x.s2 = state2[i]; }
-      let y = update(grad[i], x);
-      param[i] = y.p;
-      if (uses(0u)) { state0[i] = y.s0; }
-      if (uses(1u)) { state1[i] = y.s1; }
-      if (uses(2u)) { state2[i] = y.s2; }
-    }
+    case 0u: { step0(i); }
     case 1u: {
       var x = State(param1[i], T(), T(), T());
       if (uses(0u)) { x.s0 = state10[i]; }
