@@ -91,8 +91,7 @@ function scratchTexture(w: number, h: number): TexScratch {
   const texture = d.gpu.createTexture({
     size: [w, h],
     format: "rgba32float",
-    usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.STORAGE_BINDING |
-      GPUTextureUsage.COPY_DST,
+    usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
   });
   t = { id: textureIds++, texture, view: texture.createView() };
   textures.set(key, t);
