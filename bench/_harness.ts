@@ -28,6 +28,21 @@ export interface BenchCase {
   higherIsBetter: boolean;
   /** Returns the measured value in `unit`, or `undefined` when the impl has no number. */
   run: Record<Impl, () => Promise<number> | undefined>;
+  /**
+   * Measures several impls together (interleaved, see {@linkcode measureInterleaved}); the impls it
+   * returns a value for are not run alone.
+   */
+  together?: () => Promise<Partial<Record<Impl, number>>> | undefined;
+}
+
+/** A prepared training bench: `run()` is one timed run (its steps, then one readback). */
+export interface TrainSession {
+  /** Steps per run. */
+  steps: number;
+  /** Queues `steps` training steps and waits for the loss of the last one. */
+  run: () => Promise<void>;
+  /** Frees the model, optimizer and data. */
+  dispose: () => void;
 }
 
 /** One measured value, also the shape of a `--json` line. */
@@ -101,6 +116,43 @@ export async function measure(
   return median(times);
 }
 
+/**
+ * Times several runs INTERLEAVED, round by round (the order reversed every other round), so that a
+ * machine whose speed drifts during the bench (a shared 2-core VM) slows all of them alike and their
+ * ratios stay meaningful. Same settings as {@linkcode measure}, applied to each run; returns the
+ * median wall time of one call of each, in ms.
+ */
+export async function measureInterleaved(
+  runs: readonly (() => Promise<unknown>)[],
+  options: MeasureOptions = {},
+): Promise<number[]> {
+  const d = defaults();
+  const o = { ...d, ...options };
+  if (benchConfig.quick) {
+    o.warmup = Math.min(o.warmup, d.warmup);
+    o.minTimeMs = Math.min(o.minTimeMs, d.minTimeMs);
+    o.minRepeats = Math.min(o.minRepeats, d.minRepeats);
+    o.maxRepeats = Math.min(o.maxRepeats, d.maxRepeats);
+  }
+  for (const run of runs) for (let i = 0; i < o.warmup; i++) await run();
+  const times: number[][] = runs.map(() => []);
+  const spent = runs.map(() => 0);
+  for (let round = 0; round < Math.max(1, o.maxRepeats); round++) {
+    const done = times.every((t, i) => t.length >= o.minRepeats && spent[i]! >= o.minTimeMs);
+    if (round > 0 && done) break;
+    const order = runs.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) {
+      const t0 = performance.now();
+      await runs[i]!();
+      const dt = performance.now() - t0;
+      times[i]!.push(dt);
+      spent[i]! += dt;
+    }
+  }
+  return times.map(median);
+}
+
 /** Runs every impl of every case in order; errors are reported on stderr and leave a `-`. */
 export async function runCases(
   cases: readonly BenchCase[],
@@ -108,10 +160,16 @@ export async function runCases(
 ): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   for (const c of cases) {
+    let joint: Partial<Record<Impl, number>> = {};
+    try {
+      joint = (await c.together?.()) ?? {};
+    } catch (e) {
+      console.error(`bench ${c.name} (interleaved) failed:`, e instanceof Error ? e.message : e);
+    }
     for (const impl of IMPLS) {
-      let value: number | undefined;
+      let value: number | undefined = joint[impl];
       try {
-        value = await c.run[impl]();
+        if (!(impl in joint)) value = await c.run[impl]();
       } catch (e) {
         console.error(`bench ${c.name} / ${impl} failed:`, e instanceof Error ? e.message : e);
       }

@@ -33,9 +33,9 @@ export interface TrainSpec {
 }
 
 /** Flattened 32x32x3 -> Dense 40 relu -> Dense 10. */
-export const SIMPLENET: TrainSpec = { steps: 20, measure: {} };
+export const SIMPLENET: TrainSpec = { steps: 100, measure: {} };
 /** 784 -> Dense 256 relu -> Dense 10. */
-export const MLP784: TrainSpec = { steps: 20, measure: {} };
+export const MLP784: TrainSpec = { steps: 100, measure: {} };
 /**
  * 32x32x3 -> conv3x3/2 'same' 3->64 + BN + relu -> conv3x3/2 'same' 64->128 + BN + relu
  * -> global average pool -> Dense 10. Very slow on tfjs-webgpu/lavapipe (~15 samples/s), hence

@@ -17,19 +17,23 @@ import {
   type Impl,
   IMPLS,
   jsonLine,
+  measureInterleaved,
+  type MeasureOptions,
   runCases,
+  type TrainSession,
   type Unit,
 } from "./_harness.ts";
-import { ELEMENTWISE_N } from "./_workloads.ts";
+import { ELEMENTWISE_N, TRAIN_BATCH } from "./_workloads.ts";
 import * as tfjs from "./tfjs_peer.ts";
 import { runTorchBenches, type TorchRun } from "./torch_peer.ts";
 import { tempoBenches } from "./tempo_peer.ts";
-import { formatProfile, profileTrain, TRAIN_WORKLOADS } from "./tempo_train.ts";
+import { formatProfile, profileTrain, TRAIN_WORKLOADS, trainSession } from "./tempo_train.ts";
 
 const HELP = `Usage: deno task bench [options]
 
 Runs each bench for tempo, tfjs-webgpu and pytorch-cpu and prints a table
-(ratios >1 mean tempo is better).
+(ratios >1 mean tempo is better). The training benches time tempo and
+tfjs-webgpu interleaved, run by run, so that a drifting machine slows both.
 
 Options:
   --json               one JSON object per line: {"bench","impl","value","unit"}
@@ -42,7 +46,19 @@ interface Spec {
   name: string;
   unit: Unit;
   tfjs: () => Promise<number>;
+  /** Training benches: tempo's and tfjs's sessions, timed interleaved when both are selected. */
+  train?: {
+    tempo: () => Promise<TrainSession>;
+    tfjs: () => Promise<TrainSession>;
+    measure: MeasureOptions;
+  };
 }
+
+const trainPair = (name: string, tfjsSession: () => Promise<TrainSession>) => ({
+  tempo: () => trainSession(TRAIN_WORKLOADS[name]!),
+  tfjs: tfjsSession,
+  measure: TRAIN_WORKLOADS[name]!.spec.measure,
+});
 
 /** The benches, in table order. tempo's come from `tempoBenches[name]`. */
 const SPECS: Spec[] = [
@@ -53,9 +69,24 @@ const SPECS: Spec[] = [
   { name: "matmul_mlp_64x40x10", unit: "GFLOP/s", tfjs: () => tfjs.matmulGflops(64, 40, 10) },
   { name: "elementwise_add_4M", unit: "GB/s", tfjs: () => tfjs.elementwiseGBps(ELEMENTWISE_N) },
   { name: "dispatch_small", unit: "us", tfjs: tfjs.dispatchUs },
-  { name: "train_simplenet", unit: "samples/s", tfjs: tfjs.trainSimpleNet },
-  { name: "train_mlp784", unit: "samples/s", tfjs: tfjs.trainMlp784 },
-  { name: "train_shallowconv", unit: "samples/s", tfjs: tfjs.trainShallowConv },
+  {
+    name: "train_simplenet",
+    unit: "samples/s",
+    tfjs: tfjs.trainSimpleNet,
+    train: trainPair("train_simplenet", tfjs.simpleNetSession),
+  },
+  {
+    name: "train_mlp784",
+    unit: "samples/s",
+    tfjs: tfjs.trainMlp784,
+    train: trainPair("train_mlp784", tfjs.mlp784Session),
+  },
+  {
+    name: "train_shallowconv",
+    unit: "samples/s",
+    tfjs: tfjs.trainShallowConv,
+    train: trainPair("train_shallowconv", tfjs.shallowConvSession),
+  },
 ];
 
 function parseImpls(list: string | undefined): Set<Impl> {
@@ -117,10 +148,26 @@ async function main(): Promise<void> {
     if (t && t.unit !== s.unit) {
       throw new TypeError(`torch_bench.py reported ${s.name} in ${t.unit}, expected ${s.unit}`);
     }
+    const pair = s.train;
+    const together = pair && impls.has("tempo") && impls.has("tfjs-webgpu")
+      ? async () => {
+        log(`tempo + tfjs-webgpu: ${s.name} (interleaved) ...`);
+        const sessions: TrainSession[] = [];
+        try {
+          sessions.push(await pair.tempo(), await pair.tfjs());
+          const ms = await measureInterleaved(sessions.map((x) => x.run), pair.measure);
+          const sps = (i: number) => (sessions[i]!.steps * TRAIN_BATCH) / (ms[i]! / 1000);
+          return { tempo: sps(0), "tfjs-webgpu": sps(1) };
+        } finally {
+          for (const x of sessions) x.dispose();
+        }
+      }
+      : undefined;
     return {
       name: s.name,
       unit: s.unit,
       higherIsBetter: s.unit !== "us",
+      together,
       run: {
         tempo: wrap("tempo", tempoBenches[s.name]),
         "tfjs-webgpu": wrap("tfjs-webgpu", s.tfjs),

@@ -36,7 +36,7 @@ import {
   tensor,
   tidy,
 } from "../mod.ts";
-import { measure, median } from "./_harness.ts";
+import { measure, median, type TrainSession } from "./_harness.ts";
 import {
   MLP784,
   NUM_CLASSES,
@@ -152,8 +152,11 @@ export async function trainer(w: TrainWorkload): Promise<Trainer> {
   return t;
 }
 
-/** Samples/s of `spec.steps` steps then one loss readback (median over timed runs). */
-export async function trainSamplesPerSec(w: TrainWorkload): Promise<number> {
+/**
+ * A prepared training bench: `spec.steps` steps then one loss readback; two steps already run (every
+ * kernel compiled, the gradients created, the caches filled).
+ */
+export async function trainSession(w: TrainWorkload): Promise<TrainSession> {
   const t = await trainer(w);
   const steps = async (n: number) => {
     let loss: Tensor | null = null;
@@ -166,11 +169,22 @@ export async function trainSamplesPerSec(w: TrainWorkload): Promise<number> {
     if (!Number.isFinite(v)) throw new Error(`${w.name}: the loss is ${v}`);
   };
   try {
-    await steps(2); // compiles every kernel, creates the gradients, fills the caches
-    const ms = await measure(() => steps(w.spec.steps), w.spec.measure);
-    return (w.spec.steps * TRAIN_BATCH) / (ms / 1000);
-  } finally {
+    await steps(2);
+  } catch (e) {
     t.dispose();
+    throw e;
+  }
+  return { steps: w.spec.steps, run: () => steps(w.spec.steps), dispose: t.dispose };
+}
+
+/** Samples/s of `spec.steps` steps then one loss readback (median over timed runs). */
+export async function trainSamplesPerSec(w: TrainWorkload): Promise<number> {
+  const s = await trainSession(w);
+  try {
+    const ms = await measure(s.run, w.spec.measure);
+    return (s.steps * TRAIN_BATCH) / (ms / 1000);
+  } finally {
+    s.dispose();
   }
 }
 

@@ -16,7 +16,7 @@
 import * as tf from "npm:@tensorflow/tfjs@4.22.0"; // full bundle: registers the gradients
 // deno-lint-ignore no-import-prefix
 import "npm:@tensorflow/tfjs-backend-webgpu@4.22.0";
-import { measure } from "./_harness.ts";
+import { measure, type TrainSession } from "./_harness.ts";
 import {
   DISPATCH_N,
   DISPATCH_OPS,
@@ -119,14 +119,15 @@ export async function dispatchUs(): Promise<number> {
 }
 
 /**
- * Samples/s of `spec.steps` SGD-momentum steps (`optimizer.minimize`, softmax cross-entropy) on
- * one fixed random batch, then one readback of the loss. Disposes the model afterwards.
+ * A prepared training bench: `spec.steps` SGD-momentum steps (`optimizer.minimize`, softmax
+ * cross-entropy) on one fixed random batch, then one readback of the loss; one step already run
+ * (shader compilation, uploads).
  */
-async function trainSamplesPerSec(
+async function trainSession(
   build: () => tf.LayersModel,
   inputShape: number[],
   spec: TrainSpec,
-): Promise<number> {
+): Promise<TrainSession> {
   await initTfjs();
   const model = build();
   const x = tf.randomNormal([TRAIN_BATCH, ...inputShape]);
@@ -146,21 +147,35 @@ async function trainSamplesPerSec(
     await loss!.data();
     loss!.dispose();
   };
-  try {
-    await steps(1); // compiles every shader and uploads the data
-    const ms = await measure(() => steps(spec.steps), spec.measure);
-    return (spec.steps * TRAIN_BATCH) / (ms / 1000);
-  } finally {
+  const dispose = () => {
     optimizer.dispose();
     model.dispose();
     x.dispose();
     y.dispose();
+  };
+  try {
+    await steps(1); // compiles every shader and uploads the data
+  } catch (e) {
+    dispose();
+    throw e;
+  }
+  return { steps: spec.steps, run: () => steps(spec.steps), dispose };
+}
+
+/** Samples/s of a session's timed runs (median), disposing it afterwards. */
+async function samplesPerSec(session: Promise<TrainSession>, spec: TrainSpec): Promise<number> {
+  const s = await session;
+  try {
+    const ms = await measure(s.run, spec.measure);
+    return (s.steps * TRAIN_BATCH) / (ms / 1000);
+  } finally {
+    s.dispose();
   }
 }
 
 /** 3072 -> Dense 40 relu -> Dense 10, batch 64. */
-export function trainSimpleNet(): Promise<number> {
-  return trainSamplesPerSec(
+export function simpleNetSession(): Promise<TrainSession> {
+  return trainSession(
     () =>
       tf.sequential({
         layers: [
@@ -174,8 +189,8 @@ export function trainSimpleNet(): Promise<number> {
 }
 
 /** 784 -> Dense 256 relu -> Dense 10, batch 64. */
-export function trainMlp784(): Promise<number> {
-  return trainSamplesPerSec(
+export function mlp784Session(): Promise<TrainSession> {
+  return trainSession(
     () =>
       tf.sequential({
         layers: [
@@ -189,7 +204,7 @@ export function trainMlp784(): Promise<number> {
 }
 
 /** NHWC 32x32x3: two conv3x3/2 + BN + relu (64, 128 channels), global average pool, Dense 10. */
-export function trainShallowConv(): Promise<number> {
+export function shallowConvSession(): Promise<TrainSession> {
   const convBlock = (filters: number, inputShape?: number[]) => [
     tf.layers.conv2d({
       ...(inputShape ? { inputShape } : {}),
@@ -202,7 +217,7 @@ export function trainShallowConv(): Promise<number> {
     tf.layers.batchNormalization({ axis: -1 }),
     tf.layers.reLU(),
   ];
-  return trainSamplesPerSec(
+  return trainSession(
     () =>
       tf.sequential({
         layers: [
@@ -216,6 +231,14 @@ export function trainShallowConv(): Promise<number> {
     SHALLOWCONV,
   );
 }
+
+/** Samples/s of the SimpleNet bench alone. */
+export const trainSimpleNet = (): Promise<number> => samplesPerSec(simpleNetSession(), SIMPLENET);
+/** Samples/s of the 784-256-10 MLP bench alone. */
+export const trainMlp784 = (): Promise<number> => samplesPerSec(mlp784Session(), MLP784);
+/** Samples/s of the ShallowConvNet bench alone. */
+export const trainShallowConv = (): Promise<number> =>
+  samplesPerSec(shallowConvSession(), SHALLOWCONV);
 
 /** Number of live tfjs tensors (a leak check for the harness). */
 export function liveTensors(): number {

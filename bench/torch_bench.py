@@ -30,7 +30,7 @@ TRAIN_BATCH = 64
 TRAIN_LR = 0.01
 TRAIN_MOMENTUM = 0.9
 NUM_CLASSES = 10
-STEPS = {"train_simplenet": 20, "train_mlp784": 20, "train_shallowconv": 3}
+STEPS = {"train_simplenet": 100, "train_mlp784": 100, "train_shallowconv": 3}
 
 
 def matmul_batch(m, k, n):

@@ -29,6 +29,9 @@ const RM = 16, LANES = 8;
 /** Workgroups of a launch below which K is split (a few per core of a small machine). */
 const MIN_GROUPS = 8;
 
+/** CPU cores (llvmpipe runs one workgroup per core at a time). */
+const CORES = Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 2);
+
 /**
  * @internal The layout for C [m, n] = op(A) op(B) with inner dimension k: of the two orientations,
  * the one with the smaller estimated cost (kernel time at the measured llvmpipe rate, scaled by the
@@ -53,9 +56,13 @@ export function texLayout(
     const copy = swap ? copyable(m, m, !ta) : copyable(n, n, tb);
     const fill = k * lanes * (copy ? COPY_NS : PACK_NS) + (copy ? 0 : DISPATCH_NS);
     const groups = groupsX * groupsY;
-    const splits = groups >= MIN_GROUPS
-      ? 1
-      : Math.max(1, Math.min(Math.ceil(MIN_GROUPS / groups), k >> 8));
+    let splits = 1;
+    if (groups < MIN_GROUPS) {
+      // Enough workgroups, and a multiple of the cores so that none idles at the end.
+      const most = Math.max(1, k >> 8);
+      splits = Math.min(most, Math.ceil(MIN_GROUPS / groups));
+      while (splits < most && (groups * splits) % CORES !== 0) splits++;
+    }
     // Split-K writes and sums `splits` partial outputs in one more dispatch.
     const reduce = splits > 1 ? DISPATCH_NS + (splits + 1) * m * n * PACK_NS : 0;
     return { swap, cw, splits, cost: 2 * m * n * k / (GFLOPS * busy) + fill + reduce };
