@@ -1,6 +1,8 @@
 // Per-row negative log-likelihood of [N, C] inputs at integer labels. FROM_LOGITS = 1 applies
 // log-softmax first (cross-entropy), fused. A label outside [0, C) gives NaN, so it cannot go unnoticed.
 // `main`: rowloss[i]; `main_mean` (one workgroup): rowloss[0] = scale * sum of the row losses; `backward`: gx = scale * g * (softmax(x) - onehot) or -scale * g * onehot.
+// `main_mean_grad`: `main_mean`, and the gradient for an upstream gradient of 1 (what `backward(loss)`
+// seeds), so a training step needs no backward dispatch for its loss.
 struct Params { N: u32, C: u32, scale: f32, pad: u32 }
 override FROM_LOGITS: u32 = 1u;
 override WG: u32 = 64u;
@@ -50,13 +52,10 @@ fn main_mean(@builtin(local_invocation_index) lid: u32) {
   if (lid == 0u) { rowloss[0] = part[0] * P.scale; }
 }
 
-@compute @workgroup_size(WG)
-fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= P.N) { return; }
+// gx of row i for an upstream gradient k / scale.
+fn row_grad(i: u32, k: f32) {
   let base = i * P.C;
   let y = labels[i];
-  let k = P.scale * g[0];
   var lse = 0.0;
   if (FROM_LOGITS == 1u) { lse = row_lse(base); }
   for (var c = 0u; c < P.C; c++) {
@@ -65,4 +64,26 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     if (i32(c) == y) { v -= 1.0; }
     gx[base + c] = k * v;
   }
+}
+
+@compute @workgroup_size(64)
+fn main_mean_grad(@builtin(local_invocation_index) lid: u32) {
+  var s = 0.0;
+  for (var i = lid; i < P.N; i += 64u) {
+    s += row_loss(i);
+    row_grad(i, P.scale);
+  }
+  part[lid] = s;
+  for (var k = 32u; k > 0u; k >>= 1u) {
+    workgroupBarrier();
+    if (lid < k) { part[lid] += part[lid + k]; }
+  }
+  if (lid == 0u) { rowloss[0] = part[0] * P.scale; }
+}
+
+@compute @workgroup_size(WG)
+fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= P.N) { return; }
+  row_grad(i, P.scale * g[0]);
 }

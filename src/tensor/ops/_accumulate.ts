@@ -60,6 +60,11 @@ export function onesScalar(shape: readonly number[]): Tensor {
   return one.view(shape);
 }
 
+/** Whether `t` is (a view of) the gradient `onesScalar` hands out: `backward(loss)`'s seed. */
+export function isUnitSeed(t: Tensor): boolean {
+  return one !== null && !one.disposed && t.buffer === one.buffer;
+}
+
 /** A contiguous copy of `a` (no graph), by a buffer-to-buffer copy. */
 export function copy(a: Tensor): Tensor {
   const out = Tensor.empty(a.shape, a.dtype);

@@ -9,6 +9,7 @@ import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { fmt, grid1d } from "./_launch.ts";
 import { reduceRaw } from "./reduce.ts";
+import { isUnitSeed } from "./_accumulate.ts";
 
 function rows(a: Tensor, dim: number): Uint32Array {
   const r = a.rank;
@@ -79,7 +80,18 @@ function nllImpl(input: Tensor, target: Tensor, fromLogits: boolean): Tensor {
   const u = d.uniform(p);
   const k = { FROM_LOGITS: fromLogits ? 1 : 0 };
   let out: Tensor;
-  if (n <= 4096) {
+  // With a graph and one workgroup's rows, the forward also writes the gradient for an upstream
+  // gradient of 1 (what `backward(loss)` seeds): the backward then needs no dispatch.
+  let pre: Tensor | null = null;
+  if (n <= 4096 && needsGrad(input)) {
+    out = Tensor.empty([]);
+    pre = Tensor.empty(input.shape);
+    d.dispatch(
+      d.kernel("nll_loss", k, "main_mean_grad"),
+      [u, input.buffer, target.buffer, out.buffer, null, pre.buffer],
+      [1],
+    );
+  } else if (n <= 4096) {
     // One workgroup: row losses and their mean in one dispatch.
     out = Tensor.empty([]);
     d.dispatch(
@@ -98,7 +110,9 @@ function nllImpl(input: Tensor, target: Tensor, fromLogits: boolean): Tensor {
     rowLoss.dispose();
   }
   if (needsGrad(input)) {
-    record(out, what, [input], [input, target], (g, [x, t]) => {
+    const saved = pre ? [input, target, pre] : [input, target];
+    record(out, what, [input], saved, (g, [x, t, unit]) => {
+      if (unit && isUnitSeed(g)) return [unit.view(input.shape)];
       const gx = Tensor.empty(input.shape);
       d.dispatch(
         d.kernel("nll_loss", k, "backward"),
@@ -108,6 +122,7 @@ function nllImpl(input: Tensor, target: Tensor, fromLogits: boolean): Tensor {
       return [gx];
     });
   }
+  pre?.dispose(); // the graph keeps its own reference
   return out;
 }
 

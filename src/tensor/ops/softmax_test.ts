@@ -64,3 +64,27 @@ Deno.test("crossEntropy gives NaN for a label outside the classes instead of a s
   if (!Number.isNaN(await l.item())) throw new Error("expected NaN");
   for (const o of [x, y, l]) o.dispose();
 });
+
+Deno.test("crossEntropy's gradient: precomputed for backward(loss), computed for any other upstream", async () => {
+  const { backward } = await import("../autograd.ts");
+  const n = 9, c = 7;
+  const data = randArray(n * c, 21, -2, 2);
+  const labels = Array.from({ length: n }, (_, i) => (i * 3) % c);
+  // Reference: (softmax(x) - onehot) / n.
+  const sm = softmaxRef(arr([n, c], data), 1, false).data;
+  const want = Float32Array.from(
+    sm,
+    (v, i) => (v - (i % c === labels[Math.floor(i / c)]! ? 1 : 0)) / n,
+  );
+  const y = tensor(labels, { dtype: "i32" });
+  for (const upstream of [undefined, 2.5]) {
+    const x = tensor(data, { shape: [n, c], requiresGrad: true });
+    const loss = crossEntropy(x, y);
+    const g = upstream === undefined ? undefined : tensor([upstream], { shape: [] });
+    backward(loss, g);
+    const got = await x.grad!.data();
+    assertClose(got, want.map((v) => v * (upstream ?? 1)), { rtol: 1e-5, atol: 1e-7 });
+    for (const o of [x, loss, g]) o?.dispose();
+  }
+  y.dispose();
+});
