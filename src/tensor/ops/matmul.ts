@@ -215,6 +215,9 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   return out;
 }
 
+/** Rows up to which the bias gradient is one column loop per invocation (`shaders/bias_grad.wgsl`). */
+const BIAS_GRAD_MAX_ROWS = 8192;
+
 /** `x @ w^T + bias` (PyTorch's `F.linear`: w is [out, in]) with an optional fused ReLU. */
 export function linear(
   x: Tensor,
@@ -227,7 +230,23 @@ export function linear(
     const inputs = bias ? [x, w, bias] : [x, w];
     const saved = [x, w, out];
     record(out, opts.relu ? "linear_relu" : "linear", inputs, saved, (g, [xs, ws, y], dests) => {
-      const gg = opts.relu ? binaryRaw(y!, g, B.reluGrad) : g;
+      // db (straight into a zeroed .grad when autograd offers one), with the ReLU mask applied and
+      // the masked gradient written in the same dispatch; without a bias, the mask alone.
+      const cols = g.shape[g.rank - 1]!, rows = g.size / cols;
+      let gg = g, gb: Tensor | null = null;
+      if (bias?.requiresGrad && rows <= BIAS_GRAD_MAX_ROWS) {
+        gb = dests[2] ?? Tensor.empty([cols]);
+        if (opts.relu) gg = Tensor.empty(g.shape);
+        const d = device();
+        d.dispatch(d.kernel("bias_grad", { RELU: opts.relu ? 1 : 0 }), [
+          d.uniform(new Uint32Array([rows, cols, 0, 0])),
+          g.buffer,
+          // Unused without the ReLU; bound to buffers already read / written by this dispatch.
+          opts.relu ? y!.buffer : g.buffer,
+          opts.relu ? gg.buffer : gb.buffer,
+          gb.buffer,
+        ], [Math.ceil(cols / 64)]);
+      } else if (opts.relu) gg = binaryRaw(y!, g, B.reluGrad);
       const gx = x.requiresGrad ? matmulRaw(gg, ws!) : null; // [n,out] @ [out,in]
       const g2 = gg.rank > 2
         ? gg.view([gg.size / gg.shape[gg.rank - 1]!, gg.shape[gg.rank - 1]!])
@@ -237,7 +256,7 @@ export function linear(
         : xs!;
       // dW and db straight into zeroed .grad buffers when autograd offers them (no copies).
       const gw = w.requiresGrad ? matmulRaw(g2, x2, { transA: true, out: dests[1] }) : null; // [out,n] @ [n,in]
-      const gb = bias?.requiresGrad ? reduceRaw(g2, [0], 0, 1, false, dests[2]) : null;
+      if (bias?.requiresGrad && !gb) gb = reduceRaw(g2, [0], 0, 1, false, dests[2]);
       return bias ? [gx, gw, gb] : [gx, gw];
     });
   }

@@ -222,3 +222,21 @@ Deno.test("matmul writes into `out` on every path (storage, split-K, texture, te
   assert.throws(() => matmulRaw(a, b, { out: small }), TypeError);
   for (const t of [a, b, small]) t.dispose();
 });
+
+Deno.test("linear backpropagates like finite differences, with and without the fused ReLU", async () => {
+  const { gradCheck, randArray } = await import("../_test_util.ts");
+  // Small weights and biases of magnitude ~1 (both signs): every ReLU input is at least ~0.4 from
+  // its kink, so the finite differences see one branch, and both branches occur.
+  const x = { shape: [5, 6], data: randArray(30, 31) };
+  const w = { shape: [7, 6], data: randArray(42, 32).map((v) => v * 0.1) };
+  const b = { shape: [7], data: randArray(7, 33).map((v, i) => (i % 2 ? -1 : 1) * (1 + 0.2 * v)) };
+  await gradCheck(([a, ww, bb]) => linear(a!, ww!, bb!), [x, w, b]);
+  await gradCheck(([a, ww, bb]) => linear(a!, ww!, bb!, { relu: true }), [x, w, b]);
+  // Without a bias: the last input column is 1 and its weights +-1 (the bias, by hand).
+  const x1 = { shape: [5, 6], data: x.data.map((v, i) => (i % 6 === 5 ? 1 : v)) };
+  const w1 = {
+    shape: [7, 6],
+    data: w.data.map((v, i) => (i % 6 === 5 ? b.data[(i - 5) / 6]! : v)),
+  };
+  await gradCheck(([a, ww]) => linear(a!, ww!, null, { relu: true }), [x1, w1]);
+});
