@@ -154,7 +154,8 @@ function textureOf(src: Tensor, kk: number, l: number, ld: number, trans: boolea
 
 /**
  * C = op(A) op(B) (+bias along n, then ReLU) on the texture path, written into `into` when given
- * (m*n elements), or null where the path does not apply (a batch, or an operand past the texture
+ * (m*n elements), reading A through `padA` when given (see `RawOptions.padA`), or null where the
+ * path does not apply (a batch, or an operand past the texture
  * size limit).
  */
 export function matmulTexture(
@@ -167,6 +168,7 @@ export function matmulTexture(
   relu: boolean,
   layout: TexLayout = texLayout(dm.m, dm.n, dm.k, ta, tb),
   into?: Tensor,
+  padA?: { t: Tensor; ld: number },
 ): Tensor | null {
   const { m, n, k } = dm;
   if (dm.batch !== 1) return null;
@@ -181,7 +183,9 @@ export function matmulTexture(
   // Storage rows R [rows, k]: normal op(A); swapped op(B)^T, i.e. B itself when tb.
   const rowsTrans = swap ? !tb : ta;
   const rowSrc = swap ? b : a;
-  const pr = aligned(rowSrc, rowsTrans ? k : rows, rowsTrans ? rows : k);
+  const pr = !swap && padA
+    ? { ...padA, copy: false }
+    : aligned(rowSrc, rowsTrans ? k : rows, rowsTrans ? rows : k);
   const kChunk = Math.ceil(k / layout.splits / 4) * 4;
   const splits = Math.ceil(k / kChunk);
   const shape = [...dm.batchShape, m, n];

@@ -110,14 +110,27 @@ export function matmulPlanned(
   const d = device();
   const { wx, wy, splits, tex, layout } = plan ?? matmulPlan(dm.m, dm.n, dm.k, dm.batch);
   if (tex) {
-    const out = matmulTexture(a, b, dm, ta, tb, opts.bias, opts.relu ?? false, layout, into);
+    const out = matmulTexture(
+      a,
+      b,
+      dm,
+      ta,
+      tb,
+      opts.bias,
+      opts.relu ?? false,
+      layout,
+      into,
+      opts.padA,
+    );
     if (out) return out;
   }
   const kChunk = Math.ceil(dm.k / splits / 4) * 4;
   const realSplits = Math.ceil(dm.k / kChunk);
   const outShape = [...dm.batchShape, dm.m, dm.n];
   const fuse = realSplits === 1;
-  const pa = aligned(a, ta ? dm.k : dm.m, ta ? dm.m : dm.k);
+  const pa = opts.padA
+    ? { ...opts.padA, copy: false }
+    : aligned(a, ta ? dm.k : dm.m, ta ? dm.m : dm.k);
   const pb = aligned(b, tb ? dm.n : dm.k, tb ? dm.k : dm.n);
   const target = fuse
     ? into ?? Tensor.empty(outShape)
@@ -170,6 +183,11 @@ export interface RawOptions {
   relu?: boolean;
   /** Write C into this tensor (contiguous, m*n elements; e.g. a zeroed `.grad`) and return it. */
   out?: Tensor;
+  /**
+   * `a` already copied with its rows (of its contiguous last dimension) padded to `ld`, a multiple
+   * of 4, with zeros: `aligned(a, ...)` done once for several products of the same `a`.
+   */
+  padA?: { t: Tensor; ld: number };
 }
 
 /** @internal Matmul kernel without graph; `bias` [n] and `relu` are fused into the epilogue. */
@@ -247,15 +265,20 @@ export function linear(
           gb.buffer,
         ], [Math.ceil(cols / 64)]);
       } else if (opts.relu) gg = binaryRaw(y!, g, B.reluGrad);
-      const gx = x.requiresGrad ? matmulRaw(gg, ws!) : null; // [n,out] @ [out,in]
-      const g2 = gg.rank > 2
-        ? gg.view([gg.size / gg.shape[gg.rank - 1]!, gg.shape[gg.rank - 1]!])
-        : gg;
+      const g2 = gg.rank > 2 ? gg.view([rows, cols]) : gg;
+      // Both products read gg as their A operand (dX: [n,out], dW: [n,out]^T): pad it once.
+      const padA = x.requiresGrad && w.requiresGrad && cols % 4 !== 0
+        ? aligned(g2, rows, cols)
+        : undefined;
+      const gx = x.requiresGrad ? matmulRaw(gg, ws!, { padA }) : null; // [n,out] @ [out,in]
       const x2 = xs!.rank > 2
         ? xs!.view([xs!.size / xs!.shape[xs!.rank - 1]!, xs!.shape[xs!.rank - 1]!])
         : xs!;
       // dW and db straight into zeroed .grad buffers when autograd offers them (no copies).
-      const gw = w.requiresGrad ? matmulRaw(g2, x2, { transA: true, out: dests[1] }) : null; // [out,n] @ [n,in]
+      const gw = w.requiresGrad
+        ? matmulRaw(g2, x2, { transA: true, out: dests[1], padA }) // [out,n] @ [n,in]
+        : null;
+      padA?.t.dispose();
       if (bias?.requiresGrad && !gb) gb = reduceRaw(g2, [0], 0, 1, false, dests[2]);
       return bias ? [gx, gw, gb] : [gx, gw];
     });
