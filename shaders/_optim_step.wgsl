@@ -3,7 +3,8 @@
 // read and written this step). Plumbing only: read the gradient, the parameter and the states in use,
 // apply the rule, write them back.
 // `main`: one parameter tensor (M.n elements). `multi`: up to 4 tensors of one parameter group in one
-// dispatch (vec4 only): slot s is bound at bindings 2 + 5s .. 6 + 5s, its workgroups start at
+// dispatch, over vec4s (a size that is not a multiple of 4 rounds up, into padding of its buffers that
+// the caller checked is there): slot s is bound at bindings 2 + 5s .. 6 + 5s, its workgroups start at
 // TB.start[s] and it has TB.n[s] vec4s; each workgroup lies in one slot, so the switch is uniform.
 struct State { p: T, s0: T, s1: T, s2: T }
 

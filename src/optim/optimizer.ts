@@ -10,8 +10,8 @@
  *   compiled or read back.
  * - one 16-byte uniform per parameter (its element count), written once at construction.
  * - the state buffers of each parameter (momentum, moments...), allocated and zeroed at construction.
- * `step()` records one fused update per parameter that has a gradient, up to 4 of them (of one group,
- * sizes multiples of 4) per dispatch; parameters without a gradient are skipped, as in PyTorch. All
+ * `step()` records one fused update per parameter that has a gradient, up to 4 of them (of one group)
+ * per dispatch; parameters without a gradient are skipped, as in PyTorch. All
  * buffers are stable, so the device's bind-group cache hits.
  *
  * Step counts are kept per parameter on the CPU (as PyTorch's `state[p]["step"]`). A group's uniform
@@ -347,9 +347,8 @@ export abstract class Optimizer {
   }
 
   /**
-   * Records the updates of `jobs` ([parameter, uniform]): parameters whose size is a multiple of 4
-   * and that share a uniform go up to {@linkcode MULTI_SLOTS} per dispatch (entry point `multi`),
-   * the others one dispatch each.
+   * Records the updates of `jobs` ([parameter, uniform]): parameters that share a uniform go up to
+   * {@linkcode MULTI_SLOTS} per dispatch (entry point `multi`, over vec4s), the others one each.
    */
   #dispatch(d: Device, jobs: [number, PooledBuffer][]): void {
     const packs = new Map<PooledBuffer, number[]>();
@@ -362,8 +361,19 @@ export abstract class Optimizer {
         grid(v4 ? p.size / 4 : p.size),
       );
     };
+    // A size that is not a multiple of 4 joins a pack when every buffer it touches is a whole pool
+    // buffer with room for the last vec4 (the update then also runs on up to 3 floats of padding,
+    // which no one reads).
+    const whole = (b: PooledBuffer, bytes: number) => b.offset === undefined && b.size >= bytes;
+    const packable = (i: number) => {
+      const p = this.params[i]!;
+      if (p.size % 4 === 0) return true;
+      const bytes = Math.ceil(p.size / 4) * 16;
+      return whole(p.buffer, bytes) && whole(p.grad!.buffer, bytes) &&
+        this.#state[i]!.every((b) => b === d.dummy || whole(b, bytes));
+    };
     for (const [i, u] of jobs) {
-      if (!this.#multi || this.params[i]!.size % 4 !== 0) {
+      if (!this.#multi || !packable(i)) {
         single(i, u);
         continue;
       }
@@ -389,7 +399,7 @@ export abstract class Optimizer {
           const p = this.params[i]!;
           buffers.push(p.grad!.buffer, p.buffer, ...this.#state[i]!);
           if (k >= chunk.length) continue;
-          table[MULTI_SLOTS + k] = p.size / 4;
+          table[MULTI_SLOTS + k] = Math.ceil(p.size / 4);
           groups += Math.ceil(p.size / 4 / 256);
         }
         d.dispatch(this.#multi!, [u, d.uniform(table), ...buffers], grid(groups * 256));
