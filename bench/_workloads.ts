@@ -32,9 +32,14 @@ export interface TrainSpec {
   measure: MeasureOptions;
 }
 
-/** Flattened 32x32x3 -> Dense 40 relu -> Dense 10. */
+/**
+ * Flattened 32x32x3 -> Dense 40 relu -> Dense 10. 100 steps per timed run, so that the one readback
+ * closing it (~11 ms in Deno, a fixed cost) is a small part of it for tempo and tfjs alike (at 20
+ * steps it was a fifth of tempo's run). PyTorch keeps 20 (`torch_bench.py STEPS`): its step time on
+ * this VM jumps between ~0.7 and ~3 ms, and longer runs catch more of the slow stretches.
+ */
 export const SIMPLENET: TrainSpec = { steps: 100, measure: {} };
-/** 784 -> Dense 256 relu -> Dense 10. */
+/** 784 -> Dense 256 relu -> Dense 10 (100 steps per run, as SimpleNet). */
 export const MLP784: TrainSpec = { steps: 100, measure: {} };
 /**
  * 32x32x3 -> conv3x3/2 'same' 3->64 + BN + relu -> conv3x3/2 'same' 64->128 + BN + relu
