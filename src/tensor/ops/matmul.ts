@@ -1,6 +1,8 @@
 /**
  * Batched matrix product with transposed operands read in place (no copies), an optional fused bias and
- * ReLU, and split-K for long inner dimensions with few outputs. Kernel: `shaders/matmul.wgsl`.
+ * ReLU, and split-K for long inner dimensions with few outputs. Kernels: `shaders/matmul.wgsl` (any
+ * shape, batched), and for large single products the texture path (`_matmul_tex.ts`). `linear` is
+ * here too, with its backward (bias gradient and ReLU mask fused, gradients written in place).
  * @module
  */
 import { device } from "../device.ts";
