@@ -22,11 +22,11 @@
  */
 import { type Device, device, type Kernel, type PooledBuffer, Tensor } from "../tensor/mod.ts";
 import { type GroupHypers, validateHypers } from "./hypers.ts";
+import { dispatchSteps, MULTI_SLOTS } from "./_packs.ts";
 import {
   createMeta,
   createUniform,
   createUniformSlots,
-  grid,
   HYPERS_BYTES,
   type HypersBlock,
   packHypers,
@@ -76,9 +76,6 @@ interface Group {
   /** Tag of the group's most advanced parameter (what the next step will use). */
   tag: number;
 }
-
-/** Parameters per dispatch of the `multi` entry point (`shaders/_optim_step.wgsl`, 5 buffers each). */
-const MULTI_SLOTS = 4;
 
 const HYPER_KEYS: readonly (keyof GroupHypers)[] = [
   "lr",
@@ -337,73 +334,19 @@ export abstract class Optimizer {
       }
     }
     this.#upload(d);
-    this.#dispatch(d, jobs);
+    dispatchSteps(d, {
+      single: this.#kernel,
+      single4: this.#kernel4,
+      multi: this.#multi,
+      params: this.params,
+      meta: this.#meta,
+      state: this.#state,
+    }, jobs);
     for (const [i] of jobs) {
       const g = this.#groups[this.#paramGroup[i]!]!;
       this.#tags[i] = this.#rule.nextTag(this.#tags[i]!, g.hypers);
       this.#steps[i]!++;
       g.tag = Math.max(g.tag, this.#tags[i]!);
-    }
-  }
-
-  /**
-   * Records the updates of `jobs` ([parameter, uniform]): parameters that share a uniform go up to
-   * {@linkcode MULTI_SLOTS} per dispatch (entry point `multi`, over vec4s), the others one each.
-   */
-  #dispatch(d: Device, jobs: [number, PooledBuffer][]): void {
-    const packs = new Map<PooledBuffer, number[]>();
-    const single = (i: number, u: PooledBuffer) => {
-      const p = this.params[i]!;
-      const v4 = p.size % 4 === 0;
-      d.dispatch(
-        v4 ? this.#kernel4 : this.#kernel,
-        [u, this.#meta[i]!, p.grad!.buffer, p.buffer, ...this.#state[i]!],
-        grid(v4 ? p.size / 4 : p.size),
-      );
-    };
-    // A size that is not a multiple of 4 joins a pack when every buffer it touches is a whole pool
-    // buffer with room for the last vec4 (the update then also runs on up to 3 floats of padding,
-    // which no one reads).
-    const whole = (b: PooledBuffer, bytes: number) => b.offset === undefined && b.size >= bytes;
-    const packable = (i: number) => {
-      const p = this.params[i]!;
-      if (p.size % 4 === 0) return true;
-      const bytes = Math.ceil(p.size / 4) * 16;
-      return whole(p.buffer, bytes) && whole(p.grad!.buffer, bytes) &&
-        this.#state[i]!.every((b) => b === d.dummy || whole(b, bytes));
-    };
-    for (const [i, u] of jobs) {
-      if (!this.#multi || !packable(i)) {
-        single(i, u);
-        continue;
-      }
-      const list = packs.get(u);
-      if (list) list.push(i);
-      else packs.set(u, [i]);
-    }
-    for (const [u, list] of packs) {
-      for (let s = 0; s < list.length; s += MULTI_SLOTS) {
-        const chunk = list.slice(s, s + MULTI_SLOTS);
-        if (chunk.length === 1) {
-          single(chunk[0]!, u);
-          continue;
-        }
-        // Workgroups of 256 vec4s. Slots past the chunk start at the end (no workgroup reaches them)
-        // and bind the first slot's buffers again (a buffer may not be both read-only and writable).
-        const table = new Uint32Array(2 * MULTI_SLOTS);
-        let groups = 0;
-        const buffers: PooledBuffer[] = [];
-        for (let k = 0; k < MULTI_SLOTS; k++) {
-          const i = chunk[k] ?? chunk[0]!;
-          table[k] = groups;
-          const p = this.params[i]!;
-          buffers.push(p.grad!.buffer, p.buffer, ...this.#state[i]!);
-          if (k >= chunk.length) continue;
-          table[MULTI_SLOTS + k] = Math.ceil(p.size / 4);
-          groups += Math.ceil(p.size / 4 / 256);
-        }
-        d.dispatch(this.#multi!, [u, d.uniform(table), ...buffers], grid(groups * 256));
-      }
     }
   }
 
