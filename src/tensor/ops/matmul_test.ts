@@ -240,3 +240,10 @@ Deno.test("linear backpropagates like finite differences, with and without the f
   };
   await gradCheck(([a, ww]) => linear(a!, ww!, null, { relu: true }), [x1, w1]);
 });
+
+Deno.test("matmul texture path falls back to the storage kernel past the texture size limit", async () => {
+  const { device } = await import("../device.ts");
+  const k = device().gpu.limits.maxTextureDimension2D + 4; // more depths than texture rows
+  await check({ a: [3, k], b: [k, 8], tex: { swap: false, cw: 2, splits: 1 } });
+  await check({ a: [3, k], b: [k, 8], tex: { swap: true, cw: 2, splits: 1 } });
+});
