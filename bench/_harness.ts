@@ -92,28 +92,7 @@ export async function measure(
   run: () => Promise<unknown>,
   options: MeasureOptions = {},
 ): Promise<number> {
-  const d = defaults();
-  const o = { ...d, ...options };
-  if (benchConfig.quick) {
-    o.warmup = Math.min(o.warmup, d.warmup);
-    o.minTimeMs = Math.min(o.minTimeMs, d.minTimeMs);
-    o.minRepeats = Math.min(o.minRepeats, d.minRepeats);
-    o.maxRepeats = Math.min(o.maxRepeats, d.maxRepeats);
-  }
-  for (let i = 0; i < o.warmup; i++) await run();
-  const times: number[] = [];
-  let spent = 0;
-  while (
-    times.length < Math.max(1, o.maxRepeats) &&
-    (times.length < o.minRepeats || spent < o.minTimeMs)
-  ) {
-    const t0 = performance.now();
-    await run();
-    const dt = performance.now() - t0;
-    times.push(dt);
-    spent += dt;
-  }
-  return median(times);
+  return (await measureInterleaved([run], options))[0]!;
 }
 
 /**

@@ -9,7 +9,7 @@
  * Not here: batched products and small ones (the storage kernel in `matmul.ts` serves them).
  * @module
  */
-import { device } from "../device.ts";
+import { device, type PooledBuffer } from "../device.ts";
 import { Tensor } from "../tensor.ts";
 import { aligned, type Dims, reduceSplits } from "./_matmul_common.ts";
 
@@ -105,12 +105,10 @@ function scratchTexture(w: number, h: number): TexScratch {
   return t;
 }
 
-const bindingOf = (t: Tensor): GPUBufferBinding => {
-  const x = t.buffer;
-  return x.offset === undefined
+const bindingOf = (x: PooledBuffer): GPUBufferBinding =>
+  x.offset === undefined
     ? { buffer: x.buffer }
     : { buffer: x.buffer, offset: x.offset, size: x.size };
-};
 
 /** True when `src` holding T [K, L] row-major can be copied into the texture as is. */
 const copyable = (l: number, ld: number, trans: boolean) => !trans && ld === l && l % 64 === 0;
@@ -204,15 +202,13 @@ export function matmulTexture(
   const u = d.uniform(new Uint32Array([rows, lanes, k, pr.ld / 4, kChunk, splits, 0, 0]));
   d.dispatchEntries(kernel, `${u.id},${pr.t.buffer.id},${tx.id},${bb.id},${out.buffer.id}`, () => [
     { binding: 0, resource: { buffer: u.buffer } },
-    { binding: 1, resource: bindingOf(pr.t) },
+    { binding: 1, resource: bindingOf(pr.t.buffer) },
     { binding: 2, resource: tx.view },
     {
       binding: 3,
-      resource: bb.offset === undefined
-        ? { buffer: bb.buffer }
-        : { buffer: bb.buffer, offset: bb.offset, size: bb.size },
+      resource: bindingOf(bb),
     },
-    { binding: 4, resource: bindingOf(out) },
+    { binding: 4, resource: bindingOf(out.buffer) },
   ], [Math.ceil(lanes / (4 * cw * LANES)), Math.ceil(rows / RM), splits]);
   if (pr.copy) pr.t.dispose();
   if (splits === 1) return out;
