@@ -32,6 +32,11 @@ export interface BunchOptions {
   seed?: number;
   /** Drop the last partial training batch, default false. */
   dropLast?: boolean;
+  /**
+   * Shuffle the training batches (a new order each epoch, from `seed`), default true. `false` keeps
+   * them in dataset order, e.g. to reproduce a run batch for batch.
+   */
+  shuffle?: boolean;
   /** Batches prefetched, default 1. */
   prefetch?: number;
 }
@@ -50,7 +55,7 @@ export interface BunchOptions {
  * ```
  */
 export class ImageClassifierData {
-  /** Training batches: shuffled, augmented with `tfms.train`. */
+  /** Training batches: shuffled (unless `shuffle: false`), augmented with `tfms.train`. */
   readonly train: DataLoader;
   /** Validation batches: in order, transformed with `tfms.valid`. */
   readonly valid: DataLoader;
@@ -66,7 +71,7 @@ export class ImageClassifierData {
    * @param valid Validation dataset.
    * @param classes Class names indexed by label.
    * @param tfms Training and validation transforms (e.g. from {@link tfmsFromStats}).
-   * @param opts Batch size, seed, `dropLast` (training only) and prefetch.
+   * @param opts Batch size, seed, `dropLast` and `shuffle` (training only) and prefetch.
    */
   constructor(
     train: Dataset,
@@ -75,12 +80,19 @@ export class ImageClassifierData {
     tfms: Tfms,
     opts: BunchOptions = {},
   ) {
+    if (opts.shuffle !== undefined && typeof opts.shuffle !== "boolean") {
+      throw new TypeError(
+        `Cannot build ImageClassifierData: expected shuffle to be a boolean, got ${
+          String(opts.shuffle)
+        }`,
+      );
+    }
     this.classes = [...classes];
     this.bs = opts.bs ?? 64;
     const common = { batchSize: this.bs, seed: opts.seed ?? 0, prefetch: opts.prefetch };
     this.train = new DataLoader(train, {
       ...common,
-      shuffle: true,
+      shuffle: opts.shuffle ?? true,
       dropLast: opts.dropLast,
       tfm: tfms.train,
     });

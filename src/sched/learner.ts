@@ -17,6 +17,7 @@ import { BatchUploader } from "./_batch_gpu.ts";
 import { type FitResult, type LoopContext, runPlan } from "./_fit_loop.ts";
 import { capture, decodeSaved, encodeSaved, plain, type Saved, writeInto } from "./_state.ts";
 import { show } from "./_values.ts";
+import { isSafetensorsPath, loadSafetensors, saveSafetensors } from "./checkpoint_safetensors.ts";
 import type {
   FitOneCycleOptions,
   FitOptSchedOptions,
@@ -333,21 +334,28 @@ export class Learner {
 
   /**
    * Saves the model and optimizer state under `name` in memory (fastai `learn.save('tmp')`); with
-   * `path`, also to that file.
+   * `path`, also to that file (a `.safetensors` path writes PyTorch's format, see
+   * `checkpoint_safetensors.ts`).
    */
   async save(name: string, options: { path?: string | URL } = {}): Promise<void> {
     const snap = await this.snapshot();
     this.#saved.set(name, snap);
-    if (options.path !== undefined) {
+    if (options.path !== undefined && isSafetensorsPath(options.path)) {
+      await saveSafetensors(this, snap, options.path);
+    } else if (options.path !== undefined) {
       await Deno.writeFile(options.path, encodeSaved({ model: snap.model, opt: snap.opt?.state }));
     }
   }
 
   /**
    * Restores what `save(name)` kept (fastai `learn.load('tmp')`); with `path`, reads that file
-   * instead (the optimizer state is loaded into the current optimizer, if any).
+   * instead (the optimizer state is loaded into the current optimizer, if any; a `.safetensors`
+   * file re-creates the optimizer of its class, or loads the model only when it has none).
    */
   async load(name: string, options: { path?: string | URL } = {}): Promise<void> {
+    if (options.path !== undefined && isSafetensorsPath(options.path)) {
+      return await this.restore(await loadSafetensors(this, options.path));
+    }
     if (options.path !== undefined) {
       const saved = decodeSaved(await Deno.readFile(options.path), String(options.path)) as Record<
         string,
@@ -375,6 +383,11 @@ export class Learner {
     this.#opt?.dispose?.();
     this.#opt = null;
     this.#uploader.dispose();
+  }
+
+  /** Calls {@linkcode Learner.dispose} (for `using learn = new Learner(...)`). */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 }
 
