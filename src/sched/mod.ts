@@ -86,3 +86,5 @@ export {
 } from "./learner.ts";
 export { type FileOption, Sched } from "./sched.ts";
 export { lrFind, type LrFindOptions, type LrFindResult } from "./lr_find.ts";
+export { CheckpointError, type CheckpointProblem } from "./checkpoint_error.ts";
+export { LearnerBusyError } from "./fit_guard.ts";
