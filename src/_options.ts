@@ -140,7 +140,7 @@ function distance(a: string, b: string): number {
 /**
  * The known key nearest to `key`: equal up to case and `_`/`-`, else a synonym (`weight_decay` →
  * `weightDecay` or `wd`), else the closest by edit distance within a third of its length (at least
- * 2). `undefined` when nothing is near.
+ * 2; 1 for keys of 1 or 2 letters). `undefined` when nothing is near.
  */
 export function nearestKey(key: string, known: readonly string[]): string | undefined {
   const f = fold(key);
@@ -152,7 +152,7 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
     if (i >= 0) return known[i];
   }
   let best: string | undefined;
-  let bestD = Math.max(2, Math.floor(f.length / 3)) + 1;
+  let bestD = (f.length <= 2 ? 1 : Math.max(2, Math.floor(f.length / 3))) + 1;
   folded.forEach((k, i) => {
     const d = distance(f, k);
     if (d < bestD) {

@@ -161,7 +161,7 @@ export function decodeCheckpoint(bytes: Uint8Array, what = "checkpoint"): Saved 
     dataBytes = h.dataBytes as number;
     state = h.state;
   }
-  // every blob entry: well-formed, inside the data, of a whole number of elements
+  // every blob entry: well-formed, of a whole number of elements, right after the previous one
   let end = 0;
   const check = (v: unknown, at: string): void => {
     if (Array.isArray(v)) return v.forEach((x, i) => check(x, `${at}[${i}]`));
@@ -187,7 +187,14 @@ export function decodeCheckpoint(bytes: Uint8Array, what = "checkpoint"): Saved 
         }`,
       );
     }
-    end = Math.max(end, (e.$blob as number) + (e.bytes as number));
+    if (e.$blob !== end) {
+      throw new CheckpointError(
+        what,
+        "corrupt",
+        `corrupt header: the entry at ${at} starts at byte ${e.$blob} of the data, expected ${end} (the tensors are stored back to back)`,
+      );
+    }
+    end += e.bytes as number;
   };
   check(state, "state");
   const expected = dataBytes ?? end;

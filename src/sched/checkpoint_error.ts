@@ -29,9 +29,10 @@ export class CheckpointError extends Error {
   /** The file (or what the caller called it). */
   readonly file: string;
 
-  /** `Cannot load <file>: <problem>: <detail>`. */
+  /** `Cannot load <file>: <problem>: <detail>` (the problem word once). */
   constructor(file: string, problem: CheckpointProblem, detail: string) {
-    super(`Cannot load ${file}: ${problem === "not-a-checkpoint" ? "" : `${problem}: `}${detail}`);
+    const lead = problem === "not-a-checkpoint" || detail.startsWith(problem) ? "" : `${problem}: `;
+    super(`Cannot load ${file}: ${lead}${detail}`);
     this.problem = problem;
     this.file = file;
   }
