@@ -7,6 +7,7 @@
 import { device, type PooledBuffer } from "./device.ts";
 import type { Node } from "./autograd.ts";
 import { track } from "./scope.ts";
+import { recordCreated, recordDisposed } from "./leaks.ts";
 import { grid1d, stridedParams } from "./ops/_launch.ts";
 
 /** Element type of a tensor: `f32` for data, `i32` for labels and indices. */
@@ -117,6 +118,7 @@ export class Tensor {
     this.size = sizeOf(shape);
     this.requiresGrad = requiresGrad;
     track(this);
+    recordCreated(this);
   }
 
   /** @internal A new, empty tensor of `shape` in a pooled buffer. */
@@ -192,6 +194,7 @@ export class Tensor {
   /** Releases the GPU memory (and the gradient). Safe to call twice. */
   dispose(): void {
     if (!this.#storage) return;
+    recordDisposed(this.id);
     this.#storage.release();
     this.#storage = null;
     this.#grad?.dispose();

@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { init } from "./device.ts";
+import { add, memoryStats, tensor, trimPool, zeros } from "./mod.ts";
+
+Deno.test("a disposed tensor's buffer goes back to the pool and is reused", async () => {
+  await init();
+  const a = zeros([1000]);
+  const s0 = memoryStats();
+  a.dispose();
+  const s1 = memoryStats();
+  assert.equal(s1.inUseBuffers, s0.inUseBuffers - 1);
+  assert.equal(s1.inUseBytes, s0.inUseBytes - 4096); // 4000 bytes round up to the 4 KiB bucket
+  assert.equal(s1.freeBytes, s0.freeBytes + 4096);
+  const b = zeros([1000]); // same bucket: no new buffer
+  assert.equal(memoryStats().created, s1.created);
+  assert.equal(memoryStats().inUseBytes, s0.inUseBytes);
+  b.dispose();
+});
+
+Deno.test("trimPool gives the free buffers back and keeps pending work intact", async () => {
+  await init();
+  const big = Array.from({ length: 8 }, () => zeros([1 << 18])); // 8 x 1 MiB
+  const x = tensor([1, 2, 3]);
+  const y = add(x, x); // recorded, not yet submitted
+  x.dispose(); // x's buffer is free while y's command still reads it
+  for (const t of big) t.dispose();
+  const before = memoryStats();
+  assert.ok(before.freeBytes >= 8 << 20, `free ${before.freeBytes}`);
+  const r = trimPool();
+  const after = memoryStats();
+  assert.ok(r.buffers >= 9, `trimmed ${r.buffers} buffers`);
+  assert.equal(r.bytes, before.freeBytes);
+  assert.equal(after.freeBytes, 0);
+  assert.equal(after.freeBuffers, 0);
+  assert.equal(after.inUseBytes, before.inUseBytes);
+  assert.deepEqual([...await y.data()], [2, 4, 6]);
+  y.dispose();
+  assert.deepEqual(trimPool(), { buffers: 1, bytes: 256 });
+});
