@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { init } from "./device.ts";
-import { add, memoryStats, tensor, trimPool, zeros } from "./mod.ts";
+import { add, memoryStats, setPoolAutoTrim, tensor, trimPool, zeros } from "./mod.ts";
 
 Deno.test("a disposed tensor's buffer goes back to the pool and is reused", async () => {
   await init();
@@ -36,4 +36,42 @@ Deno.test("trimPool gives the free buffers back and keeps pending work intact", 
   assert.deepEqual([...await y.data()], [2, 4, 6]);
   y.dispose();
   assert.deepEqual(trimPool(), { buffers: 1, bytes: 256 });
+});
+
+Deno.test("past the high-water mark the pool frees idle buffers, never those a loop reuses", async () => {
+  const d = await init();
+  trimPool();
+  try {
+    setPoolAutoTrim({ highWater: 1 << 20, idleAcquires: 64 });
+    // a past working set: 4 MiB in buffers of a size the loop below never asks for
+    const old = Array.from({ length: 4 }, () => zeros([1 << 18]));
+    for (const t of old) t.dispose();
+    assert.ok(memoryStats().freeBytes >= 4 << 20);
+    // a steady loop: every step makes and disposes the same tensors
+    const step = () => {
+      const a = zeros([3000]), b = zeros([5000]);
+      const c = add(a, a);
+      a.dispose();
+      b.dispose();
+      c.dispose();
+    };
+    for (let i = 0; i < 40; i++) step();
+    const mid = memoryStats();
+    assert.ok(mid.freeBytes < 1 << 20, `the idle 4 MiB stayed: free ${mid.freeBytes}`);
+    // the loop's own buffers survived the sweeps: more steps create nothing
+    const created = d.pool.stats().created;
+    for (let i = 0; i < 200; i++) step();
+    assert.equal(d.pool.stats().created, created, "the loop lost buffers to the trim");
+    // below the high-water mark nothing is freed, however idle
+    setPoolAutoTrim({ highWater: 64 << 20, idleAcquires: 64 });
+    const keep = zeros([1 << 18]);
+    keep.dispose();
+    for (let i = 0; i < 200; i++) step();
+    assert.ok(memoryStats().freeBytes >= 1 << 20);
+  } finally {
+    assert.deepEqual(setPoolAutoTrim({}), { highWater: 256 * 2 ** 20, idleAcquires: 10_000 });
+  }
+  assert.throws(() => setPoolAutoTrim({ high_water: 1 } as never), /did you mean 'highWater'/);
+  assert.throws(() => setPoolAutoTrim({ highWater: -1 }), RangeError);
+  assert.throws(() => setPoolAutoTrim({ idleAcquires: 0 }), RangeError);
 });

@@ -17,7 +17,13 @@ export * from "./device.ts";
 export * from "./gpu_error.ts";
 export * from "./tensor.ts";
 export * from "./scope.ts";
-export { type MemoryStats, memoryStats, trimPool } from "./memory.ts";
+export {
+  type MemoryStats,
+  memoryStats,
+  type PoolAutoTrimOptions,
+  setPoolAutoTrim,
+  trimPool,
+} from "./memory.ts";
 export {
   isTrackingTensors,
   leakReport,

@@ -8,6 +8,7 @@ import { device, type PooledBuffer } from "./device.ts";
 import type { Node } from "./autograd.ts";
 import { track } from "./scope.ts";
 import { recordCreated, recordDisposed } from "./leaks.ts";
+import { maybeTrim } from "./memory.ts";
 import { grid1d, stridedParams } from "./ops/_launch.ts";
 
 /** Element type of a tensor: `f32` for data, `i32` for labels and indices. */
@@ -29,7 +30,10 @@ export class Storage {
   }
   /** Drops a reference; the last one returns the buffer to the device's pool. */
   release(): void {
-    if (--this.#refs === 0) device().pool.release(this.buf);
+    if (--this.#refs !== 0) return;
+    const d = device();
+    d.pool.release(this.buf);
+    maybeTrim(d); // past the high-water mark, idle buffers go back to the device
   }
 }
 
