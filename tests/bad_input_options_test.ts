@@ -34,6 +34,7 @@ import { plotLoss, plotLr, plotLrLoss } from "../src/plot/mod.ts";
 import { sampleData } from "../src/plot/_test_data.ts";
 import {
   DecayType,
+  decayValue,
   DivergenceDetector,
   Learner,
   lrFind,
@@ -45,7 +46,7 @@ import {
   suggestLrs,
   TrainingPhase,
 } from "../src/sched/mod.ts";
-import { init, zeros } from "../src/tensor/mod.ts";
+import { init, setPoolAutoTrim, zeros } from "../src/tensor/mod.ts";
 import { synthData } from "./_notebook_helpers.ts";
 
 type Opts = Record<string, unknown>;
@@ -93,6 +94,32 @@ const CASES: Case[] = [
     good: { power: 2 },
     cheap: true,
     typo: ["pwr", 2, "power"],
+  },
+  {
+    types: [], // DecayArgs
+    what: "decayValue",
+    call: (o) => decayValue(DecayType.LINEAR, { start: 1, it: 1, n: 2, ...o } as never),
+    good: { end: 0 },
+    cheap: true,
+    typo: ["strat", 0, "start"],
+  },
+  {
+    types: [],
+    what: "lrFind result svg",
+    call: async (o) => (await lrFind(learner(), { numIt: 2 })).svg(o),
+    good: {},
+    cheap: true,
+    typo: ["fil", "x.svg", "file"],
+    wrong: ["file", 5, /expected a path/],
+  },
+  {
+    types: ["PoolAutoTrimOptions"],
+    what: "setPoolAutoTrim",
+    call: (o) => setPoolAutoTrim(o),
+    good: {},
+    cheap: true,
+    typo: ["high_water", 1 << 20, "highWater"],
+    wrong: ["idleAcquires", 1.5, /expected an integer, got 1.5 \(number\)/],
   },
   {
     types: ["SGDOptions"],
