@@ -59,6 +59,9 @@ function isOptimizerClass(f: unknown): f is OptimizerClass {
  * optimizer also survives between fits when the first phase has its class (`resetOpt: true` starts
  * fresh, as fastai v0.7 did).
  *
+ * One fit at a time: `fitOptSched`, `fitOneCycle` and `lrFind` hold the Learner until they settle; a
+ * second call meanwhile (or `load`, `dispose`) is refused with a `LearnerBusyError`.
+ *
  * @example
  * ```ts ignore
  * const learn = new Learner(simpleNet([3072, 40, 10]), data, { metrics: [accuracy] });
@@ -291,6 +294,8 @@ export class Learner {
    * ```ts ignore
    * await learn.fitOneCycle(3, { lrMax: 1e-2, wd: 1e-4 });
    * ```
+   * @throws {LearnerBusyError} (rejects) While another fit or `lrFind` of this Learner runs.
+   * @throws {TypeError} On an unknown option (`weight_decay`: did you mean `wd`?) or a wrong type.
    */
   fitOneCycle(epochs: number, options: FitOneCycleOptions = {}): Promise<FitResult> {
     const held = (options as { [HELD_BY]?: unknown } | undefined)?.[HELD_BY];
