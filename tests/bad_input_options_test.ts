@@ -46,7 +46,20 @@ import {
   suggestLrs,
   TrainingPhase,
 } from "../src/sched/mod.ts";
-import { init, setPoolAutoTrim, zeros } from "../src/tensor/mod.ts";
+import {
+  argmax,
+  batchNorm,
+  conv2d,
+  conv2dBatchNorm,
+  dropout,
+  init,
+  matmul,
+  max,
+  mean,
+  setPoolAutoTrim,
+  sum,
+  zeros,
+} from "../src/tensor/mod.ts";
 import { synthData } from "./_notebook_helpers.ts";
 
 type Opts = Record<string, unknown>;
@@ -120,6 +133,88 @@ const CASES: Case[] = [
     cheap: true,
     typo: ["high_water", 1 << 20, "highWater"],
     wrong: ["idleAcquires", 1.5, /expected an integer, got 1.5 \(number\)/],
+  },
+  {
+    types: ["ReduceOptions"],
+    what: "sum",
+    call: (o) => sum(zeros([2, 3]), 1, o).dispose(),
+    good: { keepDim: true },
+    cheap: true,
+    typo: ["keepdims", true, "keepDim"],
+    wrong: ["keepDim", 1, /expected a boolean, got 1 \(number\)/],
+  },
+  {
+    types: [],
+    what: "mean",
+    call: (o) => mean(zeros([2, 3]), 1, o).dispose(),
+    good: {},
+    cheap: true,
+    typo: ["keep_dim", true, "keepDim"],
+  },
+  {
+    types: [],
+    what: "max",
+    call: (o) => max(zeros([2, 3]), 1, o).dispose(),
+    good: {},
+    cheap: true,
+    typo: ["keepdim", true, "keepDim"],
+  },
+  {
+    types: [],
+    what: "argmax",
+    call: (o) => argmax(zeros([2, 3]), 1, o).dispose(),
+    good: {},
+    cheap: true,
+    typo: ["KeepDim", true, "keepDim"],
+  },
+  {
+    types: ["MatmulOptions"],
+    what: "matmul",
+    call: (o) => matmul(zeros([2, 3]), zeros([2, 3]), o).dispose(),
+    good: { transB: true },
+    cheap: true,
+    typo: ["trans_b", true, "transB"],
+    wrong: ["transA", "no", /expected a boolean/],
+  },
+  {
+    types: ["DropoutOptions"],
+    what: "dropout",
+    call: (o) => dropout(zeros([4]), { training: true, ...o } as never).dispose(),
+    good: { p: 0.5, seed: 1 },
+    cheap: true,
+    typo: ["prob", 0.5, "p"],
+    wrong: ["training", "yes", /expected a boolean/],
+  },
+  {
+    types: ["BatchNormOptions"],
+    what: "batchNorm",
+    call: (o) => batchNorm(zeros([2, 3]), { training: true, ...o } as never).dispose(),
+    good: { eps: 1e-5 },
+    cheap: true,
+    typo: ["running_mean", null, "runningMean"],
+    wrong: ["weight", [1, 1, 1], /expected a tensor or null, got an array of length 3/],
+  },
+  {
+    types: ["Conv2dOptions"],
+    what: "conv2d",
+    call: (o) => conv2d(zeros([1, 1, 4, 4]), zeros([2, 1, 3, 3]), null, o).dispose(),
+    good: { padding: 1 },
+    cheap: true,
+    typo: ["pad", 1, "padding"],
+    wrong: ["stride", "2", /expected a number or \[h, w\]/],
+  },
+  {
+    types: ["Conv2dBatchNormOptions"],
+    what: "conv2dBatchNorm",
+    call: (o) =>
+      conv2dBatchNorm(zeros([1, 1, 4, 4]), zeros([2, 1, 3, 3]), null, {
+        bn: { training: false, runningMean: zeros([2]), runningVar: zeros([2]) },
+        ...o,
+      } as never).dispose(),
+    good: { relu: true },
+    cheap: true,
+    typo: ["ReLU", true, "relu"],
+    wrong: ["bn", true, /expected an object/],
   },
   {
     types: ["SGDOptions"],
@@ -568,19 +663,16 @@ const CASES: Case[] = [
   },
 ];
 
-/** Options types of src/tensor: owned by other branches (creation.ts, ops), not checked here. */
+/**
+ * Options types checked elsewhere: tensor creation and pooling (their own branch), and the internal
+ * `RawOptions`.
+ */
 const ELSEWHERE = new Set([
   "CreateOptions",
   "RandomOptions",
-  "BatchNormOptions",
-  "Conv2dOptions",
-  "Conv2dBatchNormOptions",
-  "DropoutOptions",
-  "MatmulOptions",
-  "RawOptions",
+  "RawOptions", // @internal: of matmulRaw, the graph-free kernel the ops call
   "Pool2dOptions",
   "AvgPool2dOptions",
-  "ReduceOptions",
 ]);
 
 /** The `.ts` files under `dir`, recursively. */
