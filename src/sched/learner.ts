@@ -7,7 +7,6 @@
 import { nllLoss, Tensor } from "../tensor/mod.ts";
 import { accuracy } from "../nn/mod.ts";
 import { Adam, RMSProp, SGD } from "../optim/mod.ts";
-import { oneCyclePhases } from "./recipes.ts";
 import { Recorder } from "./recorder.ts";
 import { planSchedule } from "./schedule.ts";
 import { Sched } from "./sched.ts";
@@ -22,6 +21,7 @@ import { guardOf, HELD_BY } from "./fit_guard.ts";
 import { readCheckpoint, writeCheckpoint } from "./_checkpoint_file.ts";
 import { show } from "./_values.ts";
 import { checkData, namedMetric } from "./_learner_checks.ts";
+import { splitOneCycle } from "./_fit_one_cycle.ts";
 import type {
   FitOneCycleOptions,
   FitOptSchedOptions,
@@ -301,30 +301,8 @@ export class Learner {
     const held = (options as { [HELD_BY]?: unknown } | undefined)?.[HELD_BY];
     return guardOf(this).run("fitOneCycle", held, async (token) => {
       checkOptions("fitOneCycle", options, FIT_ONE_CYCLE_SPEC);
-      return await this.fitOptSched(this.#oneCycle(epochs, options), {
-        ...this.#fitPart(options),
-        [HELD_BY]: token,
-      } as FitOptSchedOptions);
-    });
-  }
-
-  /** The options of `fitOneCycle` that `fitOptSched` takes. */
-  #fitPart(options: FitOneCycleOptions): FitOptSchedOptions {
-    return Object.fromEntries(Object.entries(options).filter(([k]) => Object.hasOwn(FIT_SPEC, k)));
-  }
-
-  #oneCycle(epochs: number, options: FitOneCycleOptions): TrainingPhase[] {
-    const { lrMax = 1e-3, div, divFinal, pctStart, moms, wd, decoupledWd, optimizer } = options;
-    return oneCyclePhases({
-      epochs,
-      lrMax,
-      div,
-      divFinal,
-      pctStart,
-      moms,
-      optimizer: optimizer ?? this.optimizer,
-      wds: wd,
-      wdLoss: decoupledWd === undefined ? undefined : !decoupledWd,
+      const { phases, fit } = splitOneCycle(epochs, options, this.optimizer);
+      return await this.fitOptSched(phases, { ...fit, [HELD_BY]: token } as FitOptSchedOptions);
     });
   }
 
