@@ -168,5 +168,5 @@ Deno.test("shuffle: training batches in order with shuffle: false, shuffled by d
   assert.notDeepEqual(first, inOrder);
   assert.deepEqual([...first].sort((a, b) => a - b), inOrder);
   assert.notDeepEqual(await order(shuffled), first, "a new order each epoch");
-  assert.throws(() => make("no" as never), /expected shuffle to be a boolean, got no/);
+  assert.throws(() => make("no" as never), /option 'shuffle': expected a boolean, got "no"/);
 });

@@ -19,6 +19,7 @@
  * @module
  */
 
+import { checkOptions } from "../_options.ts";
 import {
   decodeValues,
   DTYPE_SIZES,
@@ -118,14 +119,7 @@ export function encodeSafetensors(
   options: EncodeSafetensorsOptions = {},
 ): Uint8Array {
   const where = "Cannot write safetensors";
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${where}: expected an options object, got ${show(options)}`);
-  }
-  for (const k of Object.keys(options)) {
-    if (k !== "metadata") {
-      throw new TypeError(`${where}: unknown option ${show(k)} (expected metadata)`);
-    }
-  }
+  checkOptions("encodeSafetensors", options, { metadata: "object" });
   if (tensors === null || typeof tensors !== "object") {
     throw new TypeError(`${where}: expected named tensors, got ${show(tensors)}`);
   }

@@ -96,3 +96,5 @@ export {
   snapshotToSafetensors,
   type WriteBytes,
 } from "./checkpoint_safetensors.ts";
+export { CheckpointError, type CheckpointProblem } from "./checkpoint_error.ts";
+export { LearnerBusyError } from "./fit_guard.ts";

@@ -7,6 +7,8 @@
 import { device, type PooledBuffer } from "./device.ts";
 import type { Node } from "./autograd.ts";
 import { track } from "./scope.ts";
+import { recordCreated, recordDisposed } from "./leaks.ts";
+import { maybeTrim } from "./memory.ts";
 import { grid1d, stridedParams } from "./ops/_launch.ts";
 
 /** Element type of a tensor: `f32` for data, `i32` for labels and indices. */
@@ -28,7 +30,10 @@ export class Storage {
   }
   /** Drops a reference; the last one returns the buffer to the device's pool. */
   release(): void {
-    if (--this.#refs === 0) device().pool.release(this.buf);
+    if (--this.#refs !== 0) return;
+    const d = device();
+    d.pool.release(this.buf);
+    maybeTrim(d); // past the high-water mark, idle buffers go back to the device
   }
 }
 
@@ -117,6 +122,7 @@ export class Tensor {
     this.size = sizeOf(shape);
     this.requiresGrad = requiresGrad;
     track(this);
+    recordCreated(this);
   }
 
   /** @internal A new, empty tensor of `shape` in a pooled buffer. */
@@ -192,6 +198,7 @@ export class Tensor {
   /** Releases the GPU memory (and the gradient). Safe to call twice. */
   dispose(): void {
     if (!this.#storage) return;
+    recordDisposed(this.id);
     this.#storage.release();
     this.#storage = null;
     this.#grad?.dispose();
