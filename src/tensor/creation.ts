@@ -76,7 +76,9 @@ export function tensor(
   const dtype = opts.dtype ?? "f32";
   const t = Tensor.empty(shape, dtype);
   if (flat.length > 0) {
-    device().write(t.buffer, dtype === "i32" ? Int32Array.from(flat) : Float32Array.from(flat));
+    const arr = dtype === "i32" ? Int32Array.from(flat) : Float32Array.from(flat);
+    device().write(t.buffer, arr);
+    t.setHostValues(arr);
   }
   t.requiresGrad = opts.requiresGrad ?? false;
   return t;

@@ -68,6 +68,28 @@ export class Tensor {
   /** @internal The autograd node that produced this tensor. */
   node: Node | null = null;
   #storage: Storage | null;
+  #hostRange: { min: number; max: number } | null = null;
+
+  /**
+   * @internal The smallest and largest value of an `i32` tensor whose values came from the host
+   * (`tensor()`, `write()`), known without a readback; `null` when a kernel wrote them. The losses
+   * use it to reject out-of-range labels at once.
+   */
+  get hostRange(): { min: number; max: number } | null {
+    return this.#hostRange;
+  }
+
+  /** @internal Records the host-known range of `values` (i32 tensors only). */
+  setHostValues(values: ArrayLike<number>): void {
+    if (this.dtype !== "i32") return;
+    let min = Infinity, max = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    this.#hostRange = values.length ? { min, max } : null;
+  }
 
   /**
    * The accumulated gradient of a leaf tensor after `backward()`. After an optimizer's `zeroGrad()`
@@ -147,7 +169,9 @@ export class Tensor {
   view(shape: readonly number[]): Tensor {
     const s = this.#storage;
     if (!s) this.buffer; // throws
-    return new Tensor(s!.retain(), shape, this.dtype);
+    const t = new Tensor(s!.retain(), shape, this.dtype);
+    t.#hostRange = this.#hostRange;
+    return t;
   }
 
   /** Reads the values back to the CPU (waits for the GPU). */
@@ -186,6 +210,7 @@ export class Tensor {
     }
     const arr = this.dtype === "i32" ? Int32Array.from(values) : Float32Array.from(values);
     device().write(this.buffer, arr);
+    this.setHostValues(arr);
     return this;
   }
 

@@ -43,7 +43,9 @@ export function maxPoolRef(
             const xi = (b * g.h + h) * g.w + w;
             // PyTorch: `val > maxval || isnan(val)`, so a NaN wins (the window's last one).
             const v = x[xi]!;
-            if (arg < 0 || Number.isNaN(v) || (!Number.isNaN(best) && v > best)) [best, arg] = [v, xi];
+            if (arg < 0 || Number.isNaN(v) || (!Number.isNaN(best) && v > best)) {
+              [best, arg] = [v, xi];
+            }
           }
         }
         const o = (b * ho + oh) * wo + ow;

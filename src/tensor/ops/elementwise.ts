@@ -277,7 +277,7 @@ export function pow(a: Tensor, b: Operand): Tensor {
   return out;
 }
 
-/** Elementwise maximum; the gradient goes to `a` where `a >= b`. */
+/** Elementwise maximum (NaN in gives NaN out); the gradient goes to `a` where `a >= b`. */
 export function maximum(a: Tensor, b: Operand): Tensor {
   if (typeof b === "number") {
     return scalarOp(a, U.maxS, b, (g, x) => binaryRaw(g, unaryRaw(x, U.geS, b), B.mul), "maximum");
@@ -287,6 +287,27 @@ export function maximum(a: Tensor, b: Operand): Tensor {
     record(out, "maximum", [a, b], [a, b], (g, [x, y]) => [
       sumTo(binaryRaw(g, binaryRaw(x!, y!, B.ge), B.mul), a.shape),
       sumTo(binaryRaw(g, binaryRaw(x!, y!, B.lt), B.mul), b.shape),
+    ]);
+  }
+  return out;
+}
+
+/** Elementwise minimum (NaN in gives NaN out); the gradient goes to `a` where `a <= b`. */
+export function minimum(a: Tensor, b: Operand): Tensor {
+  if (typeof b === "number") {
+    return scalarOp(
+      a,
+      U.minS,
+      b,
+      (g, x) => binaryRaw(g, unaryRaw(unaryRaw(x, U.gtS, b), U.rsubS, 1), B.mul),
+      "minimum",
+    );
+  }
+  const out = binaryRaw(a, b, B.min, "minimum");
+  if (needsGrad(a, b)) {
+    record(out, "minimum", [a, b], [a, b], (g, [x, y]) => [
+      sumTo(binaryRaw(g, binaryRaw(x!, y!, B.le), B.mul), a.shape),
+      sumTo(binaryRaw(g, binaryRaw(x!, y!, B.gt), B.mul), b.shape),
     ]);
   }
   return out;

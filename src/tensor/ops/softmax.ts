@@ -67,6 +67,19 @@ function checkTargets(input: Tensor, target: Tensor, what: string): void {
         `expected i32 targets of shape [${input.shape[0]}]`,
     );
   }
+  if (input.dtype !== "f32") {
+    throw new TypeError(
+      `Cannot compute ${what} of an ${input.dtype} input: ${what} takes f32 inputs (convert with toFloat())`,
+    );
+  }
+  // Labels uploaded from the host have a known range: an out-of-range one is an error now, not NaN.
+  const r = target.hostRange, c = input.shape[1]!;
+  if (r && (r.max >= c || r.min < 0)) {
+    const bad = r.max >= c ? r.max : r.min;
+    throw new RangeError(
+      `Cannot compute ${what}: label ${bad} is out of range for ${c} classes (expected labels in [0, ${c}))`,
+    );
+  }
 }
 
 function nllImpl(input: Tensor, target: Tensor, fromLogits: boolean): Tensor {
