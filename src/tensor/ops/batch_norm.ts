@@ -9,6 +9,7 @@
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
+import { floatOnly } from "./_dtype.ts";
 import { fmt, grid1d } from "./_launch.ts";
 
 const WG = 256;
@@ -73,6 +74,7 @@ function check(x: Tensor, o: BatchNormOptions): number {
  * hyperparameters or a single value per channel in training.
  */
 export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
+  floatOnly("batchNorm", [x, opts?.weight, opts?.bias, opts?.runningMean, opts?.runningVar]);
   const c = check(x, opts);
   const d = device();
   const n = x.shape[0]!, hw = x.size / Math.max(1, n * c);

@@ -13,6 +13,7 @@
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
+import { floatOnly } from "./_dtype.ts";
 import { fmt, grid1d } from "./_launch.ts";
 import { type MatmulOptions, matmulRaw, type RawOptions } from "./matmul.ts";
 import { reduceRaw } from "./reduce.ts";
@@ -255,6 +256,7 @@ export function conv2d(
   bias?: Tensor | null,
   opts: Conv2dOptions = {},
 ): Tensor {
+  floatOnly("conv2d", [x, w, bias]);
   const g = geometry(x, w, bias ?? null, opts);
   const G = g.groups;
   const k = g.c * g.kh * g.kw;

@@ -2,6 +2,13 @@
  * Elementwise ops with broadcasting and scalar operands, each forward beside its backward.
  * Unary and binary kernels are `shaders/unary.wgsl` and `shaders/binary.wgsl`; the op numbers below are
  * the `OP` override of those shaders.
+ *
+ * Dtypes, as PyTorch: an i32 operand with an f32 one (or with a fractional number) is converted to f32
+ * first (a real conversion, `cast.ts`), and the result is f32; `div` always gives f32 (true
+ * division); two i32 operands of `add`, `sub`, `mul`, `maximum`, `minimum` and the comparisons run
+ * the integer kernel `shaders/binary_i32.wgsl` (i32 results; comparisons give f32 0/1 as for f32).
+ * `exp`, `log`, `sqrt`, `sigmoid`, `tanh` convert an i32 input to f32; the other unary ops, `pow` of
+ * two i32 operands and `where` of two i32 operands refuse with a `TypeError` naming the dtypes.
  * @module
  */
 import { device } from "../device.ts";
@@ -9,6 +16,8 @@ import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { broadcastStrides, fmt, grid1d, stridedParams } from "./_launch.ts";
 import { sumTo } from "./reduce.ts";
+import { asFloat } from "./cast.ts";
+import { floatOnly } from "./_dtype.ts";
 
 const WG = 256;
 
@@ -135,6 +144,19 @@ export function binaryRaw(
   return out;
 }
 
+/** Ops that PyTorch computes in floating point for an integer input (`exp(int)` is float). */
+const FLOAT_MATH = new Set(["exp", "log", "sqrt", "sigmoid", "tanh"]);
+
+/** Runs `f` on `a` as f32 (a converted copy for i32, disposed after; the graph keeps its own view). */
+function onFloat<T>(ts: readonly Tensor[], f: (fs: Tensor[]) => T): T {
+  const fs = ts.map(asFloat);
+  try {
+    return f(fs);
+  } finally {
+    fs.forEach((t, i) => t !== ts[i] && t.dispose());
+  }
+}
+
 function unary(
   a: Tensor,
   name: string,
@@ -143,6 +165,10 @@ function unary(
   s0 = 0,
   s1 = 0,
 ): Tensor {
+  if (a.dtype !== "f32") {
+    if (!FLOAT_MATH.has(name)) floatOnly(name, [a]);
+    return onFloat([a], ([x]) => unary(x!, name, op, grad, s0, s1));
+  }
   const out = unaryRaw(a, op, s0, s1);
   if (needsGrad(a)) record(out, name, [a], [a, out], (g, [x, y]) => [grad(g, x!, y!)]);
   return out;
@@ -188,6 +214,60 @@ export function powScalar(a: Tensor, p: number): Tensor {
 /** A tensor or a plain number as the operand of an elementwise op. */
 export type Operand = Tensor | number;
 
+/** @internal Integer kernel of two i32 tensors with broadcasting (op numbers of `B`). */
+export function binaryI32Raw(a: Tensor, b: Tensor, op: number, name: string): Tensor {
+  const d = device();
+  const shape = broadcastShape(a.shape, b.shape, name);
+  const out = Tensor.empty(shape, op >= B.gt ? "f32" : "i32");
+  const p = stridedParams(shape, [
+    broadcastStrides(a.shape, shape),
+    broadcastStrides(b.shape, shape),
+  ]);
+  d.dispatch(
+    d.kernel("binary_i32", { OP: op, CONTIG: 0 }),
+    [d.uniform(p), a.buffer, b.buffer, out.buffer],
+    grid1d(out.size, WG),
+  );
+  return out;
+}
+
+const isI32Scalar = (b: number) => Number.isInteger(b) && b >= -(2 ** 31) && b < 2 ** 31;
+
+/**
+ * The dtype rule of a binary op (see the module docs): `null` when both operands are f32 (the caller
+ * goes on), else the result, computed by the integer kernel or by `self` on f32 conversions.
+ * `intOp` null: the op has no integer kernel; `float`: the op always computes in f32 (`div`).
+ */
+function byDtype(
+  name: string,
+  a: Tensor,
+  b: Operand,
+  intOp: number | null,
+  self: (a: Tensor, b: Operand) => Tensor,
+  float = false,
+): Tensor | null {
+  const bt = typeof b === "number" ? null : b;
+  if (a.dtype === "f32" && (bt === null || bt.dtype === "f32")) return null;
+  const allInt = a.dtype === "i32" &&
+    (bt ? bt.dtype === "i32" : isI32Scalar(b as number));
+  if (allInt && !float) {
+    if (intOp === null) {
+      throw new TypeError(
+        `Cannot ${name} i32 and i32: ${name} of integers is not supported ` +
+          `(convert with toFloat(t) or t.float())`,
+      );
+    }
+    if (bt) return binaryI32Raw(a, bt, intOp, name);
+    const s = Tensor.empty([], "i32").write([b as number]);
+    try {
+      return binaryI32Raw(a, s, intOp, name);
+    } finally {
+      s.dispose();
+    }
+  }
+  return onFloat(bt ? [a, bt] : [a], ([x, y]) => self(x!, y ?? b));
+}
+
 function scalarOp(
   a: Tensor,
   op: number,
@@ -201,6 +281,8 @@ function scalarOp(
 /** `a + b` with broadcasting; either may be a number. */
 export function add(a: Operand, b: Operand): Tensor {
   if (typeof a === "number") return add(b, a);
+  const r = byDtype("add", a, b, B.add, add);
+  if (r) return r;
   if (typeof b === "number") return scalarOp(a, U.addS, b, (g) => unaryRaw(g, U.copy), "add");
   const out = binaryRaw(a, b, B.add, "add");
   if (needsGrad(a, b)) {
@@ -212,8 +294,22 @@ export function add(a: Operand, b: Operand): Tensor {
 /** `a - b` with broadcasting; either may be a number. */
 export function sub(a: Operand, b: Operand): Tensor {
   if (typeof a === "number") {
-    return scalarOp(b as Tensor, U.rsubS, a, (g) => unaryRaw(g, U.neg), "rsub");
+    const t = b as Tensor;
+    if (t.dtype !== "f32") {
+      if (isI32Scalar(a) && t.dtype === "i32") {
+        const s = Tensor.empty([], "i32").write([a]);
+        try {
+          return binaryI32Raw(s, t, B.sub, "subtract");
+        } finally {
+          s.dispose();
+        }
+      }
+      return onFloat([t], ([x]) => sub(a, x!));
+    }
+    return scalarOp(t, U.rsubS, a, (g) => unaryRaw(g, U.neg), "rsub");
   }
+  const r = byDtype("subtract", a, b, B.sub, sub);
+  if (r) return r;
   if (typeof b === "number") return add(a, -b);
   const out = binaryRaw(a, b, B.sub, "subtract");
   if (needsGrad(a, b)) {
@@ -225,6 +321,8 @@ export function sub(a: Operand, b: Operand): Tensor {
 /** `a * b` with broadcasting; either may be a number. */
 export function mul(a: Operand, b: Operand): Tensor {
   if (typeof a === "number") return mul(b, a);
+  const r = byDtype("multiply", a, b, B.mul, mul);
+  if (r) return r;
   if (typeof b === "number") return scalarOp(a, U.mulS, b, (g) => unaryRaw(g, U.mulS, b), "mul");
   const out = binaryRaw(a, b, B.mul, "multiply");
   if (needsGrad(a, b)) {
@@ -240,12 +338,15 @@ export function mul(a: Operand, b: Operand): Tensor {
 export function div(a: Operand, b: Operand): Tensor {
   if (typeof a === "number") {
     const t = b as Tensor;
+    if (t.dtype !== "f32") return onFloat([t], ([x]) => div(a, x!));
     return scalarOp(t, U.rdivS, a, (g, x) => {
       // d(a/x)/dx = -a / x^2
       const r = unaryRaw(unaryRaw(x, U.square), U.rdivS, -a);
       return binaryRaw(g, r, B.mul);
     }, "rdiv");
   }
+  const r = byDtype("divide", a, b, null, div, true);
+  if (r) return r;
   if (typeof b === "number") return mul(a, 1 / b);
   const out = binaryRaw(a, b, B.div, "divide");
   if (needsGrad(a, b)) {
@@ -261,6 +362,8 @@ export function div(a: Operand, b: Operand): Tensor {
 
 /** `a ** b`: a scalar exponent uses {@linkcode powScalar}; a tensor exponent broadcasts. */
 export function pow(a: Tensor, b: Operand): Tensor {
+  const r = byDtype("pow", a, b, null, pow, typeof b === "number" && !Number.isInteger(b));
+  if (r) return r;
   if (typeof b === "number") return powScalar(a, b);
   const out = binaryRaw(a, b, B.pow, "pow");
   if (needsGrad(a, b)) {
@@ -279,6 +382,8 @@ export function pow(a: Tensor, b: Operand): Tensor {
 
 /** Elementwise maximum (NaN in gives NaN out); the gradient goes to `a` where `a >= b`. */
 export function maximum(a: Tensor, b: Operand): Tensor {
+  const r = byDtype("maximum", a, b, B.max, maximum);
+  if (r) return r;
   if (typeof b === "number") {
     return scalarOp(a, U.maxS, b, (g, x) => binaryRaw(g, unaryRaw(x, U.geS, b), B.mul), "maximum");
   }
@@ -294,6 +399,8 @@ export function maximum(a: Tensor, b: Operand): Tensor {
 
 /** Elementwise minimum (NaN in gives NaN out); the gradient goes to `a` where `a <= b`. */
 export function minimum(a: Tensor, b: Operand): Tensor {
+  const r = byDtype("minimum", a, b, B.min, minimum);
+  if (r) return r;
   if (typeof b === "number") {
     return scalarOp(
       a,
@@ -314,6 +421,8 @@ export function minimum(a: Tensor, b: Operand): Tensor {
 }
 
 function compare(a: Tensor, b: Operand, op: number, sop: number, name: string): Tensor {
+  const r = byDtype(name, a, b, op, (x, y) => compare(x, y, op, sop, name));
+  if (r) return r;
   return typeof b === "number" ? unaryRaw(a, sop, b) : binaryRaw(a, b, op, name);
 }
 
@@ -328,6 +437,10 @@ export const eq = (a: Tensor, b: Operand): Tensor => compare(a, b, B.eq, U.eqS, 
 
 /** `cond != 0 ? a : b`, all three broadcast together. */
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  if (cond.dtype !== "f32" || a.dtype !== "f32" || b.dtype !== "f32") {
+    if (a.dtype === "i32" && b.dtype === "i32") floatOnly("where", [a, b]);
+    return onFloat([cond, a, b], ([c, x, y]) => where(c!, x!, y!));
+  }
   const d = device();
   const shape = broadcastShape(broadcastShape(cond.shape, a.shape, "where"), b.shape, "where");
   const out = Tensor.empty(shape);

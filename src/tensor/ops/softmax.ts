@@ -7,6 +7,7 @@
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
+import { floatOnly } from "./_dtype.ts";
 import { fmt, grid1d } from "./_launch.ts";
 import { reduceRaw } from "./reduce.ts";
 import { isUnitSeed } from "./_accumulate.ts";
@@ -25,6 +26,7 @@ function rows(a: Tensor, dim: number): Uint32Array {
 }
 
 function softmaxImpl(a: Tensor, dim: number, log: boolean): Tensor {
+  floatOnly(log ? "logSoftmax" : "softmax", [a]);
   const d = device();
   const p = rows(a, dim);
   const n = p[0]! * p[2]!;
