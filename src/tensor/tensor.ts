@@ -236,6 +236,9 @@ export class Tensor {
 
 /** @internal `t[:] = value` in place (the fill op of the unary kernel), recorded after prior work. */
 export function fillInPlace(t: Tensor, value: number): void {
+  if (t.dtype !== "f32") {
+    throw new TypeError(`Cannot fill an ${t.dtype} tensor in place: fillInPlace takes f32 tensors`);
+  }
   const d = device();
   const p = stridedParams([t.size], [[0]], { s0: value });
   d.dispatch(

@@ -154,6 +154,7 @@ function planeGrid(pixels: number, wg: number, c: number, n: number): [number, n
 
 /** @internal x [N,C,H,W] -> cols [C*kh*kw, N*Ho*Wo]. */
 export function im2col(x: Tensor, g: Geo): Tensor {
+  floatOnly("im2col", [x]);
   const d = device();
   const cols = Tensor.empty([g.c * g.kh * g.kw, g.n * g.ho * g.wo]);
   const pp = g.ho * g.wo;
@@ -178,6 +179,7 @@ export function im2col(x: Tensor, g: Geo): Tensor {
 
 /** @internal dcols [C*kh*kw, N*Ho*Wo] -> dx [N,C,H,W] (adjoint of im2col). */
 export function col2im(dcols: Tensor, g: Geo): Tensor {
+  floatOnly("col2im", [dcols]);
   const d = device();
   const dx = Tensor.empty([g.n, g.c, g.h, g.w]);
   if (

@@ -74,6 +74,7 @@ export const B = {
 
 /** @internal Unary kernel on `a` without recording the graph. */
 export function unaryRaw(a: Tensor, op: number, s0 = 0, s1 = 0): Tensor {
+  floatOnly("run a unary kernel on", [a]);
   const d = device();
   const out = Tensor.empty(a.shape);
   const p = stridedParams([a.size], [[1]], { s0, s1 });
@@ -115,6 +116,7 @@ export function binaryRaw(
   s0 = 0,
   s1 = 0,
 ): Tensor {
+  floatOnly(name, [a, b]);
   const d = device();
   const shape = broadcastShape(a.shape, b.shape, name);
   const out = Tensor.empty(shape);
@@ -216,6 +218,9 @@ export type Operand = Tensor | number;
 
 /** @internal Integer kernel of two i32 tensors with broadcasting (op numbers of `B`). */
 export function binaryI32Raw(a: Tensor, b: Tensor, op: number, name: string): Tensor {
+  if (a.dtype !== "i32" || b.dtype !== "i32") {
+    throw new TypeError(`Cannot ${name} ${a.dtype} and ${b.dtype} with the integer kernel: expected i32`);
+  }
   const d = device();
   const shape = broadcastShape(a.shape, b.shape, name);
   const out = Tensor.empty(shape, op >= B.gt ? "f32" : "i32");

@@ -122,6 +122,7 @@ export function matmulPlanned(
   opts: MatmulOptions & RawOptions,
   plan?: MatmulPlan,
 ): Tensor {
+  floatOnly("matmul", [a, b, opts.bias, opts.out], "by");
   const ta = opts.transA ?? false, tb = opts.transB ?? false;
   const dm = dims(a, b, ta, tb);
   const into = opts.out;

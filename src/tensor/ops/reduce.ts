@@ -84,6 +84,7 @@ export function reduceRaw(
   keepDim = false,
   into?: Tensor,
 ): Tensor {
+  floatOnly("reduce", [a, into]);
   const d = device();
   const { p, outSize, rsize } = reduceParams(a.shape, axes, scale);
   if (into && into.size !== outSize) {
