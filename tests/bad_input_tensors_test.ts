@@ -144,21 +144,21 @@ Deno.test("a bare number is the kernel size of the pools and of the conv/pool la
       "TypeError",
       /Cannot maxPool2d with "2": expected a kernel size/,
     ],
-    [() => maxPool2d(x, {} as never), "TypeError", /kernel size undefined: expected a number/],
-    [() => avgPool2d(x, { kernelSize: "2" } as never), "TypeError", /kernel size "2"/],
-    [() => maxPool2d(x, [2, 2, 2] as never), "TypeError", /kernel size \[2,2,2\]/],
-    [() => maxPool2d(x, 0), "RangeError", /kernel size 0: expected integers >= 1/],
+    [() => maxPool2d(x, {} as never), "TypeError", /kernelSize undefined: expected a number/],
+    [() => avgPool2d(x, { kernelSize: "2" } as never), "TypeError", /kernelSize "2"/],
+    [() => maxPool2d(x, [2, 2, 2] as never), "TypeError", /kernelSize \[2,2,2\]/],
+    [() => maxPool2d(x, 0), "RangeError", /kernelSize 0: expected integers >= 1/],
     [
       () => new MaxPool2d({ kernelSize: 2 } as never),
       "TypeError",
-      /create MaxPool2d with kernel size/,
+      /create MaxPool2d with kernelSize/,
     ],
     [
       () => new Conv2d(1, 1, { kernelSize: 3 } as never),
       "TypeError",
-      /create Conv2d with kernel size/,
+      /create Conv2d with kernelSize/,
     ],
-    [() => new Conv2d(1, 1, 1.5), "RangeError", /create Conv2d with kernel size 1.5/],
+    [() => new Conv2d(1, 1, 1.5), "RangeError", /create Conv2d with kernelSize 1.5/],
   ];
   for (const [f, name, words] of bad) assert.throws(f, { name, message: words });
   assert.deepEqual(new MaxPool2d(2).forward(x).shape, [1, 1, 2, 2]);

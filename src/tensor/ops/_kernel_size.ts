@@ -12,13 +12,13 @@ export function kernelSizeOf(v: unknown, what: string): [number, number] {
     (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number"));
   if (!ok) {
     throw new TypeError(
-      `Cannot ${what} with kernel size ${show(v)}: expected a number or a pair [h, w] of numbers`,
+      `Cannot ${what} with kernelSize ${show(v)}: expected a number or a pair [h, w] of numbers`,
     );
   }
   const p: [number, number] = typeof v === "number" ? [v, v] : [v[0], v[1]];
   if (!p.every((x) => Number.isInteger(x) && x >= 1)) {
     throw new RangeError(
-      `Cannot ${what} with kernel size ${show(v)}: expected integers >= 1`,
+      `Cannot ${what} with kernelSize ${show(v)}: expected integers >= 1`,
     );
   }
   return p;

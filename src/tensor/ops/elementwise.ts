@@ -219,7 +219,9 @@ export type Operand = Tensor | number;
 /** @internal Integer kernel of two i32 tensors with broadcasting (op numbers of `B`). */
 export function binaryI32Raw(a: Tensor, b: Tensor, op: number, name: string): Tensor {
   if (a.dtype !== "i32" || b.dtype !== "i32") {
-    throw new TypeError(`Cannot ${name} ${a.dtype} and ${b.dtype} with the integer kernel: expected i32`);
+    throw new TypeError(
+      `Cannot ${name} ${a.dtype} and ${b.dtype} with the integer kernel: expected i32`,
+    );
   }
   const d = device();
   const shape = broadcastShape(a.shape, b.shape, name);
