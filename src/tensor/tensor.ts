@@ -16,6 +16,11 @@ export type DType = "f32" | "i32";
 export class Storage {
   /** The pooled GPU buffer; returned to the pool when the last reference is released. */
   readonly buf: PooledBuffer;
+  /**
+   * @internal Smallest and largest value, when the host wrote all of them (i32 tensors, see
+   * `Tensor.hostRange`); shared by the views of this storage.
+   */
+  hostRange: { min: number; max: number } | null = null;
   #refs = 1;
   /** Wraps `buf` with a reference count of 1. */
   constructor(buf: PooledBuffer) {
@@ -68,7 +73,6 @@ export class Tensor {
   /** @internal The autograd node that produced this tensor. */
   node: Node | null = null;
   #storage: Storage | null;
-  #hostRange: { min: number; max: number } | null = null;
 
   /**
    * @internal The smallest and largest value of an `i32` tensor whose values came from the host
@@ -76,19 +80,20 @@ export class Tensor {
    * use it to reject out-of-range labels at once.
    */
   get hostRange(): { min: number; max: number } | null {
-    return this.#hostRange;
+    return this.#storage?.hostRange ?? null;
   }
 
   /** @internal Records the host-known range of `values` (i32 tensors only). */
   setHostValues(values: ArrayLike<number>): void {
     if (this.dtype !== "i32") return;
+    this.buffer; // throws after dispose()
     let min = Infinity, max = -Infinity;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    this.#hostRange = values.length ? { min, max } : null;
+    this.#storage!.hostRange = values.length ? { min, max } : null;
   }
 
   /**
@@ -169,9 +174,7 @@ export class Tensor {
   view(shape: readonly number[]): Tensor {
     const s = this.#storage;
     if (!s) this.buffer; // throws
-    const t = new Tensor(s!.retain(), shape, this.dtype);
-    t.#hostRange = this.#hostRange;
-    return t;
+    return new Tensor(s!.retain(), shape, this.dtype);
   }
 
   /** Reads the values back to the CPU (waits for the GPU). */
