@@ -143,6 +143,30 @@ Deno.test("fused linear + ReLU and conv + BN + ReLU give NaN for NaN, and pass i
   same(fused, plain, "conv2dBatchNorm relu");
 });
 
+Deno.test("linear + ReLU on the split-K and texture paths: NaN rows stay NaN, others match", async () => {
+  for (const [m, n, k] of [[6, 5, 2100], [256, 70, 128]]) { // split-K epilogue; texture path
+    const xd = Array.from({ length: m * k }, (_, i) => Math.sin(i * 0.37));
+    xd[2 * k + 7] = NaN; // row 2
+    xd[(m - 1) * k] = Infinity; // last row: +Inf times weights of both signs gives NaN or +/-Inf
+    const wd = Array.from({ length: n * k }, (_, i) => Math.cos(i * 0.11) / Math.sqrt(k));
+    const y = Array.from(
+      await linear(tensor(xd, { shape: [m, k] }), tensor(wd, { shape: [n, k] }), null, {
+        relu: true,
+      }).data(),
+    );
+    for (let r = 0; r < m; r++) {
+      for (let c = 0; c < n; c++) {
+        let s = 0;
+        for (let j = 0; j < k; j++) s += xd[r * k + j] * wd[c * k + j];
+        const e = Number.isNaN(s) ? NaN : Math.max(s, 0);
+        const v = y[r * n + c];
+        const ok = Number.isNaN(e) ? Number.isNaN(v) : v === e || Math.abs(v - e) <= 1e-3;
+        assert.ok(ok, `[${m},${k}]x[${n},${k}] (${r},${c}): expected ${e}, got ${v}`);
+      }
+    }
+  }
+});
+
 Deno.test("SGD with a NaN gradient gives a NaN parameter", async () => {
   const p = tensor([1, 2, 3, 4, 5], { requiresGrad: true });
   const opt = new SGD([[p]], { lr: 0.1, momentum: 0.9 });
