@@ -76,6 +76,16 @@ Deno.test("creation options: ranges, types and unknown keys naming the near key"
   });
   assert.throws(() => tensor([1], { requiresGrad: "yes" } as never), TypeError);
   assert.throws(() => tensor([1], { shape: [2] }), /shape \[2\] from 1 values/);
+  assert.throws(() => tensor([1, 3e9], { dtype: "i32" }), {
+    name: "RangeError",
+    message: /element 1 is 3000000000, outside the i32 range/,
+  });
+  assert.throws(() => tensor([NaN], { dtype: "i32" }), { name: "RangeError", message: /NaN/ });
+  assert.throws(() => zeros([2]).write(["1", 2] as never), {
+    name: "TypeError",
+    message: /Cannot write into an f32 tensor: element 0 is string 1, expected a number/,
+  });
+  assert.deepEqual(tensor([1.9, -1.9], { dtype: "i32" }).shape, [2]); // truncates, as PyTorch
   // std 0 is allowed (a constant), as PyTorch
   assert.equal(randn([3], { std: 0, mean: 2 }).size, 3);
 });

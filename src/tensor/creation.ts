@@ -5,6 +5,7 @@
  */
 import { device } from "./device.ts";
 import { checkShape, type DType, sizeOf, Tensor } from "./tensor.ts";
+import { hostArray } from "./_host.ts";
 import { Rng } from "./_rng.ts";
 import { checkDtypeName } from "./ops/_dtype.ts";
 import { checkOptionKeys } from "./_options.ts";
@@ -137,7 +138,7 @@ export function tensor(
   }
   const t = Tensor.empty(shape, dtype);
   if (flat.length > 0) {
-    const arr = dtype === "i32" ? Int32Array.from(flat) : Float32Array.from(flat);
+    const arr = hostArray(flat, dtype, `make an ${dtype} tensor`);
     device().write(t.buffer, arr);
     t.setHostValues(arr);
   }

@@ -8,6 +8,7 @@ import { device, type PooledBuffer } from "./device.ts";
 import type { Node } from "./autograd.ts";
 import { track } from "./scope.ts";
 import { grid1d, stridedParams } from "./ops/_launch.ts";
+import { hostArray } from "./_host.ts";
 
 /** Element type of a tensor: `f32` for data, `i32` for labels and indices. */
 export type DType = "f32" | "i32";
@@ -211,7 +212,7 @@ export class Tensor {
         `Cannot write ${values.length} values into a tensor of shape [${this.shape}] (${this.size} elements)`,
       );
     }
-    const arr = this.dtype === "i32" ? Int32Array.from(values) : Float32Array.from(values);
+    const arr = hostArray(values, this.dtype, `write into an ${this.dtype} tensor`);
     device().write(this.buffer, arr);
     this.setHostValues(arr);
     return this;
