@@ -111,13 +111,6 @@ const cases: Record<string, Case[]> = {
   ],
   expand: [gives("i32", [-1, -1], () => T.expand(tensor([-1], { dtype: "i32" }), [2]))],
   expandRaw: [gives("i32", [-1, -1], () => T.expandRaw(tensor([-1], { dtype: "i32" }), [2]))],
-  binaryI32Raw: [
-    gives("i32", [2, -4, 6, 8, -2, -2], () => T.binaryI32Raw(i23(), i23(), T.B.add, "add")),
-    refuse(
-      /Cannot add f32 and i32 with the integer kernel/,
-      () => T.binaryI32Raw(f23(), i23(), T.B.add, "add"),
-    ),
-  ],
   // --- f32-only ops refuse ---
   neg: [refuse(takesF32("neg"), () => T.neg(i23()))],
   abs: [refuse(takesF32("abs"), () => T.abs(i23()))],

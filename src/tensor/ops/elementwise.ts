@@ -16,8 +16,15 @@ import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { broadcastStrides, fmt, grid1d, stridedParams } from "./_launch.ts";
 import { sumTo } from "./reduce.ts";
-import { asFloat } from "./cast.ts";
 import { floatOnly } from "./_dtype.ts";
+import {
+  binaryI32Raw,
+  byDtype,
+  FLOAT_MATH,
+  isI32Scalar,
+  onFloat,
+  withI32Scalar,
+} from "./_int_ops.ts";
 
 const WG = 256;
 
@@ -146,19 +153,6 @@ export function binaryRaw(
   return out;
 }
 
-/** Ops that PyTorch computes in floating point for an integer input (`exp(int)` is float). */
-const FLOAT_MATH = new Set(["exp", "log", "sqrt", "sigmoid", "tanh"]);
-
-/** Runs `f` on `a` as f32 (a converted copy for i32, disposed after; the graph keeps its own view). */
-function onFloat<T>(ts: readonly Tensor[], f: (fs: Tensor[]) => T): T {
-  const fs = ts.map(asFloat);
-  try {
-    return f(fs);
-  } finally {
-    fs.forEach((t, i) => t !== ts[i] && t.dispose());
-  }
-}
-
 function unary(
   a: Tensor,
   name: string,
@@ -216,65 +210,6 @@ export function powScalar(a: Tensor, p: number): Tensor {
 /** A tensor or a plain number as the operand of an elementwise op. */
 export type Operand = Tensor | number;
 
-/** @internal Integer kernel of two i32 tensors with broadcasting (op numbers of `B`). */
-export function binaryI32Raw(a: Tensor, b: Tensor, op: number, name: string): Tensor {
-  if (a.dtype !== "i32" || b.dtype !== "i32") {
-    throw new TypeError(
-      `Cannot ${name} ${a.dtype} and ${b.dtype} with the integer kernel: expected i32`,
-    );
-  }
-  const d = device();
-  const shape = broadcastShape(a.shape, b.shape, name);
-  const out = Tensor.empty(shape, op >= B.gt ? "f32" : "i32");
-  const p = stridedParams(shape, [
-    broadcastStrides(a.shape, shape),
-    broadcastStrides(b.shape, shape),
-  ]);
-  d.dispatch(
-    d.kernel("binary_i32", { OP: op, CONTIG: 0 }),
-    [d.uniform(p), a.buffer, b.buffer, out.buffer],
-    grid1d(out.size, WG),
-  );
-  return out;
-}
-
-const isI32Scalar = (b: number) => Number.isInteger(b) && b >= -(2 ** 31) && b < 2 ** 31;
-
-/**
- * The dtype rule of a binary op (see the module docs): `null` when both operands are f32 (the caller
- * goes on), else the result, computed by the integer kernel or by `self` on f32 conversions.
- * `intOp` null: the op has no integer kernel; `float`: the op always computes in f32 (`div`).
- */
-function byDtype(
-  name: string,
-  a: Tensor,
-  b: Operand,
-  intOp: number | null,
-  self: (a: Tensor, b: Operand) => Tensor,
-  float = false,
-): Tensor | null {
-  const bt = typeof b === "number" ? null : b;
-  if (a.dtype === "f32" && (bt === null || bt.dtype === "f32")) return null;
-  const allInt = a.dtype === "i32" &&
-    (bt ? bt.dtype === "i32" : isI32Scalar(b as number));
-  if (allInt && !float) {
-    if (intOp === null) {
-      throw new TypeError(
-        `Cannot ${name} i32 and i32: ${name} of integers is not supported ` +
-          `(convert with toFloat(t) or t.float())`,
-      );
-    }
-    if (bt) return binaryI32Raw(a, bt, intOp, name);
-    const s = Tensor.empty([], "i32").write([b as number]);
-    try {
-      return binaryI32Raw(a, s, intOp, name);
-    } finally {
-      s.dispose();
-    }
-  }
-  return onFloat(bt ? [a, bt] : [a], ([x, y]) => self(x!, y ?? b));
-}
-
 function scalarOp(
   a: Tensor,
   op: number,
@@ -302,17 +237,10 @@ export function add(a: Operand, b: Operand): Tensor {
 export function sub(a: Operand, b: Operand): Tensor {
   if (typeof a === "number") {
     const t = b as Tensor;
-    if (t.dtype !== "f32") {
-      if (isI32Scalar(a) && t.dtype === "i32") {
-        const s = Tensor.empty([], "i32").write([a]);
-        try {
-          return binaryI32Raw(s, t, B.sub, "subtract");
-        } finally {
-          s.dispose();
-        }
-      }
-      return onFloat([t], ([x]) => sub(a, x!));
+    if (t.dtype === "i32" && isI32Scalar(a)) {
+      return withI32Scalar(a, (s) => binaryI32Raw(s, t, B.sub, "subtract"));
     }
+    if (t.dtype !== "f32") return onFloat([t], ([x]) => sub(a, x!));
     return scalarOp(t, U.rsubS, a, (g) => unaryRaw(g, U.neg), "rsub");
   }
   const r = byDtype("subtract", a, b, B.sub, sub);
