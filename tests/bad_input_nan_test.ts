@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import {
   argmax,
+  avgPool2d,
   batchNorm,
   conv2d,
   conv2dBatchNorm,
@@ -18,12 +19,14 @@ import {
   minimum,
   nllLoss,
   relu,
+  softmax,
   sum,
   type Tensor,
   tensor,
 } from "../src/tensor/mod.ts";
-import { arr, reduceRef, zipRef } from "../src/tensor/ops/_cpu_ref.ts";
-import { maxPoolRef } from "../src/tensor/ops/_pool_ref.ts";
+import { arr, reduceRef, softmaxRef, zipRef } from "../src/tensor/ops/_cpu_ref.ts";
+import { avgPoolRef, maxPoolRef } from "../src/tensor/ops/_pool_ref.ts";
+import { conv2dRef } from "../src/tensor/ops/_conv_ref.ts";
 import { SGD } from "../src/optim/mod.ts";
 import { Learner, lrFind, TrainingPhase } from "../src/sched/mod.ts";
 import { ImageClassifierData } from "../src/data/mod.ts";
@@ -164,6 +167,46 @@ Deno.test("linear + ReLU on the split-K and texture paths: NaN rows stay NaN, ot
         assert.ok(ok, `[${m},${k}]x[${n},${k}] (${r},${c}): expected ${e}, got ${v}`);
       }
     }
+  }
+});
+
+Deno.test("softmax, crossEntropy, avg pooling and conv2d: NaN reaches exactly the outputs that see it", async () => {
+  const xs = [1, 2, NaN, 0, -1, 3, Infinity, 1, 0, 0, 0, 0];
+  const x = tensor(xs, { shape: [3, 4] });
+  same(await softmax(x, 1).data(), softmaxRef(arr([3, 4], xs), 1, false).data, "softmax");
+  const ce = await crossEntropy(x, tensor([0, 1, 2], { dtype: "i32" })).item();
+  assert.ok(Number.isNaN(ce), `crossEntropy of a NaN row: ${ce}`);
+  const h = 5, w = 5;
+  for (const pos of [0, 12, 24]) {
+    const data = Array.from({ length: 2 * h * w }, (_, i) => Math.sin(i));
+    data[pos] = NaN;
+    data[h * w + pos] = -Infinity;
+    const g = { b: 2, h, w, k: [3, 3] as [number, number], s: [2, 2] as [number, number] };
+    const xt = tensor(data, { shape: [1, 2, h, w] });
+    same(
+      await avgPool2d(xt, { kernelSize: 3, stride: 2, padding: 1 }).data(),
+      avgPoolRef({ ...g, p: [1, 1] }, true, data).y,
+      `avgPool2d NaN at ${pos}`,
+    );
+    const wd = Array.from({ length: 3 * 2 * 9 }, (_, i) => Math.cos(i) / 4);
+    const cg = {
+      n: 1,
+      c: 2,
+      h,
+      w,
+      co: 3,
+      kh: 3,
+      kw: 3,
+      stride: [1, 1] as [number, number],
+      padding: [1, 1] as [number, number],
+      dilation: [1, 1] as [number, number],
+      groups: 1,
+    };
+    same(
+      await conv2d(xt, tensor(wd, { shape: [3, 2, 3, 3] }), null, { padding: 1 }).data(),
+      conv2dRef(cg, data, wd),
+      `conv2d NaN at ${pos}`,
+    );
   }
 });
 
