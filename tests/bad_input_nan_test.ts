@@ -30,6 +30,7 @@ import { conv2dRef } from "../src/tensor/ops/_conv_ref.ts";
 import { SGD } from "../src/optim/mod.ts";
 import { Learner, lrFind, TrainingPhase } from "../src/sched/mod.ts";
 import { ImageClassifierData } from "../src/data/mod.ts";
+import { BatchNorm2d, Flatten, Linear, LogSoftmax, Sequential } from "../src/nn/mod.ts";
 import { gpu, simpleNet, synthImages } from "./_notebook_helpers.ts";
 
 await gpu();
@@ -306,4 +307,16 @@ Deno.test("labels beyond the model's outputs fail before the first step, naming 
   assert.deepEqual(await net.parameters()[0].data(), before, "no step was taken");
   await assert.rejects(() => lrFind(learn, { numIt: 5 }), /label 11 but the model outputs 10/);
   learn.dispose();
+  // nothing moved: not even batch-norm running statistics (the check's forward runs in eval mode)
+  const bn = new BatchNorm2d(3);
+  const net2 = new Sequential(
+    bn,
+    new Flatten(),
+    new Linear(192, 10, { seed: 0 }),
+    new LogSoftmax(),
+  );
+  const learn2 = new Learner(net2, dataWith({ classes: 12 }));
+  await assert.rejects(() => learn2.fitOptSched([phase()], { log: false }), RangeError);
+  assert.deepEqual(Array.from(await bn.runningMean.data()), [0, 0, 0]);
+  learn2.dispose();
 });

@@ -10,7 +10,7 @@
  * A loss that is NaN or infinite stops the fit (fastai's `TerminateOnNaN`), whatever `stopDiv` says,
  * with a reason naming the batch, its epoch and its phase; it is found in the lagged readback, so it
  * costs no extra readback. Before the first step, the data's labels (when its loaders expose them)
- * are checked against the model's output count for the classification losses.
+ * are checked against the model's output count for the classification losses (one eval forward).
  * @module
  */
 
@@ -161,6 +161,23 @@ function segments(plan: SchedulePlan, dataList: readonly LearnerData[]): Segment
   return out;
 }
 
+/**
+ * The data's labels against the model's output count: one forward in eval mode without a graph
+ * (no batch-norm statistics move), once per fit, before the first step.
+ */
+function checkOutputs(
+  model: LearnerModel,
+  x: Tensor,
+  labels: { min: number; max: number },
+): void {
+  model.eval?.();
+  try {
+    tidy(() => noGrad(() => checkLabelRange(labels, model.forward(x).shape)));
+  } finally {
+    model.train?.();
+  }
+}
+
 /** Runs a whole plan; see the module docs. */
 export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResult> {
   const { plan, recorder } = o;
@@ -213,11 +230,11 @@ export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResu
           }
           applyPhaseHypers(opt!, h);
           const { x, y } = ctx.uploader.upload(b);
+          if (k === 0 && labels) checkOutputs(ctx.model, x, labels);
           const o2 = opt!;
           const loss = tidy(() => {
             o2.zeroGrad();
             const out = ctx.model.forward(x);
-            if (k === 0) checkLabelRange(labels, out.shape);
             const l = ctx.lossFn(out, y);
             if (l.size !== 1) {
               throw new TypeError(
