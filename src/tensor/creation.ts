@@ -6,6 +6,13 @@
 import { device } from "./device.ts";
 import { checkShape, type DType, sizeOf, Tensor } from "./tensor.ts";
 import { Rng } from "./_rng.ts";
+import { checkedBytes } from "./_limits.ts";
+
+/** Checks `shape` and that a tensor of it fits the device, before any host or GPU memory is used. */
+function checkCreate(shape: readonly number[], dtype: DType | undefined): void {
+  checkShape(shape);
+  checkedBytes(shape, dtype ?? "f32", device().limits, "create");
+}
 
 /** Options of the creation functions. */
 export interface CreateOptions {
@@ -84,7 +91,7 @@ export function tensor(
 
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
-  checkShape(shape);
+  checkCreate(shape, opts.dtype);
   const n = sizeOf(shape);
   const arr = opts.dtype === "i32" ? new Int32Array(n) : new Float32Array(n);
   arr.fill(value);
@@ -109,7 +116,7 @@ export function rand(
   shape: readonly number[],
   opts: RandomOptions & { low?: number; high?: number } = {},
 ): Tensor {
-  checkShape(shape);
+  checkCreate(shape, "f32");
   const rng = new Rng(opts.seed ?? 0);
   const lo = opts.low ?? 0, hi = opts.high ?? 1;
   const arr = new Float32Array(sizeOf(shape));
@@ -122,7 +129,7 @@ export function randn(
   shape: readonly number[],
   opts: RandomOptions & { mean?: number; std?: number } = {},
 ): Tensor {
-  checkShape(shape);
+  checkCreate(shape, "f32");
   const rng = new Rng(opts.seed ?? 0);
   const m = opts.mean ?? 0, s = opts.std ?? 1;
   const arr = new Float32Array(sizeOf(shape));

@@ -8,6 +8,7 @@ import { device, type PooledBuffer } from "./device.ts";
 import type { Node } from "./autograd.ts";
 import { track } from "./scope.ts";
 import { grid1d, stridedParams } from "./ops/_launch.ts";
+import { checkedBytes } from "./_limits.ts";
 
 /** Element type of a tensor: `f32` for data, `i32` for labels and indices. */
 export type DType = "f32" | "i32";
@@ -119,10 +120,15 @@ export class Tensor {
     track(this);
   }
 
-  /** @internal A new, empty tensor of `shape` in a pooled buffer. */
+  /**
+   * @internal A new, empty tensor of `shape` in a pooled buffer; throws a `RangeError` naming the shape,
+   * its bytes and the limit, before any GPU work, when it is bigger than the device's `maxBufferSize`.
+   */
   static empty(shape: readonly number[], dtype: DType = "f32"): Tensor {
-    const bytes = Math.max(4, sizeOf(shape) * 4);
-    return new Tensor(new Storage(device().pool.acquire(bytes)), shape, dtype);
+    const d = device();
+    const bytes = checkedBytes(shape, dtype, d.limits);
+    const buf = d.pool.acquire(bytes, () => `a [${shape}] ${dtype} tensor`);
+    return new Tensor(new Storage(buf), shape, dtype);
   }
 
   /** @internal The GPU buffer; throws a `ReferenceError` after `dispose()`. */
