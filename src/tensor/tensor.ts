@@ -7,7 +7,7 @@
 import { device, type PooledBuffer } from "./device.ts";
 import type { Node } from "./autograd.ts";
 import { track } from "./scope.ts";
-import { grid1d, stridedParams } from "./ops/_launch.ts";
+import { runStrided } from "./ops/_chunk.ts";
 import { checkedBytes } from "./_limits.ts";
 
 /** Element type of a tensor: `f32` for data, `i32` for labels and indices. */
@@ -218,10 +218,14 @@ export class Tensor {
 /** @internal `t[:] = value` in place (the fill op of the unary kernel), recorded after prior work. */
 export function fillInPlace(t: Tensor, value: number): void {
   const d = device();
-  const p = stridedParams([t.size], [[0]], { s0: value });
-  d.dispatch(
+  runStrided(
     d.kernel("unary", { OP: 17, CONTIG: 1 }),
-    [d.uniform(p), d.dummy, t.buffer],
-    grid1d(t.size, 256),
+    [t.size],
+    [{
+      buf: d.dummy,
+      strides: [0],
+    }],
+    t.buffer,
+    { s0: value, contig: true, what: () => `filling [${t.shape}]` },
   );
 }

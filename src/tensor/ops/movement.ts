@@ -6,7 +6,8 @@
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { sizeOf, Tensor } from "../tensor.ts";
-import { contiguousStrides, fmt, grid1d, stridedParams } from "./_launch.ts";
+import { contiguousStrides, fmt } from "./_launch.ts";
+import { runStrided } from "./_chunk.ts";
 import { fill } from "./_accumulate.ts";
 
 /** A view of `a` with another shape of the same size; one dimension may be -1. */
@@ -34,11 +35,12 @@ export function flatten(a: Tensor, startDim = 0): Tensor {
 function stridedCopy(a: Tensor, shape: number[], strides: number[], offset = 0): Tensor {
   const d = device();
   const out = Tensor.empty(shape);
-  const p = stridedParams(shape, [strides], { offsets: [offset] });
-  d.dispatch(
+  runStrided(
     d.kernel("unary", { OP: 0, CONTIG: 0 }),
-    [d.uniform(p), a.buffer, out.buffer],
-    grid1d(out.size, 256),
+    shape,
+    [{ buf: a.buffer, strides, offset }],
+    out.buffer,
+    { what: () => `a strided copy of ${fmt(a.shape)} to ${fmt(shape)}` },
   );
   return out;
 }
@@ -48,12 +50,17 @@ function scatter(src: Tensor, dst: Tensor, offset: number[]): void {
   const d = device();
   const ds = contiguousStrides(dst.shape);
   const off = offset.reduce((acc, o, i) => acc + o * ds[i]!, 0);
-  const p = stridedParams(src.shape, [contiguousStrides(src.shape), ds], { offsets: [0, off] });
-  d.dispatch(d.kernel("unary", { OP: 0, CONTIG: 0, SCATTER: 1 }), [
-    d.uniform(p),
-    src.buffer,
-    dst.buffer,
-  ], grid1d(src.size, 256));
+  runStrided(
+    d.kernel("unary", { OP: 0, CONTIG: 0, SCATTER: 1 }),
+    src.shape,
+    [{ buf: src.buffer, strides: contiguousStrides(src.shape) }, {
+      buf: dst.buffer,
+      strides: ds,
+      offset: off,
+    }],
+    null,
+    { what: () => `writing ${fmt(src.shape)} into ${fmt(dst.shape)} at ${fmt(offset)}` },
+  );
 }
 
 /** Reorders dimensions: `out.shape[i] = a.shape[dims[i]]`. */
