@@ -11,10 +11,25 @@ import { full, ones, tensor } from "../src/tensor/creation.ts";
 import { add, mul, relu, where } from "../src/tensor/ops/elementwise.ts";
 import { slice } from "../src/tensor/ops/movement.ts";
 import { assertClose, randArray } from "../src/tensor/_test_util.ts";
-import { arr, mapRef, zipRef } from "../src/tensor/ops/_cpu_ref.ts";
+import {
+  type Arr,
+  arr,
+  mapRef,
+  reduceRef,
+  softmaxRef,
+  zipRef,
+} from "../src/tensor/ops/_cpu_ref.ts";
+import { argmax, max, mean, sum } from "../src/tensor/ops/reduce.ts";
+import { crossEntropy, logSoftmax, softmax } from "../src/tensor/ops/softmax.ts";
+import { backward } from "../src/tensor/autograd.ts";
 import { GpuError } from "../src/tensor/gpu_error.ts";
 
 const CAP = 1 << 20;
+const sumRef = (a: Arr, axes: number[]) => reduceRef(a, axes, (x, y) => x + y, 0);
+const meanRef = (a: Arr, axes: number[]) =>
+  reduceRef(a, axes, (x, y) => x + y, 0, false, (x, n) => x / n);
+const maxRef = (a: Arr, axes: number[]) => reduceRef(a, axes, Math.max, -Infinity);
+const logSoftmaxRef = (a: Arr, dim: number) => softmaxRef(a, dim, true);
 const dev = await init({ maxStorageBufferBindingSize: CAP, maxBufferSize: 64 << 20 });
 
 Deno.test("init() caps the limits and exposes them as device().limits", () => {
@@ -111,4 +126,71 @@ Deno.test("a binding the device refuses is a GpuError naming the op, at that op"
         .test(e.message),
   );
   dev.pool.release(big);
+});
+
+Deno.test("reductions split past the binding limit: full, leading, trailing and inner axes", async () => {
+  const [m, n, k] = [90, 61, 70]; // 1.5 MB
+  const xa = randArray(m * n * k, 7);
+  const a = tensor(xa, { shape: [m, n, k] });
+  const A = arr([m, n, k], xa);
+  for (const axes of [undefined, [0], [2], [1], [0, 2]] as (number[] | undefined)[]) {
+    assertClose(await sum(a, axes).data(), sumRef(A, axes ?? [0, 1, 2]).data, {
+      what: `sum over ${axes}`,
+      rtol: 1e-4,
+      atol: 1e-3,
+    });
+    assertClose(await max(a, axes).data(), maxRef(A, axes ?? [0, 1, 2]).data, {
+      what: `max over ${axes}`,
+    });
+  }
+  assertClose(await mean(a, [0, 1]).data(), meanRef(A, [0, 1]).data, { rtol: 1e-4, atol: 1e-5 });
+  const am = await argmax(a, 2).data();
+  const ref = maxRef(A, [2]).data;
+  for (let i = 0; i < m * n; i++) assert.equal(xa[i * k + am[i]!], Math.fround(ref[i]!));
+  // One row bigger than a binding: [2, 300000] summed along its rows.
+  const xb = randArray(600_000, 8);
+  const b = tensor(xb, { shape: [2, 300_000] });
+  assertClose(await sum(b, [1]).data(), sumRef(arr([2, 300_000], xb), [1]).data, {
+    rtol: 1e-4,
+    atol: 1e-2,
+  });
+  a.dispose();
+  b.dispose();
+});
+
+Deno.test("softmax, logSoftmax and crossEntropy split past the binding limit, forward and backward", async () => {
+  const [n, c] = [5000, 61]; // 1.2 MB of logits
+  const xl = randArray(n * c, 9, -3, 3);
+  const labels = Int32Array.from({ length: n }, (_, i) => (i * 7) % c);
+  const x = tensor(xl, { shape: [n, c], requiresGrad: true });
+  const t = tensor(labels, { shape: [n], dtype: "i32" });
+  const ls = logSoftmax(x);
+  const L = arr([n, c], xl);
+  const lsRef = logSoftmaxRef(L, 1);
+  assertClose(await ls.data(), lsRef.data, { atol: 1e-5 });
+  const sm = softmax(x);
+  assertClose(await sm.data(), softmaxRef(L, 1, false).data, { atol: 1e-6 });
+  const loss = crossEntropy(x, t);
+  let refLoss = 0;
+  for (let i = 0; i < n; i++) refLoss -= lsRef.data[i * c + labels[i]!]! / n;
+  assertClose([await loss.item()], [refLoss], { rtol: 1e-5 });
+  backward(loss);
+  const g = await x.grad!.data();
+  const sref = softmaxRef(L, 1, false).data;
+  const gref = sref.map((v, j) => (v - (labels[Math.floor(j / c)] === j % c ? 1 : 0)) / n);
+  assertClose(g, gref, { atol: 1e-7 });
+  // The backward of softmax itself (through sum(softmax * w)).
+  const w = tensor(randArray(n * c, 10), { shape: [n, c] });
+  x.grad = null;
+  backward(sum(mul(softmax(x), w)));
+  const gs = await x.grad!.data();
+  const wd = await w.data();
+  for (let i = 0; i < n; i += 997) {
+    let dot = 0;
+    for (let j = 0; j < c; j++) dot += sref[i * c + j]! * wd[i * c + j]!;
+    for (let j = 0; j < c; j++) {
+      const e = sref[i * c + j]! * (wd[i * c + j]! - dot);
+      assert.ok(Math.abs(gs[i * c + j]! - e) < 1e-5, `softmax grad at ${i},${j}`);
+    }
+  }
 });

@@ -33,6 +33,11 @@ export class Storage {
   }
 }
 
+/** Storage borrowed from another tensor's buffer (a slab of it): releasing it returns nothing. */
+class BorrowedStorage extends Storage {
+  override release(): void {}
+}
+
 let nextId = 1;
 
 /** Number of elements of `shape`. */
@@ -129,6 +134,14 @@ export class Tensor {
     const bytes = checkedBytes(shape, dtype, d.limits);
     const buf = d.pool.acquire(bytes, () => `a [${shape}] ${dtype} tensor`);
     return new Tensor(new Storage(buf), shape, dtype);
+  }
+
+  /**
+   * @internal A tensor over `buf`, a slice of another tensor's buffer, that does not own it: the caller
+   * keeps the owner alive while this is used (ops split into slabs use it within one call).
+   */
+  static borrow(buf: PooledBuffer, shape: readonly number[], dtype: DType = "f32"): Tensor {
+    return new Tensor(new BorrowedStorage(buf), shape, dtype);
   }
 
   /** @internal The GPU buffer; throws a `ReferenceError` after `dispose()`. */
