@@ -22,6 +22,8 @@ import {
 import { argmax, max, mean, sum } from "../src/tensor/ops/reduce.ts";
 import { crossEntropy, logSoftmax, softmax } from "../src/tensor/ops/softmax.ts";
 import { backward } from "../src/tensor/autograd.ts";
+import { linear, matmul } from "../src/tensor/ops/matmul.ts";
+import { matmulRef } from "../src/tensor/ops/_matmul_ref.ts";
 import { GpuError } from "../src/tensor/gpu_error.ts";
 
 const CAP = 1 << 20;
@@ -193,4 +195,58 @@ Deno.test("softmax, logSoftmax and crossEntropy split past the binding limit, fo
       assert.ok(Math.abs(gs[i * c + j]! - e) < 1e-5, `softmax grad at ${i},${j}`);
     }
   }
+});
+
+Deno.test("matmul splits past the binding limit: each operand too big, transposed, batched, output", async () => {
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[700, 400], [400, 50], false, false], // A too big: rows of C (texture path per part)
+    [[30, 40], [40, 7001], false, false], // B too big: columns of C
+    [[64, 300], [1000, 300], false, true], // B^T too big: rows of stored B
+    [[400, 700], [400, 30], true, false], // A^T too big: columns of stored A
+    [[8, 200, 201], [8, 201, 30], false, false], // batched
+    [[3, 100, 900], [900, 20], false, false], // batched A, shared B
+    [[600, 8], [8, 601], false, false], // only C too big
+  ];
+  let seed = 20;
+  for (const [as, bs, ta, tb] of cases) {
+    const xa = randArray(as.reduce((x, y) => x * y), seed++);
+    const xb = randArray(bs.reduce((x, y) => x * y), seed++);
+    const a = tensor(xa, { shape: as }), b = tensor(xb, { shape: bs });
+    const before = dev.stats().dispatches;
+    const c = matmul(a, b, { transA: ta, transB: tb });
+    assert.ok(dev.stats().dispatches - before >= 2, `${as} by ${bs} was split`);
+    const ref = matmulRef({ a: xa, aShape: as, b: xb, bShape: bs, transA: ta, transB: tb });
+    assert.deepEqual(c.shape, ref.shape);
+    assertClose(await c.data(), ref.data, { rtol: 1e-4, atol: 1e-4, what: `${as} by ${bs}` });
+    for (const t of [a, b, c]) t.dispose();
+  }
+});
+
+Deno.test("linear with bias and ReLU past the binding limit, forward and backward", async () => {
+  const [n, i, o] = [700, 400, 33];
+  const xx = randArray(n * i, 30), xw = randArray(o * i, 31), xbias = randArray(o, 32);
+  const x = tensor(xx, { shape: [n, i], requiresGrad: true });
+  const w = tensor(xw, { shape: [o, i], requiresGrad: true });
+  const bias = tensor(xbias, { shape: [o], requiresGrad: true });
+  const y = linear(x, w, bias, { relu: true });
+  const ref = matmulRef({
+    a: xx,
+    aShape: [n, i],
+    b: xw,
+    bShape: [o, i],
+    transB: true,
+    bias: xbias,
+    relu: true,
+  });
+  assertClose(await y.data(), ref.data, { rtol: 1e-4, atol: 1e-4 });
+  backward(sum(y));
+  // d/dx = mask @ W, d/dW = mask^T @ x, d/db = column sums of the mask.
+  const mask = ref.data.map((v) => (v > 0 ? 1 : 0));
+  const gx = matmulRef({ a: mask, aShape: [n, o], b: xw, bShape: [o, i] });
+  const gw = matmulRef({ a: mask, aShape: [n, o], b: xx, bShape: [n, i], transA: true });
+  assertClose(await x.grad!.data(), gx.data, { rtol: 1e-4, atol: 1e-4, what: "dx" });
+  assertClose(await w.grad!.data(), gw.data, { rtol: 1e-4, atol: 1e-3, what: "dW" });
+  const gb = new Float64Array(o);
+  mask.forEach((v, j) => (gb[j % o]! += v));
+  assertClose(await bias.grad!.data(), gb, { what: "db" });
 });

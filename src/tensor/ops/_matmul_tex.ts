@@ -173,8 +173,13 @@ export function matmulTexture(
   const d = device();
   const { swap, cw } = layout;
   const lanes = swap ? m : n, rows = swap ? n : m;
-  const maxDim = d.gpu.limits.maxTextureDimension2D;
+  const maxDim = d.limits.maxTextureDimension2D;
   if (Math.ceil(lanes / 4) > maxDim || Math.ceil(k / 4) * 4 > maxDim) return null;
+  // The staging buffer of the pack and the split-K partials must fit one binding, else the plain path.
+  const stagingBytes = Math.ceil(Math.ceil(lanes / 4) / 16) * 16 * 16 * Math.ceil(k / 4) * 4;
+  if (stagingBytes > d.maxBinding || m * n * 4 * Math.max(1, layout.splits) > d.maxBinding) {
+    return null;
+  }
   // Texture: T [k, lanes]. Normal: T = op(B) (stored B [k,n], or [n,k] when tb). Swapped:
   // T = op(A)^T (stored A [k,m] when ta, else [m,k]).
   const tx = swap ? textureOf(a, k, m, ta ? m : k, !ta) : textureOf(b, k, n, tb ? k : n, tb);

@@ -11,6 +11,7 @@ import { Tensor } from "../tensor.ts";
 import { fmt } from "./_launch.ts";
 import { aligned, type Dims, reduceSplits } from "./_matmul_common.ts";
 import { matmulTexture, type TexLayout } from "./_matmul_tex.ts";
+import { matmulFits, matmulSplit } from "./_matmul_split.ts";
 import { B, binaryRaw } from "./elementwise.ts";
 import { reduceRaw, sumTo } from "./reduce.ts";
 
@@ -110,7 +111,16 @@ export function matmulPlanned(
     );
   }
   const d = device();
-  const { wx, wy, splits, tex, layout } = plan ?? matmulPlan(dm.m, dm.n, dm.k, dm.batch);
+  const planned = plan ?? matmulPlan(dm.m, dm.n, dm.k, dm.batch);
+  const { wx, wy, tex, layout } = planned;
+  let splits = planned.splits;
+  if (!matmulFits(dm, ta, tb, splits)) {
+    if (!matmulFits(dm, ta, tb, 1)) {
+      return matmulSplit(a, b, dm, ta, tb, opts, (x, y, o) => matmulPlanned(x, y, o));
+    }
+    // Only the split-K partials are too big: fewer partials.
+    splits = Math.max(1, Math.floor(d.maxBinding / (dm.batch * dm.m * dm.n * 4)));
+  }
   if (tex) {
     const out = matmulTexture(
       a,
