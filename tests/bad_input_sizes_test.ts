@@ -24,6 +24,14 @@ import { crossEntropy, logSoftmax, softmax } from "../src/tensor/ops/softmax.ts"
 import { backward } from "../src/tensor/autograd.ts";
 import { linear, matmul } from "../src/tensor/ops/matmul.ts";
 import { matmulRef } from "../src/tensor/ops/_matmul_ref.ts";
+import { conv2d } from "../src/tensor/ops/conv.ts";
+import { conv2dRef, conv2dRefGrad } from "../src/tensor/ops/_conv_ref.ts";
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from "../src/tensor/ops/pool.ts";
+import { avgPoolRef, maxPoolRef } from "../src/tensor/ops/_pool_ref.ts";
+import { batchNorm } from "../src/tensor/ops/batch_norm.ts";
+import { batchNormRef } from "../src/tensor/ops/_batch_norm_ref.ts";
+import { dropout } from "../src/tensor/ops/dropout.ts";
+import { Adam, SGD } from "../src/optim/mod.ts";
 import { GpuError } from "../src/tensor/gpu_error.ts";
 
 const CAP = 1 << 20;
@@ -249,4 +257,135 @@ Deno.test("linear with bias and ReLU past the binding limit, forward and backwar
   const gb = new Float64Array(o);
   mask.forEach((v, j) => (gb[j % o]! += v));
   assertClose(await bias.grad!.data(), gb, { what: "db" });
+});
+
+Deno.test("conv2d splits the batch into groups of images past the binding limit, forward and backward", async () => {
+  const geo = {
+    n: 6,
+    c: 8,
+    h: 48,
+    w: 48,
+    co: 6,
+    kh: 3,
+    kw: 3,
+    stride: [1, 1] as [number, number],
+    padding: [1, 1] as [number, number],
+    dilation: [1, 1] as [number, number],
+    groups: 1,
+  };
+  // im2col of one image is 663 kB: the 6-image batch (4 MB of columns) runs as six groups.
+  const xx = randArray(6 * 8 * 48 * 48, 40), xw = randArray(6 * 8 * 9, 41), xb = randArray(6, 42);
+  const x = tensor(xx, { shape: [6, 8, 48, 48], requiresGrad: true });
+  const w = tensor(xw, { shape: [6, 8, 3, 3], requiresGrad: true });
+  const b = tensor(xb, { shape: [6], requiresGrad: true });
+  const y = conv2d(x, w, b, { padding: 1 });
+  assertClose(await y.data(), conv2dRef(geo, xx, xw, xb), { rtol: 1e-4, atol: 1e-4 });
+  const gy = randArray(y.size, 43);
+  backward(sum(mul(y, tensor(gy, { shape: [...y.shape] }))));
+  const ref = conv2dRefGrad(geo, xx, xw, gy);
+  assertClose(await x.grad!.data(), ref.gx, { rtol: 1e-4, atol: 1e-4, what: "dx" });
+  assertClose(await w.grad!.data(), ref.gw, { rtol: 1e-4, atol: 1e-3, what: "dW" });
+  assertClose(await b.grad!.data(), ref.gb, { rtol: 1e-4, atol: 1e-3, what: "db" });
+});
+
+Deno.test("pooling splits the batch past the binding limit, forward and backward", async () => {
+  const [n, c, h, w] = [16, 8, 48, 48]; // 1.18 MB
+  const xx = randArray(n * c * h * w, 50);
+  const geo = {
+    b: n * c,
+    h,
+    w,
+    k: [2, 2] as [number, number],
+    s: [2, 2] as [number, number],
+    p: [0, 0] as [number, number],
+  };
+  const x = tensor(xx, { shape: [n, c, h, w], requiresGrad: true });
+  const gy = randArray(n * c * 24 * 24, 51);
+  const mp = maxPool2d(x, { kernelSize: 2 });
+  const mref = maxPoolRef(geo, xx, gy);
+  assertClose(await mp.data(), mref.y);
+  backward(sum(mul(mp, tensor(gy, { shape: [n, c, 24, 24] }))));
+  assertClose(await x.grad!.data(), mref.gx, { what: "maxPool2d dx" });
+  const ap = avgPool2d(x, { kernelSize: 2 });
+  assertClose(await ap.data(), avgPoolRef(geo, true, xx, gy).y, { atol: 1e-6 });
+  const gap = adaptiveAvgPool2d(x, 1);
+  assertClose(await gap.data(), meanRef(arr([n, c, h * w], xx), [2]).data, { atol: 1e-6 });
+});
+
+Deno.test("batchNorm past the binding limit: values, running statistics and gradients", async () => {
+  const shape = [16, 8, 48, 48]; // 1.18 MB
+  const size = shape.reduce((a, b) => a * b);
+  const xx = randArray(size, 60, -2, 3), wv = randArray(8, 61), bv = randArray(8, 62);
+  const x = tensor(xx, { shape, requiresGrad: true });
+  const weight = tensor(wv, { requiresGrad: true }), bias = tensor(bv, { requiresGrad: true });
+  const runningMean = tensor(new Float32Array(8)), runningVar = ones([8]);
+  const y = batchNorm(x, { weight, bias, runningMean, runningVar, training: true });
+  const gy = randArray(size, 63);
+  const ref = batchNormRef(shape, xx, wv, bv, new Float32Array(8), new Float32Array(8).fill(1), {
+    training: true,
+    momentum: 0.1,
+    eps: 1e-5,
+  }, gy);
+  assertClose(await y.data(), ref.y, { rtol: 1e-3, atol: 1e-4 });
+  assertClose(await runningMean.data(), ref.runningMean, { rtol: 1e-4, atol: 1e-5 });
+  assertClose(await runningVar.data(), ref.runningVar, { rtol: 1e-4, atol: 1e-5 });
+  backward(sum(mul(y, tensor(gy, { shape }))));
+  assertClose(await x.grad!.data(), ref.gx, { rtol: 1e-3, atol: 1e-4, what: "dx" });
+  assertClose(await weight.grad!.data(), ref.gw, { rtol: 1e-3, atol: 1e-2, what: "dweight" });
+  assertClose(await bias.grad!.data(), ref.gb, { rtol: 1e-3, atol: 1e-2, what: "dbias" });
+  const ye = batchNorm(x, { weight, bias, runningMean, runningVar, training: false });
+  const eref = batchNormRef(shape, xx, wv, bv, ref.runningMean, ref.runningVar, {
+    training: false,
+    momentum: 0.1,
+    eps: 1e-5,
+  }, gy);
+  assertClose(await ye.data(), eref.y, { rtol: 1e-3, atol: 1e-4 });
+});
+
+Deno.test("dropout splits past the binding limit with the mask of one dispatch", async () => {
+  const n = 400_000;
+  const x = ones([n]);
+  const y = await dropout(x, { p: 0.5, training: true, seed: 7 }).data();
+  // The kernel keeps element i when pcg(pcg(i) ^ key) >= p * 2^32: find the key from the first
+  // elements, then every later element (past the first dispatch too) must follow the same rule.
+  const pcg = (v: number) => {
+    const state = (Math.imul(v >>> 0, 747796405) + 2891336453) >>> 0;
+    const word = Math.imul(((state >>> ((state >>> 28) + 4)) ^ state) >>> 0, 277803737) >>> 0;
+    return ((word >>> 22) ^ word) >>> 0;
+  };
+  const keepOf = (i: number, key: number) => (pcg((pcg(i) ^ key) >>> 0) >= 2 ** 31 ? 2 : 0);
+  // nextKey(seed) = pcg(seed ^ pcg(counter)) for the module's call counter: the one whose mask the
+  // first 256 elements (the first dispatch) show.
+  const key = [0, 1, 2, 3, 4, 5, 6, 7].map((c) => pcg((7 ^ pcg(c)) >>> 0))
+    .find((k) => Array.from({ length: 256 }, (_, i) => i).every((i) => y[i] === keepOf(i, k)));
+  assert.ok(key !== undefined, "the first dispatch's mask follows the kernel's hash");
+  let wrong = 0;
+  for (let i = 0; i < n; i++) wrong += y[i] === keepOf(i, key!) ? 0 : 1;
+  assert.equal(wrong, 0, "every element follows the hash of its own index");
+});
+
+Deno.test("SGD and Adam update a parameter bigger than the binding limit", async () => {
+  const n = 300_001;
+  const p0 = randArray(n, 70), g0 = randArray(n, 71);
+  const ps = tensor(p0, { requiresGrad: true }), pa = tensor(p0, { requiresGrad: true });
+  ps.grad = tensor(g0);
+  pa.grad = tensor(g0);
+  const sgd = new SGD([ps], { lr: 0.1, momentum: 0.9 });
+  const adam = new Adam([pa], { lr: 0.01 });
+  sgd.step();
+  sgd.step(); // momentum buffer: g, then 0.9 g + g
+  adam.step();
+  const sref = p0.map((v, i) => v - 0.1 * g0[i]! - 0.1 * 1.9 * g0[i]!);
+  assertClose(await ps.data(), sref, { rtol: 1e-5, atol: 1e-6, what: "SGD" });
+  const aref = p0.map((v, i) => v - (0.01 * g0[i]!) / (Math.abs(g0[i]!) + 1e-8));
+  assertClose(await pa.data(), aref, { rtol: 1e-4, atol: 1e-5, what: "Adam" });
+  sgd.dispose();
+  adam.dispose();
+});
+
+Deno.test("data() reads back a tensor bigger than the binding limit", async () => {
+  const xa = randArray(600_000, 80);
+  const t = tensor(xa);
+  assert.deepEqual(await t.data(), xa);
+  t.dispose();
 });

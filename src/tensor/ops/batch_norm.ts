@@ -10,6 +10,8 @@ import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { fmt, grid1d } from "./_launch.ts";
+import { fitsWhole } from "./_chunk.ts";
+import { batchNormComposed } from "./_batch_norm_big.ts";
 
 const WG = 256;
 
@@ -74,6 +76,7 @@ function check(x: Tensor, o: BatchNormOptions): number {
  */
 export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
   const c = check(x, opts);
+  if (!fitsWhole(x.buffer)) return batchNormComposed(x, opts);
   const d = device();
   const n = x.shape[0]!, hw = x.size / Math.max(1, n * c);
   const { weight, bias, runningMean: rm, runningVar: rv } = opts;

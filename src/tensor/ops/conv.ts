@@ -16,6 +16,7 @@ import { Tensor } from "../tensor.ts";
 import { fmt, grid1d } from "./_launch.ts";
 import { type MatmulOptions, matmulRaw, type RawOptions } from "./matmul.ts";
 import { reduceRaw } from "./reduce.ts";
+import { byImageGroups } from "./_batch_split.ts";
 
 const WG = 256;
 
@@ -259,6 +260,15 @@ export function conv2d(
   const G = g.groups;
   const k = g.c * g.kh * g.kw;
   const np = g.n * g.ho * g.wo;
+  // Past the binding limit (im2col columns, input or output of the batch): groups of images.
+  const perImage = Math.max(k * g.ho * g.wo, g.c * g.h * g.w, g.co * g.ho * g.wo) * 4;
+  const split = byImageGroups(
+    x,
+    perImage,
+    (part) => conv2d(part, w, bias, opts),
+    () => `conv2d of ${fmt(x.shape)} with ${fmt(w.shape)}`,
+  );
+  if (split) return split;
   const cols = im2col(x, g);
   const ym = gemm(blocks(w, G, g.co, k / G), blocks(cols, G, k, np));
   const y = relayout(ym, g, true, bias);

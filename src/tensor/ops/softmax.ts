@@ -77,9 +77,7 @@ function rows(a: Tensor, dim: number): Uint32Array {
 }
 
 function softmaxImpl(a: Tensor, dim: number, log: boolean): Tensor {
-  const d = device();
   const p = rows(a, dim);
-  const n = p[0]! * p[2]!;
   const out = Tensor.empty(a.shape);
   const row = p[1]! * p[2]!;
   const name = `${log ? "logSoftmax" : "softmax"} of ${fmt(a.shape)}`;
