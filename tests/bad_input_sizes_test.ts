@@ -9,7 +9,6 @@ import assert from "node:assert/strict";
 import { init } from "../src/tensor/device.ts";
 import { full, ones, tensor } from "../src/tensor/creation.ts";
 import { add, mul, relu, where } from "../src/tensor/ops/elementwise.ts";
-import { slice } from "../src/tensor/ops/movement.ts";
 import { assertClose, randArray } from "../src/tensor/_test_util.ts";
 import {
   type Arr,
@@ -21,6 +20,7 @@ import {
 } from "../src/tensor/ops/_cpu_ref.ts";
 import { argmax, max, mean, sum } from "../src/tensor/ops/reduce.ts";
 import { crossEntropy, logSoftmax, softmax } from "../src/tensor/ops/softmax.ts";
+import { slice } from "../src/tensor/ops/movement.ts";
 import { backward } from "../src/tensor/autograd.ts";
 import { linear, matmul } from "../src/tensor/ops/matmul.ts";
 import { matmulRef } from "../src/tensor/ops/_matmul_ref.ts";
@@ -32,6 +32,10 @@ import { batchNorm } from "../src/tensor/ops/batch_norm.ts";
 import { batchNormRef } from "../src/tensor/ops/_batch_norm_ref.ts";
 import { dropout } from "../src/tensor/ops/dropout.ts";
 import { Adam, SGD } from "../src/optim/mod.ts";
+import { nllLoss } from "../src/tensor/ops/softmax.ts";
+import { concat } from "../src/tensor/ops/movement.ts";
+import { noGrad } from "../src/tensor/autograd.ts";
+import { fashionCnn } from "../examples/_models.ts";
 import { GpuError } from "../src/tensor/gpu_error.ts";
 
 const CAP = 1 << 20;
@@ -388,4 +392,51 @@ Deno.test("data() reads back a tensor bigger than the binding limit", async () =
   const t = tensor(xa);
   assert.deepEqual(await t.data(), xa);
   t.dispose();
+});
+
+Deno.test("a WebGPU validation error is reported at the op that caused it, naming the op", async () => {
+  // A storage buffer where the kernel's uniform goes: WebGPU rejects the bind group. The device turns
+  // that into a GpuError naming the op at the next check; a later, innocent op reads back fine.
+  const k = dev.kernel("unary", { OP: 1, CONTIG: 1 });
+  const a = dev.pool.acquire(1024), b = dev.pool.acquire(1024);
+  dev.dispatch(k, [a, a, b], [1], () => "neg of [256] (a deliberately bad binding)");
+  await assert.rejects(
+    dev.sync(),
+    (e: Error) =>
+      e instanceof GpuError &&
+      e.message.startsWith(
+        "The bind group of neg of [256] (a deliberately bad binding) (kernel 'unary|main|",
+      ) && e.message.includes("was rejected by WebGPU"),
+  );
+  dev.pool.release(a);
+  dev.pool.release(b);
+  const t = add(tensor([1, 2, 3]), 1);
+  assert.deepEqual(Array.from(await t.data()), [2, 3, 4]);
+});
+
+Deno.test("one_cycle.ts's model trains at a batch whose conv2 im2col is past the binding limit", async () => {
+  // examples/one_cycle.ts --bs 4096 has a 231 MB im2col in conv2 (over lavapipe's 128 MiB); here
+  // the same model at bs 24 has a 1.35 MB one over the 1 MiB cap: conv+BN+ReLU, linear, loss, SGD.
+  const model = fashionCnn({ seed: 1 });
+  const x = tensor(randArray(24 * 28 * 28, 90), { shape: [24, 1, 28, 28] });
+  const y = tensor(Int32Array.from({ length: 24 }, (_, i) => i % 10), { dtype: "i32" });
+  const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+  const losses: number[] = [];
+  for (let step = 0; step < 3; step++) {
+    opt.zeroGrad();
+    const loss = nllLoss(model.forward(x), y);
+    backward(loss);
+    opt.step();
+    losses.push(await loss.item());
+    loss.dispose();
+  }
+  assert.ok(losses.every(Number.isFinite) && losses[2]! < losses[0]!, `losses ${losses}`);
+  // In eval mode every sample is independent: the batch of 24 (split) equals three batches of 8.
+  model.eval();
+  const whole = noGrad(() => model.forward(x));
+  const parts = noGrad(() =>
+    concat([0, 8, 16].map((i) => model.forward(slice(x, [i], [i + 8]))), 0)
+  );
+  assertClose(await whole.data(), await parts.data(), { rtol: 1e-4, atol: 1e-5 });
+  opt.dispose();
 });
