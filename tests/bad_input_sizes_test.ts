@@ -14,13 +14,14 @@ import {
   type Arr,
   arr,
   mapRef,
+  permuteRef,
   reduceRef,
   softmaxRef,
   zipRef,
 } from "../src/tensor/ops/_cpu_ref.ts";
 import { argmax, max, mean, sum } from "../src/tensor/ops/reduce.ts";
 import { crossEntropy, logSoftmax, softmax } from "../src/tensor/ops/softmax.ts";
-import { slice } from "../src/tensor/ops/movement.ts";
+import { pad, permute, slice, transpose } from "../src/tensor/ops/movement.ts";
 import { backward } from "../src/tensor/autograd.ts";
 import { linear, matmul } from "../src/tensor/ops/matmul.ts";
 import { matmulRef } from "../src/tensor/ops/_matmul_ref.ts";
@@ -127,6 +128,31 @@ Deno.test("a strided view (slice) of a big tensor splits past the binding limit"
   assertClose(await s.data(), ref);
   a.dispose();
   s.dispose();
+});
+
+Deno.test("transpose, permute, pad and concat of tensors bigger than a binding (boxes)", async () => {
+  const xa = randArray(800 * 700, 11);
+  const a = tensor(xa, { shape: [800, 700], requiresGrad: true });
+  const t = transpose(a);
+  assertClose(await t.data(), permuteRef(arr([800, 700], xa), [1, 0]).data);
+  const w = randArray(800 * 700, 12);
+  backward(sum(mul(t, tensor(w, { shape: [700, 800] }))));
+  assertClose(await a.grad!.data(), permuteRef(arr([700, 800], w), [1, 0]).data, { what: "dA" });
+  const xb = randArray(60 * 70 * 80, 13);
+  const b = tensor(xb, { shape: [60, 70, 80] });
+  const p = permute(b, [2, 0, 1]);
+  assertClose(await p.data(), permuteRef(arr([60, 70, 80], xb), [2, 0, 1]).data);
+  const c = concat([b, b], 1);
+  const cref = new Float32Array(60 * 140 * 80);
+  for (let i = 0; i < 60; i++) {
+    for (let k = 0; k < 2; k++) cref.set(xb.subarray(i * 5600, (i + 1) * 5600), (i * 2 + k) * 5600);
+  }
+  assertClose(await c.data(), cref);
+  const q = pad(b, [[0, 0], [1, 1], [2, 2]]);
+  const qd = await q.data();
+  assert.equal(qd[0], 0);
+  assert.equal(qd[(5 * 72 + 3) * 84 + 4], xb[(5 * 70 + 2) * 80 + 2]);
+  for (const x of [a, t, b, p, c, q]) x.dispose();
 });
 
 Deno.test("a binding the device refuses is a GpuError naming the op, at that op", () => {

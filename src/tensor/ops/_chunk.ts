@@ -62,6 +62,12 @@ export interface StridedOptions {
   contig?: boolean;
   /** Names the op and its shapes in errors. */
   what?: () => string;
+  /**
+   * The same op as a scatter (`unary.wgsl` with `SCATTER = 1`): when a range of output elements reaches
+   * too far into an operand (a transpose), the op runs over boxes of the iteration space instead, each
+   * writing its part of the output through strides.
+   */
+  scatter?: Kernel;
 }
 
 /**
@@ -100,6 +106,11 @@ export function runStrided(
     while (!binds && count > 64) {
       count = Math.max(64, Math.floor(count / 2 / 64) * 64);
       binds = bindChunk(s, count, sh, ops, st, d.maxBinding);
+    }
+    if (!binds && (opts.scatter || out === null) && !contig) {
+      const all = out ? [...ops, { buf: out, strides: contiguous(shape) }] : ops;
+      runBoxes(opts.scatter ?? kernel, shape, all, s0, s1, what ?? (() => kernel.name));
+      return;
     }
     if (!binds) {
       throw new GpuError(
@@ -161,6 +172,74 @@ function bindChunk(
     res.push({ start, bytes });
   }
   return res;
+}
+
+function contiguous(shape: readonly number[]): number[] {
+  const s = shape.map(() => 1);
+  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1]! * shape[i + 1]!;
+  return s;
+}
+
+/**
+ * A scatter kernel (iterating `shape`, every operand strided, the last one written) over boxes of
+ * `shape` small enough that each operand's reach from a box fits one binding, found by halving the
+ * box along the dimension that reaches furthest.
+ */
+function runBoxes(
+  kernel: Kernel,
+  shape: readonly number[],
+  ops: readonly StridedOperand[],
+  s0: number | undefined,
+  s1: number | undefined,
+  what: () => string,
+): void {
+  const d = device();
+  const max = d.maxBinding;
+  const window = (o: StridedOperand, start: number[], ext: number[]) => {
+    let lo = o.offset ?? 0, span = 0;
+    start.forEach((st, i) => {
+      lo += st * o.strides[i]!;
+      span += (ext[i]! - 1) * o.strides[i]!;
+    });
+    const first = Math.floor((lo * 4) / ALIGN) * (ALIGN / 4);
+    return { lo, first, bytes: (lo + span + 1 - first) * 4 };
+  };
+  const stack: [number[], number[]][] = [[shape.map(() => 0), [...shape]]];
+  while (stack.length > 0) {
+    const [start, ext] = stack.pop()!;
+    const wins = ops.map((o) => o.buf.size <= max ? null : window(o, start, ext));
+    if (wins.every((w) => w === null || w.bytes <= max)) {
+      const offsets = ops.map((o, k) => {
+        const w = wins[k];
+        if (!w) return start.reduce((acc, st, i) => acc + st * o.strides[i]!, o.offset ?? 0);
+        return w.lo - w.first;
+      });
+      let count = 1;
+      for (const e of ext) count *= e;
+      const p = stridedParams(ext, ops.map((o) => o.strides), { offsets, s0, s1 });
+      const bufs = ops.map((o, k) => {
+        const w = wins[k];
+        return w ? d.slice(o.buf, w.first * 4, w.bytes) : o.buf;
+      });
+      d.dispatch(kernel, [d.uniform(p), ...bufs], grid1d(count, WG), what);
+      continue;
+    }
+    // Halve the dimension with the longest reach (extent times the largest stride).
+    let best = -1, reach = 0;
+    ext.forEach((e, i) => {
+      const r = e > 1 ? (e - 1) * Math.max(...ops.map((o) => o.strides[i]!)) : 0;
+      if (r > reach) [best, reach] = [i, r];
+    });
+    if (best < 0) {
+      throw new GpuError(`Cannot run ${what()}: one element's operands do not fit a binding`);
+    }
+    const half = Math.ceil(ext[best]! / 2);
+    const a = [...ext], b = [...ext], bs = [...start];
+    a[best] = half;
+    b[best] = ext[best]! - half;
+    bs[best] = start[best]! + half;
+    stack.push([bs, b], [start, a]);
+  }
 }
 
 function coords(i: number, shape: readonly number[]): number[] {

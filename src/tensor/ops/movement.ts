@@ -40,7 +40,10 @@ function stridedCopy(a: Tensor, shape: number[], strides: number[], offset = 0):
     shape,
     [{ buf: a.buffer, strides, offset }],
     out.buffer,
-    { what: () => `a strided copy of ${fmt(a.shape)} to ${fmt(shape)}` },
+    {
+      what: () => `a strided copy of ${fmt(a.shape)} to ${fmt(shape)}`,
+      scatter: d.kernel("unary", { OP: 0, CONTIG: 0, SCATTER: 1 }),
+    },
   );
   return out;
 }
