@@ -5,6 +5,7 @@
  * a tensor cannot exist on this device). It does not split work; the ops do (`ops/_chunk.ts`).
  * @module
  */
+import { GpuError } from "./gpu_error.ts";
 /** The limits of the device that tempo reads (`device().limits`). */
 export interface DeviceLimits {
   /** Largest range of a buffer one storage binding may cover, in bytes. */
@@ -73,6 +74,35 @@ export function bucketFloor(limit: number): number {
   let p = 256;
   while (p * 2 <= limit) p *= 2;
   return p * 1.5 <= limit ? p * 1.5 : p;
+}
+
+/**
+ * Throws a `GpuError` naming the op (`what`, else the kernel) when a binding of `sizes` bytes or the
+ * grid `workgroups` exceeds `limits`.
+ */
+export function checkFits(
+  limits: DeviceLimits,
+  kernel: string,
+  sizes: number[],
+  workgroups: [number, number?, number?],
+  what?: () => string,
+): void {
+  const op = () => (what ? `${what()} (kernel '${kernel}')` : `kernel '${kernel}'`);
+  sizes.forEach((size, i) => {
+    if (size > limits.maxStorageBufferBindingSize) {
+      throw new GpuError(
+        `Cannot run ${op()}: binding ${i} would cover ${fmtBytes(size)}, over the device's ` +
+          `maxStorageBufferBindingSize of ${fmtLimit(limits.maxStorageBufferBindingSize)}`,
+      );
+    }
+  });
+  const g = limits.maxComputeWorkgroupsPerDimension;
+  if (workgroups[0] > g || (workgroups[1] ?? 1) > g || (workgroups[2] ?? 1) > g) {
+    throw new GpuError(
+      `Cannot run ${op()}: its grid [${workgroups}] exceeds the device's ` +
+        `maxComputeWorkgroupsPerDimension of ${g}`,
+    );
+  }
 }
 
 /** `bytes` as text: `25.6 GB`, `144 MB`, `512 B`. */

@@ -11,19 +11,19 @@
  */
 import { BufferPool, type PooledBuffer, type PoolStats } from "./_buffer_pool.ts";
 import { type ShaderName, shaders } from "./_shaders.ts";
-import { GpuError, NO_ADAPTER_MESSAGE } from "./gpu_error.ts";
+import { GpuError } from "./gpu_error.ts";
 import { ErrorScopes } from "./_errors.ts";
 import {
   bucketFloor,
-  checkInitOptions,
+  checkFits,
   type DeviceLimits,
   fmtBytes,
-  fmtLimit,
   type InitOptions,
   resolveLimits,
 } from "./_limits.ts";
 
 export type { BufferPool, DeviceLimits, InitOptions, PooledBuffer, PoolStats, ShaderName, shaders };
+export { device, init } from "./_init.ts";
 
 /** A compiled compute pipeline with a stable id. */
 export interface Kernel {
@@ -207,32 +207,6 @@ export class Device {
     return s;
   }
 
-  /** Throws a `GpuError` naming the op when a binding or the grid exceeds the device's limits. */
-  #checkFits(
-    kernel: Kernel,
-    sizes: number[],
-    workgroups: [number, number?, number?],
-    what?: () => string,
-  ): void {
-    const op = () => (what ? `${what()} (kernel '${kernel.name}')` : `kernel '${kernel.name}'`);
-    const lim = this.limits;
-    sizes.forEach((size, i) => {
-      if (size > lim.maxStorageBufferBindingSize) {
-        throw new GpuError(
-          `Cannot run ${op()}: binding ${i} would cover ${fmtBytes(size)}, over the device's ` +
-            `maxStorageBufferBindingSize of ${fmtLimit(lim.maxStorageBufferBindingSize)}`,
-        );
-      }
-    });
-    const g = lim.maxComputeWorkgroupsPerDimension;
-    if (workgroups[0] > g || (workgroups[1] ?? 1) > g || (workgroups[2] ?? 1) > g) {
-      throw new GpuError(
-        `Cannot run ${op()}: its grid [${workgroups}] exceeds the device's ` +
-          `maxComputeWorkgroupsPerDimension of ${g}`,
-      );
-    }
-  }
-
   /**
    * Records one dispatch of `kernel` with `buffers` bound at bindings 0.. in order (`null` skips a
    * binding the entry point does not use). `what` names the op and its shapes in errors (called only
@@ -249,7 +223,7 @@ export class Device {
     for (const b of buffers) key += "," + (b ? b.id : "-");
     let group = this.#bindGroups.get(key);
     if (!group) {
-      this.#checkFits(kernel, buffers.map((b) => b?.size ?? 0), workgroups, what);
+      checkFits(this.limits, kernel.name, buffers.map((b) => b?.size ?? 0), workgroups, what);
       if (this.#bindGroups.size >= MAX_BIND_GROUPS) this.#bindGroups.clear();
       group = this.#scopes.guard(
         () => `The bind group of ${what ? what() + " " : ""}(kernel '${kernel.name}')`,
@@ -273,18 +247,9 @@ export class Device {
     } else if (
       workgroups[0] > 65535 || (workgroups[1] ?? 1) > 65535 || (workgroups[2] ?? 1) > 65535
     ) {
-      this.#checkFits(kernel, [], workgroups, what);
+      checkFits(this.limits, kernel.name, [], workgroups, what);
     }
-    this.#submitKernels.add(kernel.name);
-    if (!this.#pass) {
-      this.#encoder ??= this.gpu.createCommandEncoder();
-      this.#pass = this.#encoder.beginComputePass();
-    }
-    this.#pass.setPipeline(kernel.pipeline);
-    this.#pass.setBindGroup(0, group);
-    this.#pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
-    this.#counters.dispatches++;
-    if (++this.#inPass >= MAX_DISPATCHES_PER_SUBMIT) this.flush();
+    this.#record(kernel, group, workgroups);
   }
 
   /**
@@ -303,8 +268,9 @@ export class Device {
     let group = this.#bindGroups.get(k);
     if (!group) {
       const list = entries();
-      this.#checkFits(
-        kernel,
+      checkFits(
+        this.limits,
+        kernel.name,
         list.map((e) => {
           const r = e.resource as GPUBufferBinding;
           return r.buffer instanceof GPUBuffer ? r.size ?? r.buffer.size - (r.offset ?? 0) : 0;
@@ -324,6 +290,10 @@ export class Device {
       this.#bindGroups.set(k, group);
       this.#counters.bindGroupsCreated++;
     }
+    this.#record(kernel, group, workgroups);
+  }
+
+  #record(kernel: Kernel, group: GPUBindGroup, workgroups: [number, number?, number?]): void {
     this.#submitKernels.add(kernel.name);
     if (!this.#pass) {
       this.#encoder ??= this.gpu.createCommandEncoder();
@@ -447,84 +417,4 @@ export class Device {
   stats(): DeviceStats {
     return { ...this.pool.stats(), ...this.#counters };
   }
-}
-
-let current: Device | null = null;
-let pending: Promise<Device> | null = null;
-let requested = "{}";
-
-/**
- * Requests the adapter and device once (asking for the adapter's own limits) and returns it. `opts` may
- * lower the limits tempo works within (`device().limits`), e.g. a small `maxStorageBufferBindingSize`
- * to test the ops' splitting with small tensors; caps above the adapter's limits are ignored. The first
- * call decides: a later call with other options throws a `RangeError`.
- *
- * @example Usage
- * ```ts ignore
- * import { init, tensor } from "./mod.ts";
- * const dev = await init();
- * console.log(dev.limits.maxStorageBufferBindingSize);
- * const t = tensor([1, 2, 3]);
- * console.log(await t.data());
- * ```
- * @throws {GpuError} When no adapter or device can be had, with how to get one.
- * @throws {TypeError} On an unknown option.
- */
-export function init(opts: InitOptions = {}): Promise<Device> {
-  checkInitOptions(opts);
-  const key = JSON.stringify(opts);
-  if ((current || pending) && key !== "{}" && key !== requested) {
-    throw new RangeError(
-      `Cannot init() with options ${key}: the device already exists with options ${requested}`,
-    );
-  }
-  if (current) return Promise.resolve(current);
-  if (!pending) requested = key;
-  pending ??= (async () => {
-    if (typeof navigator === "undefined" || !navigator.gpu) {
-      throw new GpuError(NO_ADAPTER_MESSAGE + " (navigator.gpu is undefined)");
-    }
-    const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
-    if (!adapter) throw new GpuError(NO_ADAPTER_MESSAGE);
-    const description = adapter.info.description || adapter.info.vendor || "unknown adapter";
-    const l = adapter.limits;
-    let gpu: GPUDevice;
-    try {
-      gpu = await adapter.requestDevice({
-        requiredLimits: {
-          maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
-          maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
-          maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
-          maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
-          maxComputeWorkgroupSizeY: l.maxComputeWorkgroupSizeY,
-          maxBufferSize: l.maxBufferSize,
-          maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-          maxTextureDimension2D: l.maxTextureDimension2D,
-          maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
-        },
-      });
-    } catch (e) {
-      throw new GpuError(`Cannot create a WebGPU device on '${description}': ${e}`, { cause: e });
-    }
-    current = new Device(gpu, description, resolveLimits(gpu.limits, opts));
-    // Tear the device down in order when the program ends, rather than leaving the driver's
-    // teardown to process exit (lavapipe has crashed there with live queues and buffers).
-    globalThis.addEventListener?.("unload", () => {
-      current?.flush();
-      gpu.destroy();
-    });
-    return current;
-  })();
-  pending.catch(() => {
-    pending = null;
-  });
-  return pending;
-}
-
-/** The device created by {@linkcode init}; throws a `GpuError` when `init()` was not awaited yet. */
-export function device(): Device {
-  if (!current) {
-    throw new GpuError("Cannot run a kernel before the device exists: call `await init()` first");
-  }
-  return current;
 }

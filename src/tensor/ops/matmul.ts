@@ -12,6 +12,7 @@ import { fmt } from "./_launch.ts";
 import { aligned, type Dims, reduceSplits } from "./_matmul_common.ts";
 import { matmulTexture, type TexLayout } from "./_matmul_tex.ts";
 import { matmulFits, matmulSplit } from "./_matmul_split.ts";
+import { fitsWhole } from "./_chunk.ts";
 import { B, binaryRaw } from "./elementwise.ts";
 import { reduceRaw, sumTo } from "./reduce.ts";
 
@@ -264,7 +265,7 @@ export function linear(
       // the masked gradient written in the same dispatch; without a bias, the mask alone.
       const cols = g.shape[g.rank - 1]!, rows = g.size / cols;
       let gg = g, gb: Tensor | null = null;
-      if (bias?.requiresGrad && rows <= BIAS_GRAD_MAX_ROWS) {
+      if (bias?.requiresGrad && rows <= BIAS_GRAD_MAX_ROWS && fitsWhole(g.buffer)) {
         gb = dests[2] ?? Tensor.empty([cols]);
         if (opts.relu) gg = Tensor.empty(g.shape);
         const d = device();
