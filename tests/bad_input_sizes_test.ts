@@ -79,6 +79,16 @@ Deno.test("a tensor past maxBufferSize is a RangeError naming its shape, bytes a
   assert.equal(dev.stats().dispatches, dispatches, "nothing was dispatched");
   x.dispose();
   y.dispose();
+  // A convolution whose output would not fit: refused before any group of images runs.
+  const img = ones([64, 1, 128, 128]), w = ones([256, 1, 3, 3]);
+  const d0 = dev.stats().dispatches;
+  assert.throws(
+    () => conv2d(img, w, null, { padding: 1 }),
+    /Cannot allocate a \[64,256,128,128\] f32 tensor \(1.07 GB\): the device's maxBufferSize is 64 MiB/,
+  );
+  assert.equal(dev.stats().dispatches, d0, "nothing was dispatched");
+  img.dispose();
+  w.dispose();
 });
 
 Deno.test("elementwise ops split past the binding limit: same shape, scalar, odd sizes", async () => {

@@ -17,6 +17,7 @@ import { fmt, grid1d } from "./_launch.ts";
 import { type MatmulOptions, matmulRaw, type RawOptions } from "./matmul.ts";
 import { reduceRaw } from "./reduce.ts";
 import { byImageGroups } from "./_batch_split.ts";
+import { checkedBytes } from "../_limits.ts";
 
 const WG = 256;
 
@@ -260,7 +261,9 @@ export function conv2d(
   const G = g.groups;
   const k = g.c * g.kh * g.kw;
   const np = g.n * g.ho * g.wo;
-  // Past the binding limit (im2col columns, input or output of the batch): groups of images.
+  // Past the binding limit (im2col columns, input or output of the batch): groups of images. The
+  // output must fit a buffer: checked before any group runs.
+  checkedBytes([g.n, g.co, g.ho, g.wo], "f32", device().limits);
   const perImage = Math.max(k * g.ho * g.wo, g.c * g.h * g.w, g.co * g.ho * g.wo) * 4;
   const split = byImageGroups(
     x,
