@@ -12,6 +12,7 @@
 import { device, type PooledBuffer } from "../device.ts";
 import { Tensor } from "../tensor.ts";
 import { aligned, type Dims, reduceSplits } from "./_matmul_common.ts";
+import { fmt } from "./_launch.ts";
 
 /** How the texture path lays out one product. */
 export interface TexLayout {
@@ -205,16 +206,23 @@ export function matmulTexture(
     RELU: splits === 1 && relu ? 1 : 0,
   }, vec4 ? "main4" : "main");
   const u = d.uniform(new Uint32Array([rows, lanes, k, pr.ld / 4, kChunk, splits, 0, 0]));
-  d.dispatchEntries(kernel, `${u.id},${pr.t.buffer.id},${tx.id},${bb.id},${out.buffer.id}`, () => [
-    { binding: 0, resource: { buffer: u.buffer } },
-    { binding: 1, resource: bindingOf(pr.t.buffer) },
-    { binding: 2, resource: tx.view },
-    {
-      binding: 3,
-      resource: bindingOf(bb),
-    },
-    { binding: 4, resource: bindingOf(out.buffer) },
-  ], [Math.ceil(lanes / (4 * cw * LANES)), Math.ceil(rows / RM), splits]);
+  d.dispatchEntries(
+    kernel,
+    `${u.id},${pr.t.buffer.id},${tx.id},${bb.id},${out.buffer.id}`,
+    () => [
+      { binding: 0, resource: { buffer: u.buffer } },
+      { binding: 1, resource: bindingOf(pr.t.buffer) },
+      { binding: 2, resource: tx.view },
+      {
+        binding: 3,
+        resource: bindingOf(bb),
+      },
+      { binding: 4, resource: bindingOf(out.buffer) },
+    ],
+    [Math.ceil(lanes / (4 * cw * LANES)), Math.ceil(rows / RM), splits],
+    () =>
+      `matmul ${fmt(a.shape)}${ta ? "^T" : ""} by ${fmt(b.shape)}${tb ? "^T" : ""} (texture path)`,
+  );
   if (pr.copy) pr.t.dispose();
   if (splits === 1) return out;
   return reduceSplits(out, shape, splits, n, bias, relu, into);

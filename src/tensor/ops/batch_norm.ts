@@ -105,6 +105,7 @@ export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
       d.kernel("batch_norm", {}, "stats_main"),
       [uni, x.buffer, null, x.buffer, rm?.buffer ?? d.dummy, rv?.buffer ?? d.dummy, stats.buffer],
       wgGrid,
+      () => `the batch statistics of batchNorm of ${fmt(x.shape)}`,
     );
   } else {
     d.dispatch(
@@ -128,6 +129,7 @@ export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
       y.buffer,
     ],
     grid1d(x.size, WG),
+    () => `batchNorm of ${fmt(x.shape)}`,
   );
   if (needsGrad(x, weight, bias)) {
     const inputs = [x, weight ?? null, bias ?? null].filter((t): t is Tensor => t !== null);

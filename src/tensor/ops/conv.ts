@@ -165,6 +165,7 @@ export function im2col(x: Tensor, g: Geo): Tensor {
       im2colKernel(g, "main4", wg),
       [d.uniform(im2colParams(g, cols.size)), x.buffer, null, cols.buffer],
       planeGrid(pp / 4, wg, g.c, g.n),
+      () => `im2col of ${fmt(x.shape)}`,
     );
     return cols;
   }
@@ -173,6 +174,7 @@ export function im2col(x: Tensor, g: Geo): Tensor {
     im2colKernel(g, "main", wg),
     [d.uniform(im2colParams(g, cols.size)), x.buffer, cols.buffer],
     planeGrid(pp, wg, g.c, g.n),
+    () => `im2col of ${fmt(x.shape)}`,
   );
   return cols;
 }
@@ -191,6 +193,7 @@ export function col2im(dcols: Tensor, g: Geo): Tensor {
       im2colKernel(g, "col2im4", wg),
       [d.uniform(im2colParams(g, dx.size)), dcols.buffer, null, dx.buffer],
       planeGrid(quads, wg, g.c, g.n),
+      () => `col2im to ${fmt(dx.shape)}`,
     );
     return dx;
   }
@@ -200,6 +203,7 @@ export function col2im(dcols: Tensor, g: Geo): Tensor {
     im2colKernel(g, "col2im", wg),
     [d.uniform(im2colParams(g, dx.size)), dcols.buffer, dx.buffer],
     planeGrid(blocks, wg, g.c, g.n),
+    () => `col2im to ${fmt(dx.shape)}`,
   );
   return dx;
 }
@@ -223,6 +227,7 @@ function relayout(src: Tensor, g: Geo, toNchw: boolean, bias?: Tensor | null): T
       out.buffer,
     ],
     grid1d(out.size, WG),
+    () => `the conv2d relayout of ${fmt(src.shape)} to ${fmt(out.shape)}`,
   );
   return out;
 }

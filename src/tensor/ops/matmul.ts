@@ -181,7 +181,7 @@ export function matmulPlanned(
     Math.ceil(dm.n / (8 * wx)),
     Math.ceil(dm.m / (8 * wy)),
     dm.batch * realSplits,
-  ]);
+  ], () => `matmul ${fmt(a.shape)}${ta ? "^T" : ""} by ${fmt(b.shape)}${tb ? "^T" : ""}`);
   if (pa.copy) pa.t.dispose();
   if (pb.copy) pb.t.dispose();
   if (fuse) return target;
@@ -269,14 +269,19 @@ export function linear(
         gb = dests[2] ?? Tensor.empty([cols]);
         if (opts.relu) gg = Tensor.empty(g.shape);
         const d = device();
-        d.dispatch(d.kernel("bias_grad", { RELU: opts.relu ? 1 : 0 }), [
-          d.uniform(new Uint32Array([rows, cols, 0, 0])),
-          g.buffer,
-          // Unused without the ReLU; bound to buffers already read / written by this dispatch.
-          opts.relu ? y!.buffer : g.buffer,
-          opts.relu ? gg.buffer : gb.buffer,
-          gb.buffer,
-        ], [Math.ceil(cols / 64)]);
+        d.dispatch(
+          d.kernel("bias_grad", { RELU: opts.relu ? 1 : 0 }),
+          [
+            d.uniform(new Uint32Array([rows, cols, 0, 0])),
+            g.buffer,
+            // Unused without the ReLU; bound to buffers already read / written by this dispatch.
+            opts.relu ? y!.buffer : g.buffer,
+            opts.relu ? gg.buffer : gb.buffer,
+            gb.buffer,
+          ],
+          [Math.ceil(cols / 64)],
+          () => `the bias gradient of linear at ${fmt(g.shape)}`,
+        );
       } else if (opts.relu) gg = binaryRaw(y!, g, B.reluGrad);
       const g2 = gg.rank > 2 ? gg.view([rows, cols]) : gg;
       // Both products read gg as their A operand (dX: [n,out], dW: [n,out]^T): pad it once.

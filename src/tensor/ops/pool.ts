@@ -108,6 +108,7 @@ function run(
       idxOut ? idxOut.buffer : null,
     ],
     grid1d(out.size, WG),
+    () => `pool2d ${entry} of ${fmt(src.shape)} to ${fmt(outShape)}`,
   );
   return out;
 }

@@ -100,12 +100,14 @@ export function reduceRaw(
       d.kernel("reduce", { OP: op }, "main_wg"),
       [d.uniform(p), a.buffer, out.buffer],
       grid1d(outSize, 1),
+      () => `reduction ${op} of ${fmt(a.shape)} over ${fmt(axes)}`,
     );
   } else {
     d.dispatch(
       d.kernel("reduce", { OP: op, WG: 64 }),
       [d.uniform(p), a.buffer, out.buffer],
       grid1d(outSize, 64),
+      () => `reduction ${op} of ${fmt(a.shape)} over ${fmt(axes)}`,
     );
   }
   return out;

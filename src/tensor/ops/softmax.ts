@@ -152,6 +152,7 @@ function nllImpl(input: Tensor, target: Tensor, fromLogits: boolean): Tensor {
       d.kernel("nll_loss", k, "main_mean_grad"),
       [u, input.buffer, target.buffer, out.buffer, null, pre.buffer],
       [1],
+      () => name,
     );
   } else if (n <= 4096 && fits) {
     // One workgroup: row losses and their mean in one dispatch.
@@ -160,6 +161,7 @@ function nllImpl(input: Tensor, target: Tensor, fromLogits: boolean): Tensor {
       d.kernel("nll_loss", k, "main_mean"),
       [u, input.buffer, target.buffer, out.buffer],
       [1],
+      () => name,
     );
   } else {
     const rowLoss = Tensor.empty([n]);
