@@ -7,6 +7,7 @@
 import { nllLoss, Tensor } from "../tensor/mod.ts";
 import { accuracy } from "../nn/mod.ts";
 import { Adam, RMSProp, SGD } from "../optim/mod.ts";
+import { deno, needDeno } from "../_platform.ts";
 import { oneCyclePhases } from "./recipes.ts";
 import { Recorder } from "./recorder.ts";
 import { planSchedule } from "./schedule.ts";
@@ -29,6 +30,9 @@ import type {
   OptimizerClass,
   TrainableOptimizer,
 } from "./learner_types.ts";
+
+const IN_BROWSER =
+  "In a browser, use saveBytes(learn) / loadBytes(learn, bytes) and download or upload the bytes.";
 
 export type { FitOneCycleOptions, FitOptSchedOptions, FitResult, LearnerOptions };
 export type { Saved, SavedTensor } from "./_state.ts";
@@ -262,7 +266,7 @@ export class Learner {
       stopDiv: options.stopDiv ?? false,
       stopDivOptions: options.stopDivOptions,
       log,
-      progress: options.progress ?? (log !== null && Deno.stdout.isTerminal()),
+      progress: options.progress ?? (log !== null && (deno()?.stdout.isTerminal() ?? false)),
       readEvery,
       onBatchEnd: options.onBatchEnd,
     });
@@ -339,7 +343,10 @@ export class Learner {
     const snap = await this.snapshot();
     this.#saved.set(name, snap);
     if (options.path !== undefined) {
-      await Deno.writeFile(options.path, encodeSaved({ model: snap.model, opt: snap.opt?.state }));
+      await needDeno("Learner.save({ path })", IN_BROWSER).writeFile(
+        options.path,
+        encodeSaved({ model: snap.model, opt: snap.opt?.state }),
+      );
     }
   }
 
@@ -349,7 +356,10 @@ export class Learner {
    */
   async load(name: string, options: { path?: string | URL } = {}): Promise<void> {
     if (options.path !== undefined) {
-      const saved = decodeSaved(await Deno.readFile(options.path), String(options.path)) as Record<
+      const saved = decodeSaved(
+        await needDeno("Learner.load({ path })", IN_BROWSER).readFile(options.path),
+        String(options.path),
+      ) as Record<
         string,
         Saved
       >;

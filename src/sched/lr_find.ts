@@ -5,6 +5,7 @@
  */
 
 import { plotLrLoss } from "../plot/mod.ts";
+import { needDeno } from "../_platform.ts";
 import type { StopDivOptions } from "./divergence.ts";
 import { DecayType } from "./decay_type.ts";
 import type { Learner } from "./learner.ts";
@@ -134,7 +135,12 @@ export async function lrFind(learner: Learner, options: LrFindOptions = {}): Pro
         loss: s!.point.loss,
       })),
     });
-    if (o.file !== undefined) Deno.writeTextFileSync(o.file, text);
+    if (o.file !== undefined) {
+      needDeno("svg({ file })", "In a browser, use the returned SVG string.").writeTextFileSync(
+        o.file,
+        text,
+      );
+    }
     return text;
   };
   return {

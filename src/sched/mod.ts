@@ -86,3 +86,4 @@ export {
 } from "./learner.ts";
 export { type FileOption, Sched } from "./sched.ts";
 export { lrFind, type LrFindOptions, type LrFindResult } from "./lr_find.ts";
+export { loadBytes, saveBytes } from "./save_bytes.ts";
