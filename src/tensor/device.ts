@@ -157,6 +157,14 @@ export class Device {
     this.#bindGroups.clear();
   }
 
+  #spareDummies: PooledBuffer[] = [];
+
+  /** The `i`-th extra 4-byte stand-in (see `dispatch`). */
+  #spareDummy(i: number): PooledBuffer {
+    while (this.#spareDummies.length <= i) this.#spareDummies.push(this.pool.acquire(4));
+    return this.#spareDummies[i]!;
+  }
+
   /**
    * Records one dispatch of `kernel` with `buffers` bound at bindings 0.. in order (`null` skips a
    * binding the entry point does not use).
@@ -172,6 +180,13 @@ export class Device {
     let group = this.#bindGroups.get(key);
     if (!group) {
       if (this.#bindGroups.size >= MAX_BIND_GROUPS) this.#bindGroups.clear();
+      // Browsers reject one buffer bound at two writable bindings (Deno does not): a repeated
+      // stand-in gets a dummy of its own.
+      let spare = 0;
+      const seen = new Set<PooledBuffer>();
+      buffers = buffers.map((b) =>
+        b === this.dummy && seen.has(b) ? this.#spareDummy(spare++) : (b && seen.add(b), b)
+      );
       group = this.gpu.createBindGroup({
         layout: kernel.pipeline.getBindGroupLayout(0),
         entries: buffers.flatMap((b, i) =>
