@@ -68,7 +68,10 @@ export function syntheticMnist(nTrain = 6000, nTest = 1000): Record<string, Uint
       const c = Math.floor(r() * 10);
       lb[i] = c;
       for (let j = 0; j < 784; j++) {
-        im[i * 784 + j] = Math.max(0, Math.min(255, 255 * (0.8 * protos[c][j] + 0.5 * (r() - 0.5))));
+        im[i * 784 + j] = Math.max(
+          0,
+          Math.min(255, 255 * (0.8 * protos[c][j] + 0.5 * (r() - 0.5))),
+        );
       }
     }
     return [idx([n, 28, 28], im), idx([n], lb)];

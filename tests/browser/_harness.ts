@@ -56,13 +56,19 @@ export async function buildBundles(dir: string, entries: string[]): Promise<void
   }
 }
 
-/** Serves the repository with `dir` under `/gen/t/` on a free port; `close()` stops it. */
-export function serveWith(dir: string): { url: string; close: () => Promise<void> } {
+/**
+ * Serves the repository with `dir` under `/gen/t/` on a free port (and `dist` as `/dist/` when
+ * given); `close()` stops it.
+ */
+export function serveWith(
+  dir: string,
+  opts: { dist?: string } = {},
+): { url: string; close: () => Promise<void> } {
   const ac = new AbortController();
   let url = "";
   const server = serveFiles({
     port: 0,
-    mounts: { "/gen/t/": dir },
+    mounts: { "/gen/t/": dir, ...(opts.dist ? { "/dist/": opts.dist } : {}) },
     signal: ac.signal,
     onListen: (u) => (url = u),
   });

@@ -7,8 +7,9 @@ const tests = [];
 
 function test(a, b, c) {
   let def;
-  if (typeof a === "string") def = typeof b === "function" ? { name: a, fn: b } : { ...b, name: a, fn: c };
-  else def = typeof b === "function" ? { ...a, fn: b } : a;
+  if (typeof a === "string") {
+    def = typeof b === "function" ? { name: a, fn: b } : { ...b, name: a, fn: c };
+  } else def = typeof b === "function" ? { ...a, fn: b } : a;
   tests.push(def);
 }
 
@@ -43,7 +44,12 @@ async function run({ only, sample = [] } = {}) {
       await t.fn(ctx);
       results.push({ name: t.name, ok: true, ms: performance.now() - t0 });
     } catch (e) {
-      results.push({ name: t.name, ok: false, ms: performance.now() - t0, error: String(e?.stack ?? e) });
+      results.push({
+        name: t.name,
+        ok: false,
+        ms: performance.now() - t0,
+        error: String(e?.stack ?? e),
+      });
     }
   }
   return results;
@@ -83,7 +89,7 @@ function matches(e, expected) {
   if (expected instanceof RegExp) return expected.test(String(e?.message ?? e));
   if (typeof expected === "function") {
     if (expected.prototype !== undefined && e instanceof expected) return true;
-    if (Error.isPrototypeOf(expected) || expected === Error) return false;
+    if (expected === Error || Object.prototype.isPrototypeOf.call(Error, expected)) return false;
     return expected(e) === true;
   }
   return Object.entries(expected).every(([k, v]) =>
