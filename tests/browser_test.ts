@@ -160,6 +160,10 @@ Deno.test("tempo in headless Chromium: shaders, op tests, a fit in a worker", as
   }
 });
 
+/** The page's document, in the functions that `page.evaluate` runs there. */
+// deno-lint-ignore no-explicit-any
+declare const document: any;
+
 Deno.test("the demo page (examples/browser/) trains in its worker and shows predictions", async () => {
   const t0 = performance.now();
   const dir = await Deno.makeTempDir({ prefix: "tempo_demo_" });

@@ -79,6 +79,7 @@ async function train({ nTrain, epochs, lr, bs }) {
   const perEpoch = Math.ceil(train.n / bs);
   const total = perEpoch * epochs;
   let lastPost = 0, lastPlot = 0;
+  const tFit = performance.now();
   const plots = () => ({
     lr: learn.sched.plotLr({ showMoms: true }),
     loss: learn.sched.plotLoss(),
@@ -90,7 +91,7 @@ async function train({ nTrain, epochs, lr, bs }) {
       if (now - lastPost < 150 && it < total) return;
       lastPost = now;
       const rec = learn.sched.recorder;
-      post("progress", { it, total, loss: rec.losses.at(-1), elapsed: (now - t0) / 1000 });
+      post("progress", { it, total, loss: rec.losses.at(-1), elapsed: (now - tFit) / 1000 });
       if (now - lastPlot > 2000 && rec.losses.length > 1) {
         lastPlot = now;
         post("plots", plots());

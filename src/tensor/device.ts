@@ -78,6 +78,9 @@ export class Device {
     this.description = description;
     this.pool = new BufferPool(gpu);
     this.dummy = this.pool.acquire(4);
+    // made up front, so that a first bind group late in a run allocates nothing (12: three states
+    // of each of the 4 tensors of a fused optimizer step)
+    for (let i = 0; i < 12; i++) this.#spareDummies.push(this.pool.acquire(4));
     gpu.lost.then((info) => {
       this.#lost = `${info.reason}: ${info.message}`;
     });
