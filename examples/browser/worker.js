@@ -3,19 +3,11 @@
 // down then up) on simpleNet, and posts progress, epoch rows, the lr/loss SVG plots and finally a
 // few test images with their predictions to the page. The page stays responsive: all GPU work and
 // every readback happen here.
-import {
-  FASHION_MNIST_CLASSES,
-  FASHION_MNIST_FILES,
-  FASHION_MNIST_STATS,
-  ImageClassifierData,
-  init,
-  Learner,
-  mnistFromBytes,
-  phases1cycle,
-  saveBytes,
-  simpleNet,
-  tensor,
-} from "../../dist/tempo.js";
+
+// the browser build, `deno task bundle` (a computed URL: type checks of examples/ need no build;
+// not awaited here, so that the page's message finds the handler set)
+const tempo = import(new URL("../../dist/tempo.js", import.meta.url).href);
+tempo.catch(() => {}); // reported by train()
 
 const post = (type, data = {}) => self.postMessage({ type, ...data });
 
@@ -38,6 +30,19 @@ function head(split, n) {
 
 async function train({ nTrain, epochs, lr, bs }) {
   const t0 = performance.now();
+  const {
+    FASHION_MNIST_CLASSES,
+    FASHION_MNIST_FILES,
+    FASHION_MNIST_STATS,
+    ImageClassifierData,
+    init,
+    Learner,
+    mnistFromBytes,
+    phases1cycle,
+    saveBytes,
+    simpleNet,
+    tensor,
+  } = await tempo;
   const dev = await init();
   post("status", { text: `WebGPU: ${dev.description}. Loading Fashion-MNIST...` });
   const source = await (await fetch("/data/fashion-mnist/source.json")).json();

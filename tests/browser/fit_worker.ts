@@ -87,9 +87,14 @@ async function main() {
   };
 }
 
-self.onmessage = () => {
+/** The worker's global scope (this file is type-checked with Deno's window types). */
+const scope = globalThis as unknown as {
+  onmessage: (() => void) | null;
+  postMessage(message: unknown): void;
+};
+scope.onmessage = () => {
   main().then(
-    (r) => self.postMessage(r),
-    (e) => self.postMessage({ ok: false, error: String((e as Error)?.stack ?? e) }),
+    (r) => scope.postMessage(r),
+    (e) => scope.postMessage({ ok: false, error: String((e as Error)?.stack ?? e) }),
   );
 };
