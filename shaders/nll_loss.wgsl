@@ -22,10 +22,17 @@ fn row_lse(base: u32) -> f32 {
   return m + log(s);
 }
 
+// A quiet NaN made at run time: Chrome's compiler (Tint) rejects NaN as a constant expression
+// (`bitcast<f32>(0x7fc00000u)` is one), Naga accepts it; a `var` is not constant.
+fn nan_f32() -> f32 {
+  var bits = 0x7fc00000u;
+  return bitcast<f32>(bits);
+}
+
 fn row_loss(i: u32) -> f32 {
   let base = i * P.C;
   let y = labels[i];
-  if (y < 0 || u32(y) >= P.C) { return bitcast<f32>(0x7fc00000u); }
+  if (y < 0 || u32(y) >= P.C) { return nan_f32(); }
   var l = -x[base + u32(y)];
   if (FROM_LOGITS == 1u) { l += row_lse(base); }
   return l;

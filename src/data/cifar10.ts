@@ -6,7 +6,7 @@
 
 import { checkOptions } from "../_options.ts";
 import { CIFAR10_SPEC } from "./_specs.ts";
-import { join } from "node:path";
+import { joinPath as join, needDeno } from "../_platform.ts";
 import { DatasetFormatError, DatasetNotFoundError } from "./errors.ts";
 
 /** CIFAR-10 class names, by label (as in `batches.meta.txt`). */
@@ -22,6 +22,9 @@ export const CIFAR10_CLASSES: readonly string[] = [
   "ship",
   "truck",
 ];
+
+const CIFAR_IN_BROWSER =
+  "In a browser, fetch the .bin batches and pass their bytes to parseCifar10Batch, then the images to ImageClassifierData.fromArrays.";
 
 /** Bytes per record: 1 label + 3 x 32 x 32 pixels. */
 export const CIFAR10_RECORD_BYTES = 3073;
@@ -100,7 +103,8 @@ export async function readCifar10Batches(files: readonly string[]): Promise<Cifa
     throw new RangeError("readCifar10Batches: expected at least one file, got none");
   }
   const parts: CifarSplit[] = [];
-  for (const f of files) parts.push(parseCifar10Batch(await Deno.readFile(f), f));
+  const D = needDeno("readCifar10Batches", CIFAR_IN_BROWSER);
+  for (const f of files) parts.push(parseCifar10Batch(await D.readFile(f), f));
   if (parts.length === 1) return parts[0];
   const n = parts.reduce((a, p) => a + p.n, 0);
   const images = new Uint8Array(n * 3072), labels = new Uint8Array(n);
@@ -125,8 +129,9 @@ export interface LoadCifar10Options {
 
 function isFile(p: string): boolean {
   try {
-    return Deno.statSync(p).isFile;
-  } catch {
+    return needDeno("loadCifar10", CIFAR_IN_BROWSER).statSync(p).isFile;
+  } catch (e) {
+    if (e instanceof TypeError && /needs Deno/.test(e.message)) throw e;
     return false;
   }
 }
@@ -165,7 +170,9 @@ export async function loadCifar10(opts: LoadCifar10Options = {}): Promise<Cifar1
   let classes = [...CIFAR10_CLASSES];
   const meta = dir === undefined ? undefined : join(dir, "batches.meta.txt");
   if (meta && isFile(meta)) {
-    const names = (await Deno.readTextFile(meta)).split(/\r?\n/).map((s) => s.trim()).filter(
+    const names = (await needDeno("loadCifar10", CIFAR_IN_BROWSER).readTextFile(meta)).split(
+      /\r?\n/,
+    ).map((s) => s.trim()).filter(
       Boolean,
     );
     if (names.length === 10) classes = names;

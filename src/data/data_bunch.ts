@@ -8,8 +8,11 @@ import { CIFAR10_CLASSES, loadCifar10, type LoadCifar10Options } from "./cifar10
 import { ArrayDataset, type Dataset } from "./dataset.ts";
 import { DataLoader } from "./data_loader.ts";
 import {
+  FASHION_MNIST_CLASSES,
   loadFashionMnist,
   type LoadFashionMnistOptions,
+  type MnistBytes,
+  mnistFromBytes,
   type MnistSplit,
   readMnistFolder,
 } from "./fashion_mnist.ts";
@@ -230,6 +233,31 @@ export class ImageClassifierData {
     checkOptions("ImageClassifierData.fromIdx", opts, FROM_IDX_SPEC);
     const ds = await readMnistFolder(dir, opts.classes);
     return mnistBunch(ds.train, ds.test, ds.classes, opts.stats ?? [[0.5], [0.25]], opts);
+  }
+
+  /**
+   * An MNIST-layout dataset from the bytes of its four IDX files (gzipped or not): the browser's
+   * `fromIdx`/`fashionMnist`, for bytes from `fetch` or user-picked `File`s. Fashion-MNIST's class
+   * names and stats by default.
+   *
+   * @example
+   * ```ts ignore
+   * import { FASHION_MNIST_FILES, ImageClassifierData } from "./mod.ts";
+   * const get = async (f: string) => new Uint8Array(await (await fetch(`data/${f}`)).arrayBuffer());
+   * const data = await ImageClassifierData.fromMnistBytes({
+   *   trainImages: await get(FASHION_MNIST_FILES.trainImages),
+   *   trainLabels: await get(FASHION_MNIST_FILES.trainLabels),
+   *   testImages: await get(FASHION_MNIST_FILES.testImages),
+   *   testLabels: await get(FASHION_MNIST_FILES.testLabels),
+   * }, { bs: 64 });
+   * ```
+   */
+  static async fromMnistBytes(
+    files: MnistBytes,
+    opts: MnistBunchOptions & { classes?: readonly string[]; stats?: Stats } = {},
+  ): Promise<ImageClassifierData> {
+    const ds = await mnistFromBytes(files, opts.classes ?? FASHION_MNIST_CLASSES);
+    return mnistBunch(ds.train, ds.test, ds.classes, opts.stats ?? FASHION_MNIST_STATS, opts);
   }
 
   /**

@@ -7,9 +7,16 @@
 
 import { checkOptions } from "../_options.ts";
 import { FASHION_MNIST_SPEC } from "./_specs.ts";
-import { join } from "node:path";
+import { deno, joinPath as join, needDeno } from "../_platform.ts";
 import { DatasetFormatError, DatasetNotFoundError } from "./errors.ts";
-import { readIdxImages, readIdxLabels } from "./idx.ts";
+import {
+  decodeIdx,
+  type IdxImages,
+  idxImages,
+  idxLabels,
+  readIdxImages,
+  readIdxLabels,
+} from "./idx.ts";
 
 /** Fashion-MNIST class names, by label. */
 export const FASHION_MNIST_CLASSES: readonly string[] = [
@@ -83,16 +90,21 @@ export interface LoadFashionMnistOptions {
 
 /** The default cache folder `~/.cache/tempo/fashion-mnist` (honours `XDG_CACHE_HOME`). */
 export function defaultCacheDir(name = "fashion-mnist"): string {
-  const xdg = Deno.env.get("XDG_CACHE_HOME");
-  const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".";
+  const env = deno()?.env;
+  const xdg = env?.get("XDG_CACHE_HOME");
+  const home = env?.get("HOME") ?? env?.get("USERPROFILE") ?? ".";
   return join(xdg || join(home, ".cache"), "tempo", name);
 }
 
 function existing(dir: string, file: string): string | undefined {
   for (const f of [file, file.replace(/\.gz$/, "")]) {
     try {
-      if (Deno.statSync(join(dir, f)).isFile) return join(dir, f);
-    } catch { /* not there */ }
+      if (needDeno("loadFashionMnist", MNIST_IN_BROWSER).statSync(join(dir, f)).isFile) {
+        return join(dir, f);
+      }
+    } catch (e) {
+      if (e instanceof TypeError && /needs Deno/.test(e.message)) throw e; // not there otherwise
+    }
   }
   return undefined;
 }
@@ -113,7 +125,8 @@ async function download(
   mirrors: readonly string[],
   log: (line: string) => void,
 ): Promise<void> {
-  await Deno.mkdir(dir, { recursive: true });
+  const D = needDeno("loadFashionMnist", MNIST_IN_BROWSER);
+  await D.mkdir(dir, { recursive: true });
   for (const file of Object.values(FASHION_MNIST_FILES)) {
     if (existing(dir, file)) continue;
     const errors: string[] = [];
@@ -138,12 +151,12 @@ async function download(
             log(`Downloading ${url}: ${(got / 1e6).toFixed(1)} MB${total ? ` (${pct}%)` : ""}`);
           }
         }
-        const tmp = join(dir, `${file}.part${Deno.pid}`);
-        await Deno.writeFile(
+        const tmp = join(dir, `${file}.part${D.pid}`);
+        await D.writeFile(
           tmp,
           new Uint8Array(await new Blob(chunks as BlobPart[]).arrayBuffer()),
         );
-        await Deno.rename(tmp, join(dir, file));
+        await D.rename(tmp, join(dir, file));
         done = true;
         break;
       } catch (e) {
@@ -154,9 +167,14 @@ async function download(
   }
 }
 
+const MNIST_IN_BROWSER =
+  "In a browser, fetch the four IDX files and pass their bytes to ImageClassifierData.fromMnistBytes (or mnistFromBytes).";
+
 async function readSplit(images: string, labels: string): Promise<MnistSplit> {
-  const im = await readIdxImages(images);
-  const lb = await readIdxLabels(labels);
+  return split(await readIdxImages(images), await readIdxLabels(labels), images, labels);
+}
+
+function split(im: IdxImages, lb: Uint8Array, images: string, labels: string): MnistSplit {
   if (lb.length !== im.n) {
     throw new DatasetFormatError(labels, `${lb.length} labels for ${im.n} images in ${images}`);
   }
@@ -182,6 +200,75 @@ export async function readMnistFolder(
   }
   const train = await readSplit(f.trainImages, f.trainLabels);
   const test = await readSplit(f.testImages, f.testLabels);
+  return checked(train, test, f, classes, dir);
+}
+
+/** The four IDX files of an MNIST-layout dataset as bytes (gzipped or not), e.g. from `fetch`. */
+export interface MnistBytes {
+  /** `train-images-idx3-ubyte[.gz]`. */
+  trainImages: Uint8Array;
+  /** `train-labels-idx1-ubyte[.gz]`. */
+  trainLabels: Uint8Array;
+  /** `t10k-images-idx3-ubyte[.gz]`. */
+  testImages: Uint8Array;
+  /** `t10k-labels-idx1-ubyte[.gz]`. */
+  testLabels: Uint8Array;
+}
+
+/**
+ * An MNIST-layout dataset from the bytes of its four IDX files (no file system: works in a
+ * browser). `classes` default to `"0"`..`"9"`; `name` labels errors.
+ *
+ * @example
+ * ```ts ignore
+ * import { FASHION_MNIST_CLASSES, FASHION_MNIST_FILES, mnistFromBytes } from "./mod.ts";
+ * const get = async (f: string) => new Uint8Array(await (await fetch(`data/${f}`)).arrayBuffer());
+ * const ds = await mnistFromBytes({
+ *   trainImages: await get(FASHION_MNIST_FILES.trainImages),
+ *   trainLabels: await get(FASHION_MNIST_FILES.trainLabels),
+ *   testImages: await get(FASHION_MNIST_FILES.testImages),
+ *   testLabels: await get(FASHION_MNIST_FILES.testLabels),
+ * }, FASHION_MNIST_CLASSES);
+ * ```
+ */
+export async function mnistFromBytes(
+  files: MnistBytes,
+  classes?: readonly string[],
+  name = "<bytes>",
+): Promise<MnistDataset> {
+  const f = Object.fromEntries(
+    Object.keys(FASHION_MNIST_FILES).map((k) => [k, `${name}:${k}`]),
+  ) as Record<keyof MnistBytes, string>;
+  for (const k of Object.keys(f) as (keyof MnistBytes)[]) {
+    if (!(files?.[k] instanceof Uint8Array)) {
+      throw new TypeError(
+        `mnistFromBytes: expected ${k} as a Uint8Array, got ${typeof files?.[k]}`,
+      );
+    }
+  }
+  const load = async (k: keyof MnistBytes) => await decodeIdx(files[k], f[k]);
+  const train = split(
+    idxImages(await load("trainImages"), f.trainImages),
+    idxLabels(await load("trainLabels"), f.trainLabels),
+    f.trainImages,
+    f.trainLabels,
+  );
+  const test = split(
+    idxImages(await load("testImages"), f.testImages),
+    idxLabels(await load("testLabels"), f.testLabels),
+    f.testImages,
+    f.testLabels,
+  );
+  return checked(train, test, f, classes, name);
+}
+
+function checked(
+  train: MnistSplit,
+  test: MnistSplit,
+  f: { trainLabels: string; testLabels: string },
+  classes: readonly string[] | undefined,
+  dir: string,
+): MnistDataset {
   const c = classes ? [...classes] : Array.from({ length: 10 }, (_, i) => String(i));
   for (const [split, file] of [[train, f.trainLabels], [test, f.testLabels]] as const) {
     const bad = split.labels.findIndex((l) => l >= c.length);

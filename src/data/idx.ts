@@ -4,6 +4,7 @@
  * @module
  */
 
+import { needDeno } from "../_platform.ts";
 import { DatasetFormatError } from "./errors.ts";
 
 /** Typed arrays an IDX file can hold. */
@@ -140,9 +141,27 @@ export function parseIdx(bytes: Uint8Array, name = "<buffer>"): IdxArray {
  * ```
  */
 export async function readIdx(path: string): Promise<IdxArray> {
-  let bytes: Uint8Array = await Deno.readFile(path);
-  if (isGzip(bytes)) bytes = await gunzip(bytes, path);
-  return parseIdx(bytes, path);
+  const D = needDeno(
+    "readIdx",
+    "In a browser, fetch the file and pass its bytes to decodeIdx (or the four files to ImageClassifierData.fromMnistBytes).",
+  );
+  return await decodeIdx(await D.readFile(path), path);
+}
+
+/**
+ * Parses IDX bytes, gzipped or not (detected from the content): what {@linkcode readIdx} does after
+ * reading the file, for bytes from `fetch` or a user-picked `File` in a browser.
+ *
+ * @example
+ * ```ts ignore
+ * import { decodeIdx } from "./mod.ts";
+ * const res = await fetch("data/t10k-labels-idx1-ubyte.gz");
+ * const labels = await decodeIdx(new Uint8Array(await res.arrayBuffer()), res.url);
+ * ```
+ */
+export async function decodeIdx(bytes: Uint8Array, name = "<buffer>"): Promise<IdxArray> {
+  if (isGzip(bytes)) bytes = await gunzip(bytes, name);
+  return parseIdx(bytes, name);
 }
 
 /** IDX images: `n` images of `rows` x `cols` uint8 pixels, row-major. */
@@ -167,7 +186,12 @@ export interface IdxImages {
  * ```
  */
 export async function readIdxImages(path: string): Promise<IdxImages> {
-  const a = await readIdx(path);
+  return idxImages(await readIdx(path), path);
+}
+
+/** Checks that a parsed IDX array holds idx3-ubyte images (`name` labels the error). */
+export function idxImages(a: IdxArray, name = "<buffer>"): IdxImages {
+  const path = name;
   if (a.dtype !== "uint8" || a.shape.length !== 3) {
     throw new DatasetFormatError(
       path,
@@ -188,7 +212,12 @@ export async function readIdxImages(path: string): Promise<IdxImages> {
  * ```
  */
 export async function readIdxLabels(path: string): Promise<Uint8Array> {
-  const a = await readIdx(path);
+  return idxLabels(await readIdx(path), path);
+}
+
+/** Checks that a parsed IDX array holds idx1-ubyte labels (`name` labels the error). */
+export function idxLabels(a: IdxArray, name = "<buffer>"): Uint8Array {
+  const path = name;
   if (a.dtype !== "uint8" || a.shape.length !== 1) {
     throw new DatasetFormatError(
       path,

@@ -6,7 +6,7 @@
 
 import { checkOptions } from "../_options.ts";
 import { IMAGE_FOLDER_SPEC } from "./_specs.ts";
-import { extname, join } from "node:path";
+import { extName as extname, joinPath as join, needDeno } from "../_platform.ts";
 import { DatasetFormatError, DatasetNotFoundError } from "./errors.ts";
 import { type DecodedImage, decodeImage, IMAGE_EXTENSIONS } from "./image_decode.ts";
 import type { Dataset, Sample } from "./dataset.ts";
@@ -22,10 +22,14 @@ export interface ImageFolderOptions {
 }
 
 function listDir(dir: string): Deno.DirEntry[] {
+  const D = needDeno(
+    "ImageFolder",
+    "In a browser, decode user-picked Files with decodeImage and pass the pixels to ImageClassifierData.fromArrays.",
+  );
   try {
-    return [...Deno.readDirSync(dir)];
+    return [...D.readDirSync(dir)];
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
+    if (e instanceof D.errors.NotFound) {
       throw new DatasetNotFoundError(`Image folder ${dir} does not exist`);
     }
     throw e;
@@ -129,7 +133,7 @@ export class ImageFolder implements Dataset {
     const file = this.files[i];
     let bytes: Uint8Array;
     try {
-      bytes = Deno.readFileSync(file);
+      bytes = needDeno("ImageFolder", "").readFileSync(file);
     } catch (e) {
       throw new DatasetFormatError(file, `cannot read image (${(e as Error).message})`, {
         cause: e,

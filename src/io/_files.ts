@@ -1,61 +1,93 @@
 /**
- * Private: the Deno-only file layer of `src/io` (reading a file, writing one atomically). Everything
- * else in `src/io` is pure; this file is the one place that touches `Deno`, through `globalThis`
- * feature detection, so importing `src/io` in a browser works and only calling these throws.
+ * Private: the file layer of tempo (reading a file, replacing one atomically). It reaches Deno only
+ * through `src/_platform.ts`, so importing it in a browser works and only calling it throws, with a
+ * message saying what to use there instead (bytes: `encodeSafetensors`, `saveBytes`...).
+ *
+ * Atomic replacement: the data goes to a hidden temporary file beside the target (same folder, so
+ * the rename stays on one file system), is flushed to the disk (`fsync`), closed, then renamed over
+ * the target in one step; on any failure the temporary file is removed and the target is left as it
+ * was. It does not lock: two processes saving one path at once both succeed, the last rename wins.
  * @module
  */
 
-interface DenoFs {
-  readFile(path: string | URL): Promise<Uint8Array>;
-  open(
-    path: string | URL,
-    options: { write: true; create: true; truncate: true },
-  ): Promise<{ write(p: Uint8Array): Promise<number>; sync(): Promise<void>; close(): void }>;
-  rename(from: string | URL, to: string | URL): Promise<void>;
-  remove(path: string | URL): Promise<void>;
+import { deno as denoNs, needDeno } from "../_platform.ts";
+
+const IN_BROWSER = "In a browser, work on bytes (encodeSafetensors / decodeSafetensors, " +
+  "saveBytes / loadBytes) and download or fetch them.";
+
+/** Writes the content into the open temporary file (called once). */
+export type ContentWriter = (file: Deno.FsFile) => Promise<void>;
+
+/** Reads a whole file (a `TypeError` naming `what` without Deno). */
+export function readBytes(path: string | URL, what = `read ${String(path)}`): Promise<Uint8Array> {
+  return needDeno(what, IN_BROWSER).readFile(path);
 }
 
-/** `Deno`, or a `TypeError` saying that files need it. */
-export function denoFs(what: string): DenoFs {
-  const deno = (globalThis as { Deno?: DenoFs }).Deno;
-  if (!deno || typeof deno.readFile !== "function" || typeof deno.open !== "function") {
-    throw new TypeError(
-      `Cannot ${what}: files need Deno (got no globalThis.Deno); in a browser, use ` +
-        "encodeSafetensors / decodeSafetensors on bytes instead",
-    );
-  }
-  return deno;
+/** Writes every byte of `bytes` to `file` (a `write` may take fewer bytes than given). */
+export async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < bytes.length) off += await file.write(bytes.subarray(off));
 }
 
-/** Reads a whole file. */
-export function readBytes(path: string | URL): Promise<Uint8Array> {
-  return denoFs(`read ${String(path)}`).readFile(path);
+/** A file path of `path` (a `file:` URL becomes its decoded path). */
+function filePath(path: string | URL): string {
+  return path instanceof URL ? decodeURIComponent(path.pathname) : path;
+}
+
+/** The folder part of a path (`"a/b.bin"` → `"a"`, `"b.bin"` → `"."`). */
+function folderOf(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "." : i === 0 ? "/" : path.slice(0, i);
+}
+
+/** The path of a temporary file beside `target`: `.name.tmp-<pid>-<random>`. */
+export function tempPathFor(target: string): string {
+  const rand = Math.random().toString(36).slice(2, 10);
+  const i = target.lastIndexOf("/");
+  const pid = denoNs()?.pid ?? 0;
+  return `${target.slice(0, i + 1)}.${target.slice(i + 1)}.tmp-${pid}-${rand}`;
 }
 
 /**
- * Writes `bytes` to `path` atomically: to a temporary file beside it, flushed to disk (fsync), then
- * renamed over `path`, so a crash leaves the old file or the new one, never a torn one.
+ * Replaces `path` atomically by what `content` writes (bytes, a list of byte chunks, or a writer).
+ * The old file stays complete until the new one is fully on the disk.
+ *
+ * @throws The error of the failed write, open or rename (the temporary file is removed first); a
+ *   `TypeError` without Deno.
  */
-export async function writeBytesAtomic(path: string | URL, bytes: Uint8Array): Promise<void> {
-  const deno = denoFs(`write ${String(path)}`);
-  const target = path instanceof URL ? path : String(path);
-  const tmp = target instanceof URL
-    ? new URL(`${target.href}.tmp-${crypto.randomUUID()}`)
-    : `${target}.tmp-${crypto.randomUUID()}`;
-  const file = await deno.open(tmp, { write: true, create: true, truncate: true });
+export async function atomicWriteFile(
+  path: string | URL,
+  content: Uint8Array | readonly Uint8Array[] | ContentWriter,
+  what = `write ${String(path)}`,
+): Promise<void> {
+  const D = needDeno(what, IN_BROWSER);
+  const target = filePath(path);
+  const tmp = tempPathFor(target);
+  const file = await D.open(tmp, { write: true, createNew: true, mode: 0o644 });
+  let closed = false;
   try {
-    for (let o = 0; o < bytes.length;) o += await file.write(bytes.subarray(o));
+    if (typeof content === "function") await content(file);
+    else if (content instanceof Uint8Array) await writeAll(file, content);
+    else for (const c of content) await writeAll(file, c);
     await file.sync();
-  } catch (e) {
     file.close();
-    await deno.remove(tmp).catch(() => {});
-    throw e;
-  }
-  file.close();
-  try {
-    await deno.rename(tmp, target);
+    closed = true;
+    await D.rename(tmp, target);
   } catch (e) {
-    await deno.remove(tmp).catch(() => {});
+    if (!closed) file.close();
+    await D.remove(tmp).catch(() => {});
     throw e;
   }
+  // make the rename itself durable where the platform allows a directory sync (Linux)
+  try {
+    using dir = await D.open(folderOf(target), { read: true });
+    await dir.sync();
+  } catch {
+    // not supported here (Windows, some file systems): the data itself is already synced
+  }
+}
+
+/** {@linkcode atomicWriteFile} of bytes (the `WriteBytes` of the safetensors layer). */
+export function writeBytesAtomic(path: string | URL, bytes: Uint8Array): Promise<void> {
+  return atomicWriteFile(path, bytes);
 }

@@ -8,7 +8,7 @@
  *
  * Every length is checked before any byte is used: a short file is `truncated` (with how many bytes
  * were expected and found), a header or data that does not match is `corrupt`
- * ({@linkcode CheckpointError}). Writing it atomically is `_atomic_write.ts`'s job.
+ * ({@linkcode CheckpointError}). Writing it atomically is `src/io/_files.ts`'s job.
  * @module
  */
 

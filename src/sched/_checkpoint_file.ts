@@ -1,11 +1,11 @@
 /**
  * Private: a checkpoint on disk: `writeCheckpoint` encodes and writes it atomically
- * (`_atomic_write.ts`), `readCheckpoint` reads and validates it (`_checkpoint.ts`) and checks it
+ * (`src/io/_files.ts`), `readCheckpoint` reads and validates it (`_checkpoint.ts`) and checks it
  * holds a model state.
  * @module
  */
 
-import { atomicWriteFile } from "./_atomic_write.ts";
+import { atomicWriteFile, readBytes } from "../io/_files.ts";
 import { decodeCheckpoint, encodeCheckpoint } from "./_checkpoint.ts";
 import { CheckpointError } from "./checkpoint_error.ts";
 import type { Saved } from "./_state.ts";
@@ -20,13 +20,22 @@ export interface CheckpointState {
 
 /** Writes `state` to `path` atomically (the old file survives any failure). */
 export async function writeCheckpoint(path: string | URL, state: CheckpointState): Promise<void> {
-  await atomicWriteFile(path, encodeCheckpoint({ model: state.model, opt: state.opt }));
+  await atomicWriteFile(
+    path,
+    encodeCheckpoint({ model: state.model, opt: state.opt }),
+    "Learner.save({ path })",
+  );
 }
 
 /** Reads and validates the checkpoint at `path`; a {@linkcode CheckpointError} when it is bad. */
 export async function readCheckpoint(path: string | URL): Promise<CheckpointState> {
   const what = String(path instanceof URL ? path.pathname : path);
-  const saved = decodeCheckpoint(await Deno.readFile(path), what);
+  return checkpointFromBytes(await readBytes(path, "Learner.load({ path })"), what);
+}
+
+/** The checkpoint in `bytes` (what `writeCheckpoint` wrote), validated; `what` names it in errors. */
+export function checkpointFromBytes(bytes: Uint8Array, what: string): CheckpointState {
+  const saved = decodeCheckpoint(bytes, what);
   if (saved === null || typeof saved !== "object" || Array.isArray(saved) || !("model" in saved)) {
     throw new CheckpointError(
       what,
@@ -36,4 +45,16 @@ export async function readCheckpoint(path: string | URL): Promise<CheckpointStat
   }
   const s = saved as Record<string, Saved>;
   return { model: s.model, opt: s.opt ?? undefined };
+}
+
+/** The checkpoint bytes of `state`, as `writeCheckpoint` writes them (for a browser download). */
+export function checkpointBytes(state: CheckpointState): Uint8Array {
+  const chunks = encodeCheckpoint({ model: state.model, opt: state.opt });
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
 }

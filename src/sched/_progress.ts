@@ -3,6 +3,8 @@
  * @module
  */
 
+import { deno } from "../_platform.ts";
+
 /** Python's `str(round(x, 6))` for the table (integers keep no decimals, NaN prints `nan`). */
 export function formatStat(x: number): string {
   if (Number.isNaN(x)) return "nan";
@@ -57,7 +59,7 @@ export class ProgressBar {
   constructor(enabled: boolean, write?: (s: string) => void) {
     this.enabled = enabled;
     const enc = new TextEncoder();
-    this.#write = write ?? ((s) => Deno.stdout.writeSync(enc.encode(s)));
+    this.#write = write ?? ((s) => deno()?.stdout.writeSync(enc.encode(s)));
   }
 
   /** Starts a pass of `total` batches. */

@@ -7,6 +7,7 @@
 import { nllLoss, Tensor } from "../tensor/mod.ts";
 import { accuracy } from "../nn/mod.ts";
 import { Adam, RMSProp, SGD } from "../optim/mod.ts";
+import { deno } from "../_platform.ts";
 import { Recorder } from "./recorder.ts";
 import { planSchedule } from "./schedule.ts";
 import { Sched } from "./sched.ts";
@@ -281,7 +282,7 @@ export class Learner {
       stopDiv: options.stopDiv ?? false,
       stopDivOptions: options.stopDivOptions,
       log,
-      progress: options.progress ?? (log !== null && Deno.stdout.isTerminal()),
+      progress: options.progress ?? (log !== null && (deno()?.stdout.isTerminal() ?? false)),
       readEvery,
       onBatchEnd: options.onBatchEnd,
     });

@@ -5,6 +5,7 @@
  */
 
 import { plotLrLoss } from "../plot/mod.ts";
+import { needDeno } from "../_platform.ts";
 import type { StopDivOptions } from "./divergence.ts";
 import { DecayType } from "./decay_type.ts";
 import type { Learner } from "./learner.ts";
@@ -156,7 +157,12 @@ async function find(
         loss: s!.point.loss,
       })),
     });
-    if (o.file !== undefined) Deno.writeTextFileSync(o.file, text);
+    if (o.file !== undefined) {
+      needDeno("svg({ file })", "In a browser, use the returned SVG string.").writeTextFileSync(
+        o.file,
+        text,
+      );
+    }
     return text;
   };
   return {

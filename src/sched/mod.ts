@@ -98,3 +98,4 @@ export {
 } from "./checkpoint_safetensors.ts";
 export { CheckpointError, type CheckpointProblem } from "./checkpoint_error.ts";
 export { LearnerBusyError } from "./fit_guard.ts";
+export { loadBytes, saveBytes } from "./save_bytes.ts";

@@ -15,6 +15,7 @@ import {
   type PlotLrOptions,
 } from "../plot/mod.ts";
 import type { PlotData } from "../plot/types.ts";
+import { needDeno } from "../_platform.ts";
 import { Recorder } from "./recorder.ts";
 
 /** Where to write a plot: `{ file: "lr.svg" }` (written synchronously). */
@@ -82,6 +83,12 @@ export class Sched {
 }
 
 function write(svg: string, file: string | URL | undefined): string {
-  if (file !== undefined) Deno.writeTextFileSync(file, svg);
+  if (file !== undefined) {
+    needDeno(
+      "plot { file }",
+      "In a browser, use the returned SVG string (e.g. element.innerHTML = svg).",
+    )
+      .writeTextFileSync(file, svg);
+  }
   return svg;
 }

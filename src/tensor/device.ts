@@ -112,6 +112,9 @@ export class Device {
     this.#scopes = new ErrorScopes(gpu);
     this.pool = new BufferPool(gpu, { maxBufferSize: limits.maxBufferSize, scopes: this.#scopes });
     this.dummy = this.pool.acquire(4);
+    // made up front, so that a first bind group late in a run allocates nothing (12: three states
+    // of each of the 4 tensors of a fused optimizer step)
+    for (let i = 0; i < 12; i++) this.#spareDummies.push(this.pool.acquire(4));
     gpu.lost.then((info) => {
       this.#lost = `${info.reason}: ${info.message}`;
     });
@@ -190,6 +193,14 @@ export class Device {
     this.#bindGroups.clear();
   }
 
+  #spareDummies: PooledBuffer[] = [];
+
+  /** The `i`-th extra 4-byte stand-in (see `dispatch`). */
+  #spareDummy(i: number): PooledBuffer {
+    while (this.#spareDummies.length <= i) this.#spareDummies.push(this.pool.acquire(4));
+    return this.#spareDummies[i]!;
+  }
+
   /**
    * @internal The `bytes` bytes of `buf` from `byteOffset` (a multiple of
    * `limits.minStorageBufferOffsetAlignment`) as a buffer to bind, with a stable id for bind-group caching.
@@ -225,6 +236,13 @@ export class Device {
     if (!group) {
       checkFits(this.limits, kernel.name, buffers.map((b) => b?.size ?? 0), workgroups, what);
       if (this.#bindGroups.size >= MAX_BIND_GROUPS) this.#bindGroups.clear();
+      // Browsers reject one buffer bound at two writable bindings (Deno does not): a repeated
+      // stand-in gets a dummy of its own.
+      let spare = 0;
+      const seen = new Set<PooledBuffer>();
+      buffers = buffers.map((b) =>
+        b === this.dummy && seen.has(b) ? this.#spareDummy(spare++) : (b && seen.add(b), b)
+      );
       group = this.#scopes.guard(
         () => `The bind group of ${what ? what() + " " : ""}(kernel '${kernel.name}')`,
         () =>

@@ -304,9 +304,10 @@ export function linear(
           [
             d.uniform(new Uint32Array([rows, cols, 0, 0])),
             g.buffer,
-            // Unused without the ReLU; bound to buffers already read / written by this dispatch.
+            // Unused without the ReLU: y bound to g (read-only aliasing is allowed), gm to the dummy
+            // (browsers reject one buffer at two writable bindings).
             opts.relu ? y!.buffer : g.buffer,
-            opts.relu ? gg.buffer : gb.buffer,
+            opts.relu ? gg.buffer : d.dummy,
             gb.buffer,
           ],
           [Math.ceil(cols / 64)],

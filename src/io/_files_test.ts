@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { atomicWriteFile, tempPathFor, writeAll } from "./_atomic_write.ts";
+import { atomicWriteFile, tempPathFor, writeAll } from "./_files.ts";
 
 const leftovers = async (dir: string) => {
   const names: string[] = [];
