@@ -18,6 +18,7 @@ export const LEARNER_SPEC: OptionSpec = {
   metrics: "array",
   optimizer: "function",
   optimizers: "array",
+  callbacks: "array",
 };
 
 /** `FitOptSchedOptions` without `dataList` (what `fitOneCycle` passes on). */
@@ -29,10 +30,15 @@ const FIT_COMMON: OptionSpec = {
   readEvery: "number",
   resetOpt: "boolean",
   onBatchEnd: "function",
+  callbacks: "array",
+  validate: "boolean",
 };
 
 /** `FitOptSchedOptions`. */
-export const FIT_SPEC: OptionSpec = { ...FIT_COMMON, dataList: "array" };
+export const FIT_SPEC: OptionSpec = { ...FIT_COMMON, dataList: "array", resume: "path" };
+
+/** `SchedulePreviewOptions`. */
+export const PREVIEW_SPEC: OptionSpec = { dataList: "array" };
 
 /** `FitOneCycleOptions`. */
 export const FIT_ONE_CYCLE_SPEC: OptionSpec = {

@@ -15,6 +15,12 @@ import { TrainingPhase } from "./training_phase.ts";
 import type { OptimizerFactory } from "./types.ts";
 import { BatchUploader } from "./_batch_gpu.ts";
 import { type FitResult, type LoopContext, runPlan } from "./_fit_loop.ts";
+import { fitCallbacks } from "./_fit_setup.ts";
+import { checkCallbacks } from "./_events.ts";
+import { planFingerprint } from "./_train_state.ts";
+import { readResume } from "./_resume.ts";
+import type { Callback } from "./callback.ts";
+import { schedulePreview, type SchedulePreviewOptions } from "./schedule_preview.ts";
 import { capture, plain, type Saved, writeInto } from "./_state.ts";
 import { checkOptions } from "../_options.ts";
 import { FIT_ONE_CYCLE_SPEC, FIT_SPEC, LEARNER_SPEC, SAVE_SPEC, STOP_DIV_SPEC } from "./_specs.ts";
@@ -92,6 +98,8 @@ export class Learner {
   #sched = new Sched(new Recorder());
   #uploader = new BatchUploader();
   #saved = new Map<string, Snapshot>();
+  /** Callbacks of every fit (`LearnerOptions.callbacks`); add or remove entries freely between fits. */
+  callbacks: Callback[];
 
   /**
    * Wraps a model and its data; the optimizer is created by the first fit.
@@ -118,6 +126,7 @@ export class Learner {
     this.lossFn = options.lossFn ?? nllLoss;
     this.metrics = (options.metrics ?? [accuracy]).map(namedMetric);
     this.optimizer = options.optimizer ?? SGD;
+    this.callbacks = [...checkCallbacks(options.callbacks ?? [], "Learner callbacks")];
     this.#registry = new Map(
       (options.optimizers ?? [SGD, Adam, RMSProp] as OptimizerClass[]).map((c) => [
         c.optimizerName,
@@ -205,12 +214,18 @@ export class Learner {
   /**
    * Trains through `phases` (fastai `fit_opt_sched`). Prints the epoch table; returns the last
    * validation `{ stopped: false, valLoss, metrics, trnLoss }`, or `{ stopped: true, reason,
-   * batches, trained }` when `stopDiv` fired.
+   * batches, trained }` when `stopDiv`, a NaN loss or a callback's `CancelFit` stopped it.
+   *
+   * The loop is a sequence of events (see `Callback`): the schedule, the recorder, the NaN and
+   * divergence stops, the progress display and validation are built-in callbacks; `callbacks` (and
+   * the learner's own) run beside them. `validate: false` skips validation; `resume: path` continues
+   * from a `SaveCheckpoint` file.
    *
    * @example
    * ```ts ignore
    * await learn.fitOptSched(phases, { stopDiv: true });
    * await learn.fitOptSched(phases, { dataList: [data1, data2] });
+   * await learn.fitOptSched(phases, { callbacks: [new EarlyStopping({ patience: 2 })] });
    * ```
    * @throws {LearnerBusyError} (rejects) While another fit or `lrFind` of this Learner runs.
    * @throws {TypeError} On an unknown option (`stop_div`: did you mean `stopDiv`?) or a wrong type.
@@ -250,6 +265,10 @@ export class Learner {
       dataList.forEach((d, i) => checkData(d, `dataList[${i}]`));
     }
     const readEvery = options.readEvery ?? 8;
+    const own = [
+      ...checkCallbacks(this.callbacks, "Learner callbacks"),
+      ...checkCallbacks(options.callbacks ?? [], "fitOptSched callbacks"),
+    ];
     const datas = dataList ?? phases.map(() => this.data);
     const groups = this.layerGroups();
     const plan = planSchedule(phases, {
@@ -258,15 +277,21 @@ export class Learner {
       dataKeys: datas,
     });
     const classes = phases.map((p) => this.resolveOptimizer(p.optimizer));
+    const fingerprint = planFingerprint(plan);
+    const resume = options.resume === undefined
+      ? undefined
+      : await readResume(this, options.resume, fingerprint);
     if (options.resetOpt) {
       this.#opt?.dispose?.();
       this.#opt = null;
     }
-    const recorder = new Recorder();
-    recorder.setPhases(plan);
-    this.#sched = new Sched(recorder);
+    if (resume) await this.restore(resume.snap);
+    const rec = new Recorder();
+    rec.setPhases(plan);
+    this.#sched = new Sched(rec);
     const log = options.log === false ? null : options.log ?? ((l: string) => console.log(l));
     const ctx: LoopContext = {
+      learner: this,
       model: this.model,
       lossFn: this.lossFn,
       metrics: this.metrics,
@@ -274,18 +299,53 @@ export class Learner {
       groups,
       optimizerFor: (cls, lr) => this.#optimizerFor(cls, groups, lr),
     };
-    return await runPlan(ctx, {
-      plan,
-      classes,
+    const { callbacks, recorder, validator } = fitCallbacks({
+      recorder: rec,
+      validateContext: ctx,
       dataList: datas,
-      recorder,
       stopDiv: options.stopDiv ?? false,
       stopDivOptions: options.stopDivOptions,
       log,
       progress: options.progress ?? (log !== null && (deno()?.stdout.isTerminal() ?? false)),
-      readEvery,
       onBatchEnd: options.onBatchEnd,
+      own,
     });
+    try {
+      return await runPlan(ctx, {
+        plan,
+        fingerprint,
+        classes,
+        dataList: datas,
+        callbacks,
+        recorder,
+        readEvery,
+        validate: options.validate ?? true,
+        resume: resume?.state,
+      });
+    } finally {
+      validator.dispose();
+    }
+  }
+
+  /**
+   * The per-batch plan of `phases` for this learner's data and layer groups, without training: a
+   * {@linkcode Sched} whose recorder holds every batch's lrs and momentum (its losses are `NaN`), so
+   * `learn.schedulePreview(phases).plotLr()` draws the schedule before a fit.
+   *
+   * @example
+   * ```ts ignore
+   * learn.schedulePreview(phases).plotLr({ file: "plan.svg" });
+   * ```
+   * @throws {TypeError} On phases that are not TrainingPhases or an unknown option.
+   */
+  schedulePreview(
+    phases: readonly TrainingPhase[],
+    options: SchedulePreviewOptions = {},
+  ): Sched {
+    return schedulePreview(phases, {
+      dataList: options.dataList ?? phases.map(() => this.data),
+      groupCount: this.layerGroups().length,
+    }, options);
   }
 
   /**
