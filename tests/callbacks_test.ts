@@ -10,6 +10,7 @@ import {
   CancelEpoch,
   CancelFit,
   CancelValidate,
+  DecayType,
   type FitContext,
   Learner,
   lrFind,
@@ -69,7 +70,7 @@ Deno.test("events fire in fastai's order with the iteration counted from 1 in af
 
 Deno.test("callbacks run by order; the context has the hypers, the lagged losses and the values", async () => {
   await gpu();
-  const learn = new Learner(simpleNet(), synthData({ nTrain: 64 })); // 4 batches
+  const learn = new Learner(simpleNet(), synthData({ nTrain: 96 })); // 6 batches
   const out: string[] = [];
   const seen: { it: number; lr: number; losses: number[] }[] = [];
   const cb: Callback = {
@@ -81,7 +82,9 @@ Deno.test("callbacks run by order; the context has the hypers, the lagged losses
         losses: ctx.losses.map((l) => l.iteration),
       }),
   };
-  const lin = new TrainingPhase({ epochs: 1, optimizer: SGD, lr: { start: 1e-3, end: 1e-2 } });
+  const lin = new TrainingPhase({ epochs: 1, optimizer: SGD, lr: { start: 1e-3, end: 1e-2 },
+    lrDecay: DecayType.LINEAR,
+  });
   await learn.fitOptSched([lin], {
     log: false,
     readEvery: 2,
@@ -89,7 +92,7 @@ Deno.test("callbacks run by order; the context has the hypers, the lagged losses
   });
   assert.deepEqual(out.slice(0, 3), ["a:beforeFit@0", "b:beforeFit@0", "a:beforeEpoch@0"]);
   // losses come back a group late (read every 2); the epoch's last batch drains the ring
-  assert.deepEqual(seen.map((s) => s.losses), [[], [], [1, 2], [3, 4]]);
+  assert.deepEqual(seen.map((s) => s.losses), [[], [], [], [1, 2], [], [3, 4, 5, 6]]);
   assert.deepEqual(seen.map((s) => s.lr), learn.sched.recorder.lrs);
 });
 
@@ -117,10 +120,12 @@ Deno.test("CancelBatch skips the step, CancelValidate the validation, CancelEpoc
   assert.ok(out.includes("afterCancelValidate@4"));
   assert.ok(out.includes("afterCancelEpoch@6"));
   // epoch 1 stopped after 2 of its 4 batches: the schedule moved to epoch 2's first batch
-  assert.equal(out.filter((e) => e.startsWith("afterBatch")).length, 1 + 3 + 2 + 4);
+  // (the afterBatch that threw CancelEpoch ran no later callback: the logger misses batch 6)
+  assert.equal(out.filter((e) => e.startsWith("afterBatch")).length, 4 + 1 + 4);
   assert.equal(stepped, 9, "batch 2 did not step");
   // validation ran only at the end of epoch 2 (epoch 0 cancelled, epoch 1 skipped)
-  assert.deepEqual(learn.sched.recorder.epochIterations, [12]);
+  // at the recorder's count: 12 batches less the cancelled one (no loss) and the 2 skipped
+  assert.deepEqual(learn.sched.recorder.epochIterations, [9]);
   assert.ok(Number.isFinite(r.stopped === false ? r.valLoss : NaN));
 });
 
@@ -205,7 +210,10 @@ Deno.test("learner callbacks run in every fit; schedulePreview gives the fit's h
   });
   const phases = [
     phase(0.5, 1e-3),
-    new TrainingPhase({ epochs: 1, optimizer: SGD, lr: { start: 1e-2, end: 1e-4 }, momentum: 0.8 }),
+    new TrainingPhase({ epochs: 1, optimizer: SGD, lr: { start: 1e-2, end: 1e-4 },
+      lrDecay: DecayType.COSINE,
+      momentum: 0.8,
+    }),
   ];
   const preview = learn.schedulePreview(phases);
   await learn.fitOptSched(phases, { log: false });
@@ -217,6 +225,6 @@ Deno.test("learner callbacks run in every fit; schedulePreview gives the fit's h
   assert.deepEqual(preview.recorder.lrs, learn.sched.recorder.lrs);
   assert.deepEqual(preview.recorder.momentums, learn.sched.recorder.momentums);
   assert.notDeepEqual(fit.recorder.lrs, preview.recorder.lrs);
-  assert.match(preview.plotLr(), /^<svg/);
+  assert.match(preview.plotLr(), /<svg[^]*phase-boundary/);
   assert.throws(() => learn.schedulePreview(phases, { data_list: [] } as never), /dataList/);
 });

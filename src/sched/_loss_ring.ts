@@ -10,7 +10,7 @@
  * @module
  */
 
-import { device, type Tensor, zeros } from "../tensor/mod.ts";
+import { device, type Tensor, untrack, zeros } from "../tensor/mod.ts";
 
 /** A requested value's place in its ring and who gets it. */
 interface Req {
@@ -82,7 +82,8 @@ export class LossRing {
     const d = device();
     let ring = this.#rings[c];
     if (at + n > ring.size) {
-      const bigger = zeros([Math.max(at + n, 2 * ring.size)]);
+      // kept: requests come from inside the step's tidy(), the ring outlives it
+      const bigger = untrack(zeros([Math.max(at + n, 2 * ring.size)]));
       d.copy(ring.buffer, 0, bigger.buffer, 0, at * 4);
       ring.dispose();
       ring = this.#rings[c] = bigger;
