@@ -3,6 +3,7 @@
  * `ProgressCallback`, `ShowGraph`-less), plus `stopDiv` and validation:
  * - {@linkcode ParamScheduler} (order -100): the batch's hyperparameters into the optimizer's
  *   uniforms, `beforeBatch`;
+ * - {@linkcode LossSmoother} (order -55): the smoothed loss of each lagged loss;
  * - {@linkcode StopDivCallback} (order -40): fastai's `stop_div` on the lagged smoothed losses;
  * - {@linkcode RecorderCallback} (order 50): lagged losses and epoch ends into the `Recorder`;
  * - {@linkcode ProgressCallback} (order 90): the progress bar and the epoch table;
@@ -15,6 +16,7 @@ import type { Tensor } from "../tensor/mod.ts";
 import { applyPhaseHypers } from "./apply_hypers.ts";
 import { CancelFit, type Callback, type FitContext, type LaggedLoss } from "./callback.ts";
 import { DivergenceDetector, type StopDivOptions } from "./divergence.ts";
+import type { SmoothLoss } from "./smooth_loss.ts";
 import type { Recorder, RecorderJSON } from "./recorder.ts";
 import type { LearnerData } from "./learner_types.ts";
 import { ProgressBar, statsHeader, statsRow } from "./_progress.ts";
@@ -30,6 +32,29 @@ export class ParamScheduler implements Callback {
     if (this.#lr.length !== h.lr.length) this.#lr = new Float64Array(h.lr.length);
     for (let i = 0; i < h.lr.length; i++) this.#lr[i] = h.lr[i]! * ctx.lrScale;
     applyPhaseHypers(ctx.opt!, { ...h, lr: this.#lr });
+  }
+}
+
+/**
+ * fastai's `AvgSmoothLoss`: the smoothed (debiased) loss of each lagged loss (`l.smooth`) and
+ * `ctx.smoothLoss`; order -55, after callbacks that drop losses (the divergence guard, -60).
+ */
+export class LossSmoother implements Callback {
+  readonly order = -55;
+  readonly smooth: SmoothLoss;
+  constructor(smooth: SmoothLoss) {
+    this.smooth = smooth;
+  }
+  #add(ctx: FitContext): void {
+    if (ctx.losses.length === 0) return;
+    for (const l of ctx.losses) l.smooth = this.smooth.add(l.raw);
+    ctx.smoothLoss = this.smooth.value;
+  }
+  afterBatch(ctx: FitContext): void {
+    this.#add(ctx);
+  }
+  afterCancelEpoch(ctx: FitContext): void {
+    this.#add(ctx);
   }
 }
 

@@ -7,9 +7,10 @@
  * else is a callback (`callback.ts`): the uniform writes of the schedule, the recorder, the NaN and
  * divergence stops, the progress display, validation (`_builtin_callbacks.ts`) and the users' own.
  *
- * Lagged values: when a readback group comes back its losses are smoothed and handed to the next
- * `afterBatch` as `ctx.losses` (with their batch's hyperparameters); the ring is drained before each
- * epoch's last `afterBatch`, so every loss is seen before validation.
+ * Lagged values: when a readback group comes back its losses are handed to the next `afterBatch`
+ * as `ctx.losses` (with their batch's hyperparameters; the `LossSmoother` callback, order -55, fills
+ * in their smoothed values, so a callback before it may drop losses, as the divergence guard does);
+ * the ring is drained before each epoch's last `afterBatch`, so every loss is seen before validation.
  *
  * Resume: `trainingState()` is what a resumable checkpoint stores; `resume` restarts at its batch,
  * with the loaders' epochs, the smoother, the recorder and the losses still on the GPU back as saved.
@@ -34,7 +35,7 @@ import {
 import { Events } from "./_events.ts";
 import type { Learner } from "./learner.ts";
 import type { LearnerData, OptimizerClass, TrainableOptimizer } from "./learner_types.ts";
-import type { RecorderCallback } from "./_builtin_callbacks.ts";
+import { LossSmoother, type RecorderCallback } from "./_builtin_callbacks.ts";
 import { captureLoaders, restoreLoaders, type TrainingState } from "./_train_state.ts";
 import { dropoutRngState, setDropoutRngState } from "../tensor/mod.ts";
 
@@ -103,8 +104,8 @@ const NONE: readonly LaggedLoss[] = Object.freeze([]);
 export async function runPlan(lc: LoopContext, o: LoopOptions): Promise<FitResult> {
   const { plan } = o;
   const ends = plan.epochEnds;
-  const ev = new Events(o.callbacks);
   const smooth = new SmoothLoss();
+  const ev = new Events([...o.callbacks, new LossSmoother(smooth)]);
   const ring = new LossRing(o.readEvery);
   const pending: Meta[] = [];
   const classify = lc.lossFn === nllLoss || lc.lossFn === crossEntropy;
@@ -174,8 +175,9 @@ export async function runPlan(lc: LoopContext, o: LoopOptions): Promise<FitResul
     // losses the saved fit had computed but not read yet: delivered with the first afterBatch
     carried = r.pending.map((p) => ({
       ...p,
+      raw: p.raw ?? NaN,
       lrs: Float64Array.from(p.lrs),
-      smooth: smooth.add(p.raw),
+      smooth: NaN,
     }));
   }
 
@@ -183,11 +185,7 @@ export async function runPlan(lc: LoopContext, o: LoopOptions): Promise<FitResul
     if (!g) return NONE;
     const out: LaggedLoss[] = carried;
     carried = [];
-    for (const v of g.losses) {
-      const m = pending.shift()!;
-      out.push({ ...m, raw: v, smooth: smooth.add(v) });
-    }
-    if (out.length) ctx.smoothLoss = smooth.value;
+    for (const v of g.losses) out.push({ ...pending.shift()!, raw: v, smooth: NaN });
     for (const r of g.requests) r.fn(r.values);
     return out.length ? out : NONE;
   };

@@ -63,7 +63,7 @@ export interface LaggedLoss {
   iteration: number;
   /** The batch's loss. */
   raw: number;
-  /** The smoothed (debiased) loss after it. */
+  /** The smoothed (debiased) loss after it (`NaN` for callbacks of order below -55). */
   smooth: number;
   /** The lr of every layer group the batch used. */
   lrs: Float64Array;
