@@ -242,7 +242,8 @@ export async function runPlan(lc: LoopContext, o: LoopOptions): Promise<FitResul
   const trainEpoch = async (end: number, start: number) => {
     const loader = ctx.data?.train ?? o.dataList[hypersAt(plan, k).phase]!.train;
     let skip = k - start;
-    if (skip > 0 && passEpoch !== null) (loader as { epoch?: number }).epoch = passEpoch;
+    // resuming mid-pass: the pass restarts at its epoch and skips the batches already trained
+    if (skip > 0 && k < end && passEpoch !== null) (loader as { epoch?: number }).epoch = passEpoch;
     while (k < end) {
       const ep = (loader as { epoch?: unknown }).epoch;
       passEpoch = typeof ep === "number" ? ep : null;
