@@ -43,7 +43,10 @@ Deno.test("EarlyStopping stops after `patience` epochs without improvement", asy
     callbacks: [script([1, 0.9, 0.95, 0.96, 0.5, 0.4]), es],
   });
   assert.ok(r.stopped);
-  assert.match(r.reason, /EarlyStopping: valLoss did not improve for 2 epochs \(best 0.9 at epoch 1/);
+  assert.match(
+    r.reason,
+    /EarlyStopping: valLoss did not improve for 2 epochs \(best 0.9 at epoch 1/,
+  );
   assert.equal(r.trained, 4);
   // minDelta: 0.9 is not an improvement of more than 0.2 on 1
   const r2 = await learn.fitOptSched([phase(6)], {
@@ -54,7 +57,10 @@ Deno.test("EarlyStopping stops after `patience` epochs without improvement", asy
   assert.throws(() => new EarlyStopping({ patience: 0 }), RangeError);
   await assert.rejects(
     () =>
-      learn.fitOptSched([phase(1)], { log: false, callbacks: [new EarlyStopping({ monitor: "f1" })] }),
+      learn.fitOptSched([phase(1)], {
+        log: false,
+        callbacks: [new EarlyStopping({ monitor: "f1" })],
+      }),
     /Cannot monitor 'f1': expected valLoss, trnLoss or one of the metrics \[accuracy\]/,
   );
 });
@@ -66,7 +72,10 @@ Deno.test("SaveModel keeps the best epoch's weights (file and learner), or every
   const at: Float32Array[][] = [];
   const grab: Callback = { order: 75, afterEpoch: async () => void at.push(await weights(learn)) };
   const best = new SaveModel({ path: `${dir}/best.safetensors` });
-  await learn.fitOptSched([phase(3)], { log: false, callbacks: [script([1, 0.5, 0.8]), best, grab] });
+  await learn.fitOptSched([phase(3)], {
+    log: false,
+    callbacks: [script([1, 0.5, 0.8]), best, grab],
+  });
   assert.equal(best.bestEpoch, 1);
   assert.deepEqual(await weights(learn), at[1], "the learner has the best epoch's weights");
   assert.notDeepEqual(at[2], at[1]);
@@ -130,7 +139,9 @@ Deno.test("GradientClip in a fit: no allocation, no readback after the warm-up; 
 Deno.test("GradientAccumulation of 2 batches of 8 equals batches of 16", async () => {
   await gpu();
   const out: Float32Array[][] = [];
-  for (const [bs, callbacks] of [[8, [new GradientAccumulation({ steps: 2 })]], [16, []]] as const) {
+  for (
+    const [bs, callbacks] of [[8, [new GradientAccumulation({ steps: 2 })]], [16, []]] as const
+  ) {
     const learn = new Learner(simpleNet(), synthData({ nTrain: 64, bs }));
     let steps = 0;
     const count: Callback = { afterStep: () => void steps++ };
@@ -163,7 +174,9 @@ Deno.test("CSVLogger writes the epoch table; TerminateOnNaN is on by default, on
   // a NaN stops the fit by default
   const nan = new Learner(simpleNet(), synthData({ nTrain: 64 }));
   const r = await nan.fitOptSched([phase(1, 1e30)], { log: false, readEvery: 1 });
-  assert.ok(r.stopped && /^loss is (NaN|Infinity) at batch \d+ \(epoch 0, phase 0\)$/.test(r.reason));
+  assert.ok(
+    r.stopped && /^loss is (NaN|Infinity) at batch \d+ \(epoch 0, phase 0\)$/.test(r.reason),
+  );
 });
 
 Deno.test("DivergenceGuard rolls back to good weights and lowers the lr instead of stopping", async () => {

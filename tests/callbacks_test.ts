@@ -82,7 +82,10 @@ Deno.test("callbacks run by order; the context has the hypers, the lagged losses
         losses: ctx.losses.map((l) => l.iteration),
       }),
   };
-  const lin = new TrainingPhase({ epochs: 1, optimizer: SGD, lr: { start: 1e-3, end: 1e-2 },
+  const lin = new TrainingPhase({
+    epochs: 1,
+    optimizer: SGD,
+    lr: { start: 1e-3, end: 1e-2 },
     lrDecay: DecayType.LINEAR,
   });
   await learn.fitOptSched([lin], {
@@ -199,7 +202,10 @@ Deno.test("a step event that returns a promise is a TypeError; bad callbacks are
     () => learn.fitOptSched([phase()], { callbacks: [{ afterBatch: 3 } as never] }),
     /expected afterBatch to be a function/,
   );
-  assert.throws(() => new Learner(simpleNet(), synthData(), { callbacks: [null as never] }), TypeError);
+  assert.throws(
+    () => new Learner(simpleNet(), synthData(), { callbacks: [null as never] }),
+    TypeError,
+  );
 });
 
 Deno.test("learner callbacks run in every fit; schedulePreview gives the fit's hypers", async () => {
@@ -210,7 +216,10 @@ Deno.test("learner callbacks run in every fit; schedulePreview gives the fit's h
   });
   const phases = [
     phase(0.5, 1e-3),
-    new TrainingPhase({ epochs: 1, optimizer: SGD, lr: { start: 1e-2, end: 1e-4 },
+    new TrainingPhase({
+      epochs: 1,
+      optimizer: SGD,
+      lr: { start: 1e-2, end: 1e-4 },
       lrDecay: DecayType.COSINE,
       momentum: 0.8,
     }),

@@ -14,7 +14,7 @@
 
 import type { Tensor } from "../tensor/mod.ts";
 import { applyPhaseHypers } from "./apply_hypers.ts";
-import { CancelFit, type Callback, type FitContext, type LaggedLoss } from "./callback.ts";
+import { type Callback, CancelFit, type FitContext, type LaggedLoss } from "./callback.ts";
 import { DivergenceDetector, type StopDivOptions } from "./divergence.ts";
 import type { SmoothLoss } from "./smooth_loss.ts";
 import type { Recorder, RecorderJSON } from "./recorder.ts";
@@ -101,7 +101,12 @@ export class RecorderCallback implements Callback {
     for (const l of ctx.losses) {
       if (l.iteration <= this.#last) continue;
       this.#last = l.iteration;
-      this.recorder.recordBatch({ lrs: l.lrs, momentum: l.momentum, loss: l.smooth, rawLoss: l.raw });
+      this.recorder.recordBatch({
+        lrs: l.lrs,
+        momentum: l.momentum,
+        loss: l.smooth,
+        rawLoss: l.raw,
+      });
     }
   }
   afterBatch(ctx: FitContext): void {
@@ -139,7 +144,11 @@ export class ProgressCallback implements Callback {
   #log: ((line: string) => void) | null;
   #metricNames: readonly string[];
   #done = 0;
-  constructor(log: ((line: string) => void) | null, progress: boolean, metricNames: readonly string[]) {
+  constructor(
+    log: ((line: string) => void) | null,
+    progress: boolean,
+    metricNames: readonly string[],
+  ) {
     this.#bar = new ProgressBar(progress);
     this.#log = log;
     this.#metricNames = metricNames;

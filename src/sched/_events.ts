@@ -5,8 +5,8 @@
  */
 
 import {
-  CALLBACK_EVENTS,
   type Callback,
+  CALLBACK_EVENTS,
   type CallbackEvent,
   type FitContext,
   SYNC_EVENTS,
@@ -14,7 +14,8 @@ import {
 import { show } from "./_values.ts";
 
 function nameOf(cb: Callback): string {
-  return cb.name ?? (cb.constructor?.name && cb.constructor !== Object ? cb.constructor.name : "callback");
+  return cb.name ??
+    (cb.constructor?.name && cb.constructor !== Object ? cb.constructor.name : "callback");
 }
 
 /** Checks the callbacks of a fit: objects whose event keys are functions. */

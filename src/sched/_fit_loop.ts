@@ -24,11 +24,11 @@ import { LossRing, type RingGroup } from "./_loss_ring.ts";
 import { dataLabelRange } from "./_labels.ts";
 import { checkOutputs, type ValidateContext } from "./_validate.ts";
 import {
+  type Callback,
   CancelBatch,
   CancelEpoch,
   CancelFit,
   CancelValidate,
-  type Callback,
   type FitContext,
   type LaggedLoss,
 } from "./callback.ts";
@@ -217,7 +217,13 @@ export async function runPlan(lc: LoopContext, o: LoopOptions): Promise<FitResul
         }
         ctx.loss = ctx.lossGrad = l;
         ev.fireSync("afterLoss", ctx);
-        pending.push({ iteration: k + 1, lrs: h.lr, momentum: h.momentum, epoch: e, phase: h.phase });
+        pending.push({
+          iteration: k + 1,
+          lrs: h.lr,
+          momentum: h.momentum,
+          epoch: e,
+          phase: h.phase,
+        });
         ring.add(l);
         ctx.lossGrad!.backward();
         ev.fireSync("afterBackward", ctx);
@@ -287,7 +293,9 @@ export async function runPlan(lc: LoopContext, o: LoopOptions): Promise<FitResul
         ctx.epoch = e;
         epochDone = false;
         if (k < start) k = ctx.iteration = start; // after a CancelEpoch
-        if (ctx.phase < 0 || k < end) ctx.data = o.dataList[hypersAt(plan, Math.min(k, end - 1)).phase]!;
+        if (ctx.phase < 0 || k < end) {
+          ctx.data = o.dataList[hypersAt(plan, Math.min(k, end - 1)).phase]!;
+        }
         try {
           await ev.fire("beforeEpoch", ctx);
           await trainEpoch(end, start);

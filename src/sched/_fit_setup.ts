@@ -16,7 +16,15 @@ import { TerminateOnNaN } from "./callbacks/terminate_on_nan.ts";
 import type { StopDivOptions } from "./divergence.ts";
 import type { Recorder } from "./recorder.ts";
 import type { ValidateContext } from "./_validate.ts";
-import type { LearnerData } from "./learner_types.ts";
+import type { FitOptSchedOptions, LearnerData } from "./learner_types.ts";
+import { deno } from "../_platform.ts";
+import { checkCallbacks } from "./_events.ts";
+import { planFingerprint } from "./_train_state.ts";
+import { planSchedule, type SchedulePlan } from "./schedule.ts";
+import type { TrainingPhase } from "./training_phase.ts";
+import type { Learner } from "./learner.ts";
+import type { OptimizerClass } from "./learner_types.ts";
+import type { Tensor } from "../tensor/mod.ts";
 
 /** What the fit's callbacks are made from. */
 export interface FitSetup {
@@ -50,4 +58,54 @@ export function fitCallbacks(s: FitSetup): {
   if (s.onBatchEnd) cbs.push(onBatchEndCallback(s.onBatchEnd));
   cbs.push(...s.own);
   return { callbacks: cbs, recorder, validator };
+}
+
+/** The setup of a fit from its options: the log sink (default `console.log`) and the progress bar. */
+export function fitSetup(
+  options: FitOptSchedOptions,
+  recorder: Recorder,
+  validateContext: ValidateContext,
+  dataList: readonly LearnerData[],
+  own: readonly Callback[],
+): FitSetup {
+  const log = options.log === false ? null : options.log ?? ((l: string) => console.log(l));
+  return {
+    recorder,
+    validateContext,
+    dataList,
+    stopDiv: options.stopDiv ?? false,
+    stopDivOptions: options.stopDivOptions,
+    log,
+    progress: options.progress ?? (log !== null && (deno()?.stdout.isTerminal() ?? false)),
+    onBatchEnd: options.onBatchEnd,
+    own,
+  };
+}
+
+/** The plan of a fit: its data per phase, layer groups, batch plan, optimizer classes, callbacks. */
+export function planFit(
+  learn: Learner,
+  phases: readonly TrainingPhase[],
+  options: FitOptSchedOptions,
+): {
+  datas: readonly LearnerData[];
+  groups: Tensor[][];
+  plan: SchedulePlan;
+  classes: OptimizerClass[];
+  fingerprint: string;
+  own: Callback[];
+} {
+  const own = [
+    ...checkCallbacks(learn.callbacks, "Learner callbacks"),
+    ...checkCallbacks(options.callbacks ?? [], "fitOptSched callbacks"),
+  ];
+  const datas = options.dataList ?? phases.map(() => learn.data);
+  const groups = learn.layerGroups();
+  const plan = planSchedule(phases, {
+    nbBatches: datas.map((d) => d.train.length),
+    groupCount: groups.length,
+    dataKeys: datas,
+  });
+  const classes = phases.map((p) => learn.resolveOptimizer(p.optimizer));
+  return { datas, groups, plan, classes, fingerprint: planFingerprint(plan), own };
 }

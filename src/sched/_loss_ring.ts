@@ -127,7 +127,9 @@ export class LossRing {
     const parts: Float32Array[] = [];
     for (const p of [this.#ready, this.#pending]) if (p) parts.push((await p).losses);
     if (this.#fill > 0) {
-      parts.push(new Float32Array(await device().read(this.#rings[this.#cur].buffer, 0, this.#fill * 4)));
+      parts.push(
+        new Float32Array(await device().read(this.#rings[this.#cur].buffer, 0, this.#fill * 4)),
+      );
     }
     const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
     let o = 0;

@@ -78,11 +78,12 @@ export function planFingerprint(plan: SchedulePlan): string {
   const parts: string[] = [];
   for (let k = 0; k < plan.totalBatches; k++) {
     const h = hypersAt(plan, k);
-    parts.push(`${h.phase}:${[...h.lr].join(",")}:${h.momentum}:${h.beta}:${h.wd}:${h.decoupledWd}`);
+    parts.push(
+      `${h.phase}:${[...h.lr].join(",")}:${h.momentum}:${h.beta}:${h.wd}:${h.decoupledWd}`,
+    );
   }
-  const phases = plan.phases.map((p) =>
-    `${p.phase.optimizerName}/${p.batchCount}/${p.nbBatches}`
-  ).join(";");
+  const phases = plan.phases.map((p) => `${p.phase.optimizerName}/${p.batchCount}/${p.nbBatches}`)
+    .join(";");
   return `${plan.phases.length} phases [${phases}], ${plan.totalBatches} batches, ${plan.groupCount} groups, hypers ${
     fnv(parts.join("|") + plan.epochEnds.map((e) => e.iteration).join(","))
   }`;
@@ -119,7 +120,9 @@ export function parseTrainingState(text: string | undefined, where: string): Tra
   try {
     s = JSON.parse(text);
   } catch (e) {
-    throw new TypeError(`${where}: expected ${TRAINING_KEY} to be JSON, got ${(e as Error).message}`);
+    throw new TypeError(
+      `${where}: expected ${TRAINING_KEY} to be JSON, got ${(e as Error).message}`,
+    );
   }
   const ok = s !== null && typeof s === "object" && s.version === 1 &&
     typeof s.fingerprint === "string" && Number.isInteger(s.iteration) &&

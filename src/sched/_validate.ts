@@ -93,4 +93,3 @@ export function checkOutputs(
     model.train?.();
   }
 }
-

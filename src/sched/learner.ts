@@ -4,31 +4,34 @@
  * @module
  */
 
-import { nllLoss, Tensor } from "../tensor/mod.ts";
+import { nllLoss, type Tensor } from "../tensor/mod.ts";
 import { accuracy } from "../nn/mod.ts";
 import { Adam, RMSProp, SGD } from "../optim/mod.ts";
-import { deno } from "../_platform.ts";
 import { Recorder } from "./recorder.ts";
-import { planSchedule } from "./schedule.ts";
 import { Sched } from "./sched.ts";
-import { TrainingPhase } from "./training_phase.ts";
+import type { TrainingPhase } from "./training_phase.ts";
 import type { OptimizerFactory } from "./types.ts";
 import { BatchUploader } from "./_batch_gpu.ts";
 import { type FitResult, type LoopContext, runPlan } from "./_fit_loop.ts";
-import { fitCallbacks } from "./_fit_setup.ts";
+import { fitCallbacks, fitSetup, planFit } from "./_fit_setup.ts";
 import { checkCallbacks } from "./_events.ts";
-import { planFingerprint } from "./_train_state.ts";
 import { readResume } from "./_resume.ts";
 import type { Callback } from "./callback.ts";
 import { schedulePreview, type SchedulePreviewOptions } from "./schedule_preview.ts";
-import { capture, plain, type Saved, writeInto } from "./_state.ts";
+import { capture, plain, writeInto } from "./_state.ts";
 import { checkOptions } from "../_options.ts";
-import { FIT_ONE_CYCLE_SPEC, FIT_SPEC, LEARNER_SPEC, SAVE_SPEC, STOP_DIV_SPEC } from "./_specs.ts";
+import { FIT_ONE_CYCLE_SPEC, LEARNER_SPEC, SAVE_SPEC } from "./_specs.ts";
 import { guardOf, HELD_BY } from "./fit_guard.ts";
 import { readCheckpoint, writeCheckpoint } from "./_checkpoint_file.ts";
 import { show } from "./_values.ts";
 import { isSafetensorsPath, loadSafetensors, saveSafetensors } from "./checkpoint_safetensors.ts";
-import { checkData, namedMetric } from "./_learner_checks.ts";
+import {
+  checkData,
+  checkFitArgs,
+  isOptimizerClass,
+  layerGroupsOf,
+  namedMetric,
+} from "./_learner_checks.ts";
 import { splitOneCycle } from "./_fit_one_cycle.ts";
 import type {
   FitOneCycleOptions,
@@ -39,24 +42,13 @@ import type {
   LossFn,
   NamedMetric,
   OptimizerClass,
+  Snapshot,
   TrainableOptimizer,
 } from "./learner_types.ts";
 
 export type { FitOneCycleOptions, FitOptSchedOptions, FitResult, LearnerOptions };
 export type { Saved, SavedTensor } from "./_state.ts";
-
-/** A saved model (and optimizer) state, as {@linkcode Learner.snapshot} returns it. */
-export interface Snapshot {
-  /** The model's state dict (or its parameters), read back to the CPU. */
-  model: Saved;
-  /** The optimizer's class and state, when there was an optimizer with a `stateDict`. */
-  opt?: { cls: OptimizerClass; state: Saved };
-}
-
-function isOptimizerClass(f: unknown): f is OptimizerClass {
-  return typeof f === "function" &&
-    typeof (f as unknown as OptimizerFactory).optimizerName === "string";
-}
+export type { Snapshot } from "./learner_types.ts";
 
 /**
  * A model with its data, loss, metrics and optimizer.
@@ -159,18 +151,7 @@ export class Learner {
    * `model.layerGroups()` when it lists tensors, else one group of every parameter.
    */
   layerGroups(): Tensor[][] {
-    const m = this.model;
-    let groups: unknown = m.layerGroupParameters?.();
-    if (groups === undefined) {
-      const lg = m.layerGroups?.();
-      groups = lg && lg.every((g) => g.every((t) => t instanceof Tensor))
-        ? lg.map((g) => [...g])
-        : [m.parameters()];
-    }
-    if (!Array.isArray(groups) || groups.length === 0) {
-      throw new TypeError(`Cannot train: expected non-empty layer groups, got ${show(groups)}`);
-    }
-    return groups as Tensor[][];
+    return layerGroupsOf(this.model);
   }
 
   /** Unfreezes every layer group (`model.unfreeze()`). */
@@ -239,45 +220,8 @@ export class Learner {
   }
 
   async #fit(phases: readonly TrainingPhase[], options: FitOptSchedOptions): Promise<FitResult> {
-    checkOptions("fitOptSched", options, FIT_SPEC);
-    checkOptions("fitOptSched stopDivOptions", options.stopDivOptions, STOP_DIV_SPEC);
-    if (!Array.isArray(phases) || phases.length === 0) {
-      throw new TypeError(
-        `Cannot fitOptSched: expected a non-empty array of TrainingPhase, got ${show(phases)}`,
-      );
-    }
-    phases.forEach((p, i) => {
-      if (!(p instanceof TrainingPhase)) {
-        throw new TypeError(
-          `Cannot fitOptSched: expected a TrainingPhase at index ${i}, got ${show(p)}`,
-        );
-      }
-    });
-    const { dataList } = options;
-    if (dataList !== undefined) {
-      if (!Array.isArray(dataList) || dataList.length !== phases.length) {
-        throw new RangeError(
-          `Cannot fitOptSched: dataList must have one data object per phase (${phases.length}), got ${
-            Array.isArray(dataList) ? dataList.length : show(dataList)
-          } (repeat a data object to reuse it)`,
-        );
-      }
-      dataList.forEach((d, i) => checkData(d, `dataList[${i}]`));
-    }
-    const readEvery = options.readEvery ?? 8;
-    const own = [
-      ...checkCallbacks(this.callbacks, "Learner callbacks"),
-      ...checkCallbacks(options.callbacks ?? [], "fitOptSched callbacks"),
-    ];
-    const datas = dataList ?? phases.map(() => this.data);
-    const groups = this.layerGroups();
-    const plan = planSchedule(phases, {
-      nbBatches: datas.map((d) => d.train.length),
-      groupCount: groups.length,
-      dataKeys: datas,
-    });
-    const classes = phases.map((p) => this.resolveOptimizer(p.optimizer));
-    const fingerprint = planFingerprint(plan);
+    checkFitArgs(phases, options);
+    const { datas, groups, plan, classes, fingerprint, own } = planFit(this, phases, options);
     const resume = options.resume === undefined
       ? undefined
       : await readResume(this, options.resume, fingerprint);
@@ -289,7 +233,6 @@ export class Learner {
     const rec = new Recorder();
     rec.setPhases(plan);
     this.#sched = new Sched(rec);
-    const log = options.log === false ? null : options.log ?? ((l: string) => console.log(l));
     const ctx: LoopContext = {
       learner: this,
       model: this.model,
@@ -299,17 +242,9 @@ export class Learner {
       groups,
       optimizerFor: (cls, lr) => this.#optimizerFor(cls, groups, lr),
     };
-    const { callbacks, recorder, validator } = fitCallbacks({
-      recorder: rec,
-      validateContext: ctx,
-      dataList: datas,
-      stopDiv: options.stopDiv ?? false,
-      stopDivOptions: options.stopDivOptions,
-      log,
-      progress: options.progress ?? (log !== null && (deno()?.stdout.isTerminal() ?? false)),
-      onBatchEnd: options.onBatchEnd,
-      own,
-    });
+    const { callbacks, recorder, validator } = fitCallbacks(
+      fitSetup(options, rec, ctx, datas, own),
+    );
     try {
       return await runPlan(ctx, {
         plan,
@@ -318,7 +253,7 @@ export class Learner {
         dataList: datas,
         callbacks,
         recorder,
-        readEvery,
+        readEvery: options.readEvery ?? 8,
         validate: options.validate ?? true,
         resume: resume?.state,
       });

@@ -8,6 +8,7 @@
 import type { Tensor } from "../tensor/mod.ts";
 import type { StopDivOptions } from "./divergence.ts";
 import type { Callback } from "./callback.ts";
+import type { Saved } from "./_state.ts";
 import type { GroupValues, OptimizerFactory, ScheduledOptimizer } from "./types.ts";
 
 /** A model as the learner drives it (`src/nn`'s `Module` fits). */
@@ -160,4 +161,12 @@ export interface FitOneCycleOptions extends Omit<FitOptSchedOptions, "dataList">
   decoupledWd?: boolean;
   /** Optimizer class. Default the learner's `optimizer`. */
   optimizer?: OptimizerClass;
+}
+
+/** A saved model (and optimizer) state, as {@linkcode Learner.snapshot} returns it. */
+export interface Snapshot {
+  /** The model's state dict (or its parameters), read back to the CPU. */
+  model: Saved;
+  /** The optimizer's class and state, when there was an optimizer with a `stateDict`. */
+  opt?: { cls: OptimizerClass; state: Saved };
 }

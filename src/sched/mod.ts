@@ -99,8 +99,8 @@ export {
 export { CheckpointError, type CheckpointProblem } from "./checkpoint_error.ts";
 export { LearnerBusyError } from "./fit_guard.ts";
 export {
-  CALLBACK_EVENTS,
   type Callback,
+  CALLBACK_EVENTS,
   type CallbackEvent,
   CancelBatch,
   CancelEpoch,

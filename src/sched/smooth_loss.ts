@@ -67,7 +67,9 @@ export class SmoothLoss {
   /** Restores what {@linkcode SmoothLoss.state} gave. */
   setState(s: { avg: number; count: number }): void {
     if (typeof s?.avg !== "number" || !Number.isInteger(s?.count) || s.count < 0) {
-      throw new TypeError(`Cannot restore a SmoothLoss: expected { avg, count }, got ${JSON.stringify(s)}`);
+      throw new TypeError(
+        `Cannot restore a SmoothLoss: expected { avg, count }, got ${JSON.stringify(s)}`,
+      );
     }
     this.#avg = s.avg;
     this.#count = s.count;

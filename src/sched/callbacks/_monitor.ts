@@ -20,7 +20,12 @@ export function monitored(ctx: FitContext, monitor: string): number {
 }
 
 /** `true` when `value` improves on `best` by more than `minDelta`. */
-export function improves(value: number, best: number, mode: "min" | "max", minDelta: number): boolean {
+export function improves(
+  value: number,
+  best: number,
+  mode: "min" | "max",
+  minDelta: number,
+): boolean {
   if (Number.isNaN(value)) return false;
   return mode === "min" ? value < best - minDelta : value > best + minDelta;
 }

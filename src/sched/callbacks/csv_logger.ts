@@ -62,7 +62,13 @@ export class CSVLogger implements Callback {
     }
     const secs = ((performance.now() - this.#t0) / 1000).toFixed(3);
     this.lines.push(
-      [ctx.epoch, cell(ctx.smoothLoss), cell(ctx.valLoss), ...names.map((n) => cell(ctx.metrics[n]!)), secs]
+      [
+        ctx.epoch,
+        cell(ctx.smoothLoss),
+        cell(ctx.valLoss),
+        ...names.map((n) => cell(ctx.metrics[n]!)),
+        secs,
+      ]
         .join(","),
     );
     await writeBytesAtomic(this.path, new TextEncoder().encode(this.lines.join("\n") + "\n"));

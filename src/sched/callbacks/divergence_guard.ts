@@ -69,7 +69,9 @@ export class DivergenceGuard implements Callback {
     this.every = options.every ?? 16;
     this.maxRollbacks = options.maxRollbacks ?? 3;
     if (!(this.lrFactor > 0 && this.lrFactor < 1)) {
-      throw new RangeError(`Cannot use DivergenceGuard: expected lrFactor in (0, 1), got ${this.lrFactor}`);
+      throw new RangeError(
+        `Cannot use DivergenceGuard: expected lrFactor in (0, 1), got ${this.lrFactor}`,
+      );
     }
     if (this.every < 1 || this.maxRollbacks < 0) {
       throw new RangeError(
@@ -84,7 +86,10 @@ export class DivergenceGuard implements Callback {
     this.#free();
     this.rollbacks.length = 0;
     this.#params = ctx.learner.layerGroups().flat();
-    this.#slots = [0, 1, 2].map(() => ({ at: -1, copies: this.#params.map((p) => zeros(p.shape)) }));
+    this.#slots = [0, 1, 2].map(() => ({
+      at: -1,
+      copies: this.#params.map((p) => zeros(p.shape)),
+    }));
     this.#next = 0;
     this.#ignoreUntil = 0;
     this.#smooth.reset();
@@ -105,7 +110,8 @@ export class DivergenceGuard implements Callback {
     const ls = ctx.losses.filter((l) => l.iteration > this.#ignoreUntil);
     for (let i = 0; i < ls.length; i++) {
       const l = ls[i]!;
-      const bad = !Number.isFinite(l.raw) || this.#detector.update(this.#smooth.add(l.raw)) !== undefined;
+      const bad = !Number.isFinite(l.raw) ||
+        this.#detector.update(this.#smooth.add(l.raw)) !== undefined;
       if (!bad) continue;
       ctx.losses = ls.slice(0, i);
       this.#rollback(ctx, l.iteration);
@@ -117,7 +123,8 @@ export class DivergenceGuard implements Callback {
 
   #rollback(ctx: FitContext, diverged: number): void {
     // the weights after batch b gave the loss of batch b + 1, the first bad one is `diverged`
-    const good = this.#slots.filter((s) => s.at >= 0 && s.at + 1 < diverged).sort((a, b) => b.at - a.at)[0];
+    const good =
+      this.#slots.filter((s) => s.at >= 0 && s.at + 1 < diverged).sort((a, b) => b.at - a.at)[0];
     if (!good || this.rollbacks.length >= this.maxRollbacks) {
       throw new CancelFit(
         `DivergenceGuard: the loss diverged at batch ${diverged - 1} ${

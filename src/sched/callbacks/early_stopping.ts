@@ -54,10 +54,14 @@ export class EarlyStopping implements Callback {
     this.minDelta = options.minDelta ?? 0;
     this.mode = options.mode ?? modeOf(this.monitor);
     if (this.patience < 1) {
-      throw new RangeError(`Cannot use EarlyStopping: expected patience >= 1, got ${this.patience}`);
+      throw new RangeError(
+        `Cannot use EarlyStopping: expected patience >= 1, got ${this.patience}`,
+      );
     }
     if (!(this.minDelta >= 0)) {
-      throw new RangeError(`Cannot use EarlyStopping: expected minDelta >= 0, got ${this.minDelta}`);
+      throw new RangeError(
+        `Cannot use EarlyStopping: expected minDelta >= 0, got ${this.minDelta}`,
+      );
     }
   }
 

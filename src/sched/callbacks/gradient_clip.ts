@@ -5,7 +5,17 @@
  * is read back; the temporaries belong to the step's `tidy()`.
  * @module
  */
-import { add, device, div, minimum, mul, sqrt, square, sum, type Tensor } from "../../tensor/mod.ts";
+import {
+  add,
+  device,
+  div,
+  minimum,
+  mul,
+  sqrt,
+  square,
+  sum,
+  type Tensor,
+} from "../../tensor/mod.ts";
 import { checkOptions } from "../../_options.ts";
 import type { Callback, FitContext } from "../callback.ts";
 import { GRADIENT_CLIP_SPEC } from "./_specs.ts";

@@ -15,10 +15,7 @@
 export { EarlyStopping, type EarlyStoppingOptions } from "./early_stopping.ts";
 export { epochPath, SaveModel, type SaveModelOptions } from "./save_model.ts";
 export { clipGradNorm, GradientClip, type GradientClipOptions } from "./gradient_clip.ts";
-export {
-  GradientAccumulation,
-  type GradientAccumulationOptions,
-} from "./gradient_accumulation.ts";
+export { GradientAccumulation, type GradientAccumulationOptions } from "./gradient_accumulation.ts";
 export { TerminateOnNaN } from "./terminate_on_nan.ts";
 export { CSVLogger, type CsvLoggerOptions } from "./csv_logger.ts";
 export { SaveCheckpoint, type SaveCheckpointOptions } from "./save_checkpoint.ts";

@@ -29,7 +29,8 @@ export interface SaveModelOptions {
 export function epochPath(path: string | URL, e: number): string | URL {
   if (path instanceof URL) return new URL(String(epochPath(path.href, e)));
   if (path.includes("{epoch}")) return path.replaceAll("{epoch}", String(e));
-  const dot = path.lastIndexOf("."), slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  const dot = path.lastIndexOf("."),
+    slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
   return dot > slash + 1 ? `${path.slice(0, dot)}_${e}${path.slice(dot)}` : `${path}_${e}`;
 }
 
