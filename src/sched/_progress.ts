@@ -43,6 +43,24 @@ function clock(seconds: number): string {
 }
 
 /**
+ * The bar's text after `elapsed` seconds: `18%|███▍      | 137/782 [00:03<00:14, 45.64it/s, loss=17]`
+ * (tqdm's layout; the Jupyter progress display shows it too).
+ */
+export function barText(done: number, total: number, elapsed: number, loss: number): string {
+  const rate = done / Math.max(elapsed, 1e-9);
+  const frac = total > 0 ? Math.min(1, done / total) : 1;
+  const width = 20, eighths = Math.floor(frac * width * 8);
+  const full = Math.floor(eighths / 8), part = eighths % 8;
+  const bar = "█".repeat(full) + (part ? " ▏▎▍▌▋▊▉"[part] : "") +
+    " ".repeat(width - full - (part ? 1 : 0));
+  const remaining = (total - done) / rate;
+  const l = Number.isFinite(loss) ? Number(loss.toPrecision(3)) : loss;
+  return `${String(Math.floor(frac * 100)).padStart(3)}%|${bar}| ${done}/${total} [${
+    clock(elapsed)
+  }<${clock(remaining)}, ${rate.toFixed(2)}it/s, loss=${l}]`;
+}
+
+/**
  * A one-line progress bar, `18%|███▍      | 137/782 [00:03<00:14, 45.64it/s, loss=17]`, redrawn
  * at most every 100 ms with `\r`. Disabled, it does nothing.
  */
@@ -73,20 +91,7 @@ export class ProgressBar {
     const now = performance.now();
     if (!force && now - this.#last < 100 && done < this.#total) return;
     this.#last = now;
-    const elapsed = (now - this.#t0) / 1000;
-    const rate = done / Math.max(elapsed, 1e-9);
-    const frac = Math.min(1, done / this.#total);
-    const width = 20, eighths = Math.floor(frac * width * 8);
-    const full = Math.floor(eighths / 8), part = eighths % 8;
-    const bar = "█".repeat(full) + (part ? " ▏▎▍▌▋▊▉"[part] : "") +
-      " ".repeat(width - full - (part ? 1 : 0));
-    const remaining = (this.#total - done) / rate;
-    const l = Number.isFinite(loss) ? Number(loss.toPrecision(3)) : loss;
-    this.#write(
-      `\r${String(Math.floor(frac * 100)).padStart(3)}%|${bar}| ${done}/${this.#total} [${
-        clock(elapsed)
-      }<${clock(remaining)}, ${rate.toFixed(2)}it/s, loss=${l}]`,
-    );
+    this.#write(`\r${barText(done, this.#total, (now - this.#t0) / 1000, loss)}`);
     this.#shown = true;
   }
 

@@ -17,6 +17,7 @@ import { BatchUploader } from "./_batch_gpu.ts";
 import { type FitResult, type LoopContext, runPlan } from "./_fit_loop.ts";
 import { capture, decodeSaved, encodeSaved, plain, type Saved, writeInto } from "./_state.ts";
 import { show } from "./_values.ts";
+import { jupyterApi } from "./_jupyter.ts";
 import type {
   FitOneCycleOptions,
   FitOptSchedOptions,
@@ -245,6 +246,8 @@ export class Learner {
     const recorder = new Recorder();
     recorder.setPhases(plan);
     this.#sched = new Sched(recorder);
+    const jupyter = jupyterApi();
+    const htmlTable = jupyter !== undefined && options.log === undefined;
     const log = options.log === false ? null : options.log ?? ((l: string) => console.log(l));
     const ctx: LoopContext = {
       model: this.model,
@@ -262,7 +265,10 @@ export class Learner {
       stopDiv: options.stopDiv ?? false,
       stopDivOptions: options.stopDivOptions,
       log,
-      progress: options.progress ?? (log !== null && Deno.stdout.isTerminal()),
+      jupyter,
+      htmlTable,
+      progress: options.progress ??
+        (log !== null && (jupyter !== undefined || Deno.stdout.isTerminal())),
       readEvery,
       onBatchEnd: options.onBatchEnd,
     });

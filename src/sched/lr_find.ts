@@ -12,6 +12,7 @@ import type { OptimizerClass } from "./learner_types.ts";
 import { lrFinderCurve, type LrSuggestion, minimum, steep, valley } from "./lr_suggest.ts";
 import { TrainingPhase } from "./training_phase.ts";
 import { show } from "./_values.ts";
+import { plotResult } from "./_jupyter.ts";
 
 /** Options of {@linkcode lrFind}. */
 export interface LrFindOptions {
@@ -49,7 +50,7 @@ export interface LrFindResult {
   stopped: boolean;
   /** Why `stopDiv` stopped the run, when it did. */
   reason?: string;
-  /** The loss/lr plot with the suggestions marked. */
+  /** The loss/lr plot with the suggestions marked (an image under the cell in Jupyter). */
   svg(options?: { file?: string | URL }): string;
 }
 
@@ -135,7 +136,7 @@ export async function lrFind(learner: Learner, options: LrFindOptions = {}): Pro
       })),
     });
     if (o.file !== undefined) Deno.writeTextFileSync(o.file, text);
-    return text;
+    return plotResult(text);
   };
   return {
     lrs,

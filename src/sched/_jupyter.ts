@@ -1,0 +1,128 @@
+/**
+ * Private: Deno's Jupyter kernel, found by feature detection, and the two ways tempo shows things
+ * there: a plot returned as an {@linkcode SvgPlot}, and a {@linkcode LiveDisplay} (one output with a
+ * `display_id`, replaced in place by `update_display_data`).
+ *
+ * Detection: `globalThis.Deno?.jupyter` exists only inside `deno jupyter` (outside it the getter
+ * throws, and other runtimes have no `Deno`), so it is read in a `try`. Nothing here runs, or
+ * changes, outside the kernel.
+ *
+ * Why plots are `String` objects in the kernel (the decision): the kernel renders a cell's last
+ * value richly only when it is an OBJECT carrying `Symbol.for("Jupyter.display")` (a primitive
+ * string is always shown as quoted text). So `learn.sched.plotLr()` returns, in the kernel only, an
+ * `SvgPlot`: a `String` subclass holding the same characters (`.length`, `.includes()`, template
+ * literals, `String(p)` and `Deno.writeTextFile` behave as with the string) whose display bundle is
+ * `image/svg+xml`. In scripts, tests and browsers the methods keep returning a primitive string
+ * (`typeof svg === "string"`). In a notebook, `String(svg)` gives the primitive.
+ *
+ * Kernel quirk handled by {@linkcode LiveDisplay.flush}: messages broadcast just before a cell ends
+ * can reach the frontend after the cell's `idle` status, and Jupyter's executor then drops them;
+ * awaiting every broadcast and yielding one macrotask before returning keeps them inside the cell.
+ * @module
+ */
+
+/** A Jupyter MIME bundle: `{ "text/plain": ..., "text/html": ... }`. */
+export type MimeBundle = Record<string, string>;
+
+/** The part of `Deno.jupyter` that tempo uses. */
+export interface JupyterApi {
+  broadcast(msgType: string, content: Record<string, unknown>): Promise<void>;
+}
+
+/** The symbol Deno's kernel looks up to display an object (`Deno.jupyter.$display`). */
+export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
+
+/** `Deno.jupyter` when running inside Deno's Jupyter kernel, else `undefined`. Never throws. */
+export function jupyterApi(): JupyterApi | undefined {
+  try {
+    const j = (globalThis as { Deno?: { jupyter?: JupyterApi } }).Deno?.jupyter;
+    return j && typeof j.broadcast === "function" ? j : undefined;
+  } catch {
+    return undefined; // outside `deno jupyter`, reading Deno.jupyter throws
+  }
+}
+
+/** Whether the code runs inside Deno's Jupyter kernel. */
+export function inJupyter(): boolean {
+  return jupyterApi() !== undefined;
+}
+
+/**
+ * An SVG plot that renders as an image when it is the last value of a notebook cell; otherwise the
+ * SVG text itself (it is a `String`). Only created inside the Jupyter kernel, see the module docs.
+ */
+export class SvgPlot extends String {
+  /** The MIME bundle the kernel shows: the image, and a one-line text fallback. */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return {
+      "image/svg+xml": this.toString(),
+      "text/plain": `SvgPlot (${this.length} characters; String(plot) gives the SVG text)`,
+    };
+  }
+
+  /** `console.log(plot)` prints the summary line, not the SVG text. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return `SvgPlot(${this.length} characters)`;
+  }
+}
+
+/**
+ * The value the plot methods return: the primitive `svg` outside Jupyter, an {@linkcode SvgPlot}
+ * inside it (typed `string`: it has every string method; see the module docs for why).
+ */
+export function plotResult(svg: string, kernel = inJupyter()): string {
+  return kernel ? new SvgPlot(svg) as unknown as string : svg;
+}
+
+let nextDisplay = 0;
+
+/**
+ * One notebook output replaced in place: the first `show()` broadcasts `display_data` with a
+ * `display_id`, the later ones `update_display_data` with the same id. Broadcasts are chained in
+ * order; a failed one is reported by `flush()`.
+ */
+export class LiveDisplay {
+  readonly id: string;
+  #api: JupyterApi;
+  #shown = false;
+  #chain: Promise<void> = Promise.resolve();
+  #error: unknown = null;
+
+  constructor(api: JupyterApi, kind: string) {
+    this.#api = api;
+    this.id = `tempo-${kind}-${Date.now().toString(36)}-${nextDisplay++}`;
+  }
+
+  /** Whether the first `show()` happened. */
+  get shown(): boolean {
+    return this.#shown;
+  }
+
+  /** Shows `data` (the first time) or replaces what this display shows. Does not wait. */
+  show(data: MimeBundle): void {
+    const type = this.#shown ? "update_display_data" : "display_data";
+    this.#shown = true;
+    const content = { data, metadata: {}, transient: { display_id: this.id } };
+    this.#chain = this.#chain
+      .then(() => this.#api.broadcast(type, content))
+      .catch((e) => {
+        this.#error ??= e;
+      });
+  }
+
+  /** Waits until every broadcast is sent, then one macrotask (see the module docs). */
+  async flush(): Promise<void> {
+    await this.#chain;
+    await new Promise((r) => setTimeout(r, 0));
+    if (this.#error !== null) {
+      const e = this.#error;
+      this.#error = null;
+      throw new Error(`Cannot update the notebook display ${this.id}: ${String(e)}`, { cause: e });
+    }
+  }
+}
+
+/** HTML-escapes `s` for text and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
