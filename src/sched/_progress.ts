@@ -61,21 +61,30 @@ export function barText(done: number, total: number, elapsed: number, loss: numb
 }
 
 /**
- * A one-line progress bar, `18%|███▍      | 137/782 [00:03<00:14, 45.64it/s, loss=17]`, redrawn
- * at most every 100 ms with `\r`. Disabled, it does nothing.
+ * A one-line progress bar, `18%|███▍      | 137/782 [00:03<00:14, 45.64it/s, loss=17]`. On a
+ * terminal (`tty`) it is redrawn in place at most every 100 ms with `\r`; elsewhere (a pipe, a log
+ * file) it writes plain lines instead, one at each quarter of a pass, with no control characters.
+ * Disabled, it does nothing.
  */
 export class ProgressBar {
   readonly enabled: boolean;
+  /** Redrawn in place (terminal) or written as plain lines. */
+  readonly tty: boolean;
   #write: (s: string) => void;
   #total = 0;
   #t0 = 0;
   #last = 0;
   #shown = false;
+  #quarter = 0;
+  #done = 0;
+  #loss = NaN;
+  #printed = -1;
 
-  constructor(enabled: boolean, write?: (s: string) => void) {
+  constructor(enabled: boolean, write?: (s: string) => void, tty?: boolean) {
     this.enabled = enabled;
     const enc = new TextEncoder();
     this.#write = write ?? ((s) => Deno.stdout.writeSync(enc.encode(s)));
+    this.tty = tty ?? (write === undefined && Deno.stdout.isTerminal());
   }
 
   /** Starts a pass of `total` batches. */
@@ -83,12 +92,22 @@ export class ProgressBar {
     this.#total = total;
     this.#t0 = performance.now();
     this.#last = 0;
+    this.#quarter = 0;
+    this.#printed = -1;
   }
 
   /** Shows `done` batches done and the smoothed loss (redraws at most every 100 ms). */
   update(done: number, loss: number, force = false): void {
     if (!this.enabled) return;
     const now = performance.now();
+    this.#done = done;
+    this.#loss = loss;
+    if (!this.tty) {
+      const q = this.#total > 0 ? Math.floor((4 * done) / this.#total) : 4;
+      if (force || q > this.#quarter) this.#line(now);
+      this.#quarter = Math.max(this.#quarter, q);
+      return;
+    }
     if (!force && now - this.#last < 100 && done < this.#total) return;
     this.#last = now;
     this.#write(`\r${barText(done, this.#total, (now - this.#t0) / 1000, loss)}`);
@@ -97,8 +116,18 @@ export class ProgressBar {
 
   /** Ends the line: cleared (before a table row) or kept with a newline (after a stop). */
   end(keep = false): void {
-    if (!this.enabled || !this.#shown) return;
+    if (!this.enabled) return;
+    if (!this.tty) {
+      if (keep && this.#printed !== this.#done) this.#line(performance.now());
+      return;
+    }
+    if (!this.#shown) return;
     this.#write(keep ? "\n" : "\r\x1b[K");
     this.#shown = false;
+  }
+
+  #line(now: number): void {
+    this.#write(`${barText(this.#done, this.#total, (now - this.#t0) / 1000, this.#loss)}\n`);
+    this.#printed = this.#done;
   }
 }
