@@ -47,21 +47,30 @@ Deno.test("Sched plot methods return a primitive string in a script", () => {
   }
 });
 
-Deno.test("SvgPlot: the same characters, an image bundle, a short inspect", () => {
-  const p = plotResult(SVG, true) as unknown as SvgPlot;
+Deno.test("SvgPlot: the same characters, an image sent at display time, a short inspect", async () => {
+  const k = fakeKernel();
+  const p = plotResult(SVG, k.api) as unknown as SvgPlot;
   assert.ok(p instanceof SvgPlot);
   assert.equal(typeof p, "object");
   assert.equal(String(p), SVG);
   assert.equal(`${p}`, SVG);
   assert.equal(p.length, SVG.length);
   assert.ok(p.startsWith("<svg"));
-  const bundle = (p as unknown as Record<symbol, () => Record<string, string>>)[
-    Symbol.for("Jupyter.display")
-  ];
-  const b = bundle.call(p);
+  assert.equal(Deno.inspect(p), `SvgPlot(${SVG.length} characters)`);
+  assert.equal(k.sent.length, 0, "nothing is shown before the kernel displays it");
+  const hook = (x: object) =>
+    (x as Record<symbol, () => Record<string, string> | Promise<Record<string, string>>>)[
+      Symbol.for("Jupyter.display")
+    ].call(x);
+  // in the kernel: the image goes out as display_data before the hook returns, the result is empty
+  assert.deepEqual(await hook(p), {});
+  assert.equal(k.sent.length, 1);
+  assert.equal(k.sent[0].type, "display_data");
+  const b = k.data(k.sent[0]);
   assert.equal(b["image/svg+xml"], SVG);
   assert.ok(!b["text/plain"].includes("<svg"), "the text fallback is a summary, not the SVG");
-  assert.equal(Deno.inspect(p), `SvgPlot(${SVG.length} characters)`);
+  // without a kernel (Deno.jupyter.format elsewhere): the bundle itself
+  assert.equal((await hook(new SvgPlot(SVG)))["image/svg+xml"], SVG);
 });
 
 Deno.test("LiveDisplay: display_data once, then updates of the same id, in order", async () => {

@@ -3,7 +3,9 @@
  * `Tensor(f32[2,3], webgpu)`, without touching the GPU. As the last value of a Jupyter cell (Deno's
  * kernel awaits `Symbol.for("Jupyter.display")`) it reads back only its first few values (one
  * small copy, never the whole buffer) and shows shape, dtype, device and those values as text and
- * an HTML line. It never prints all the elements of a large tensor.
+ * an HTML line. It never prints all the elements of a large tensor. Inside the kernel the bundle is
+ * sent at once as `display_data` and the kernel gets an empty result, because Deno 2.9's kernel
+ * can deliver a cell's result after the cell ended (see src/sched/_jupyter.ts).
  * @module
  */
 
@@ -30,6 +32,30 @@ export async function leadingValues(t: Tensor, n = DISPLAY_VALUES): Promise<numb
   if (k === 0) return [];
   const bytes = await device().read(t.buffer, 0, k * 4);
   return Array.from(t.dtype === "i32" ? new Int32Array(bytes) : new Float32Array(bytes));
+}
+
+type Broadcast = (type: string, content: Record<string, unknown>) => Promise<void>;
+
+/** `Deno.jupyter.broadcast` inside Deno's kernel, else `undefined` (never throws). */
+function kernelBroadcast(): Broadcast | undefined {
+  try {
+    const j = (globalThis as { Deno?: { jupyter?: { broadcast?: Broadcast } } }).Deno?.jupyter;
+    return typeof j?.broadcast === "function" ? j.broadcast.bind(j) : undefined;
+  } catch {
+    return undefined; // outside `deno jupyter`, reading Deno.jupyter throws
+  }
+}
+
+/** The kernel's display hook: the bundle, sent at once in the kernel (see the module docs). */
+export async function tensorDisplayHook(
+  t: Tensor,
+  broadcast: Broadcast | undefined = kernelBroadcast(),
+): Promise<Record<string, string>> {
+  const data = await tensorDisplay(t);
+  if (!broadcast) return data;
+  await broadcast("display_data", { data, metadata: {}, transient: {} });
+  await new Promise((r) => setTimeout(r, 0));
+  return {};
 }
 
 /** The Jupyter MIME bundle of `t`: summary, size, and its first values. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { testDevice } from "./_test_util.ts";
 import { tensor, zeros } from "./creation.ts";
-import { DISPLAY_VALUES } from "./_display.ts";
+import { DISPLAY_VALUES, tensorDisplayHook } from "./_display.ts";
 
 await testDevice();
 
@@ -43,4 +43,14 @@ Deno.test("a disposed tensor displays without a readback", async () => {
   const t = zeros([4]);
   t.dispose();
   assert.deepEqual(await display(t), { "text/plain": "Tensor(f32[4], disposed)" });
+});
+
+Deno.test("in the kernel the bundle is sent at once and the kernel's result is empty", async () => {
+  using t = tensor([1, 2]);
+  const sent: [string, Record<string, unknown>][] = [];
+  const r = await tensorDisplayHook(t, async (type, content) => void sent.push([type, content]));
+  assert.deepEqual(r, {});
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0][0], "display_data");
+  assert.deepEqual(sent[0][1].data, await display(t));
 });

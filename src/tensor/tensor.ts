@@ -8,7 +8,7 @@ import { device, type PooledBuffer } from "./device.ts";
 import type { Node } from "./autograd.ts";
 import { track } from "./scope.ts";
 import { grid1d, stridedParams } from "./ops/_launch.ts";
-import { tensorDisplay, tensorSummary } from "./_display.ts";
+import { tensorDisplayHook, tensorSummary } from "./_display.ts";
 
 /** Element type of a tensor: `f32` for data, `i32` for labels and indices. */
 export type DType = "f32" | "i32";
@@ -216,7 +216,7 @@ export class Tensor {
 
   /** Jupyter: shape, dtype, device and the first 8 values (one small readback); see `_display.ts`. */
   [Symbol.for("Jupyter.display")](): Promise<Record<string, string>> {
-    return tensorDisplay(this);
+    return tensorDisplayHook(this);
   }
 }
 
