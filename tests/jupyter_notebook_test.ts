@@ -163,7 +163,8 @@ Deno.test({
         const p = progressOf(c);
         assert.equal(p.length, 1, `${where(c)}: one progress display, updated in place`);
         const [, done, max] = html(p[0]).match(/<progress value="(\d+)" max="(\d+)"/)!;
-        assert.ok(Number(done) > 10 && Number(done) <= Number(max), `${where(c)}: ${done}/${max}`);
+        // the last pass's final state (a stop leaves it short of its end)
+        assert.ok(Number(done) >= 1 && Number(done) <= Number(max), `${where(c)}: ${done}/${max}`);
       }
 
       const [tc] = tagged(nb, "tensor");
