@@ -48,7 +48,10 @@ Deno.test("a disposed tensor displays without a readback", async () => {
 Deno.test("in the kernel the bundle is sent at once and the kernel's result is empty", async () => {
   using t = tensor([1, 2]);
   const sent: [string, Record<string, unknown>][] = [];
-  const r = await tensorDisplayHook(t, async (type, content) => void sent.push([type, content]));
+  const r = await tensorDisplayHook(t, (type, content) => {
+    sent.push([type, content]);
+    return Promise.resolve();
+  });
   assert.deepEqual(r, {});
   assert.equal(sent.length, 1);
   assert.equal(sent[0][0], "display_data");
