@@ -8,3 +8,4 @@ export * from "./src/optim/mod.ts";
 export * from "./src/sched/mod.ts";
 export * from "./src/data/mod.ts";
 export * from "./src/plot/mod.ts";
+export * from "./src/io/mod.ts";

@@ -11,12 +11,11 @@
  * @module
  */
 
-import { dirname } from "node:path";
 import { init } from "../mod.ts";
 import { ImageClassifierData } from "../src/data/mod.ts";
 import { Learner, type LearnerData, lrFind, type LrFindResult } from "../src/sched/mod.ts";
 import { buildModel, type ModelName } from "./_models.ts";
-import { runCli } from "./_cli.ts";
+import { checkFolder, checkWritableFile, runCli } from "./_cli.ts";
 import { LR_FIND_USAGE, type LrFindArgs, parseLrFindArgs } from "./_lr_find_args.ts";
 
 /** Options of {@linkcode runLrFind}. */
@@ -38,6 +37,7 @@ export interface RunLrFindOptions {
 /** Runs the finder on `data` with a fresh `model`, prints the suggestions, writes `out`. */
 export async function runLrFind(o: RunLrFindOptions): Promise<LrFindResult> {
   const log = o.log ?? ((l: string) => console.log(l));
+  await checkWritableFile(o.out, "--out"); // before any training
   await init();
   const net = buildModel(o.model, {
     channels: o.data.channels ?? 1,
@@ -68,7 +68,6 @@ export async function runLrFind(o: RunLrFindOptions): Promise<LrFindResult> {
     );
   }
   if (o.linear) log("  steep    - (not computed on a linear scale)");
-  await Deno.mkdir(dirname(o.out), { recursive: true });
   r.svg({ file: o.out });
   log(`wrote ${o.out}`);
   return r;
@@ -95,6 +94,8 @@ export async function loadData(a: LrFindArgs): Promise<ImageClassifierData> {
 
 if (import.meta.main) {
   await runCli(Deno.args, LR_FIND_USAGE, parseLrFindArgs, async (a) => {
+    await checkWritableFile(a.out, "--out");
+    await checkFolder(a.path, "--path");
     const data = await loadData(a);
     console.log(
       `${a.dataset}: ${data.train.length} batches of ${a.bs}, ${data.channels}x${data.sz}x${data.sz}, ` +

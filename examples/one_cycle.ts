@@ -17,7 +17,14 @@ import { indexPage } from "../src/plot/mod.ts";
 import { Learner, type LearnerData, phases1cycle } from "../src/sched/mod.ts";
 import { SGD } from "../src/optim/mod.ts";
 import { fashionCnn } from "./_models.ts";
-import { numberFlag, runCli, UsageError, usageFrom } from "./_cli.ts";
+import {
+  checkFolder,
+  checkWritableDir,
+  numberFlag,
+  runCli,
+  UsageError,
+  usageFrom,
+} from "./_cli.ts";
 
 /** Defaults of the command line (they finish in a few minutes on llvmpipe and reach > 90%). */
 export const ONE_CYCLE_DEFAULTS = {
@@ -113,6 +120,7 @@ export interface OneCycleResult {
  */
 export async function runOneCycle(o: RunOneCycleOptions): Promise<OneCycleResult> {
   const log = o.log ?? ((l: string) => console.log(l));
+  await checkWritableDir(o.out, "--out"); // before any training
   await init();
   const model = fashionCnn({
     inChannels: o.data.channels ?? 1,
@@ -137,7 +145,6 @@ export async function runOneCycle(o: RunOneCycleOptions): Promise<OneCycleResult
   const seconds = (performance.now() - t0) / 1000;
   learn.dispose();
   if (r.stopped) throw new Error(`Training stopped: ${r.reason}`);
-  await Deno.mkdir(o.out, { recursive: true });
   const files = [`${o.out}/lr.svg`, `${o.out}/loss.svg`, `${o.out}/index.html`];
   learn.sched.plotLr({ file: files[0] }); // lr and momentum, phase lines
   learn.sched.plotLoss({ file: files[1] });
@@ -163,6 +170,8 @@ export function fashionData(bs: number, path?: string): Promise<ImageClassifierD
 if (import.meta.main) {
   await runCli(Deno.args, ONE_CYCLE_USAGE, parseOneCycleArgs, async (a) => {
     const t0 = performance.now();
+    await checkWritableDir(a.out, "--out");
+    await checkFolder(a.data, "--data");
     const data = await fashionData(a.bs, a.data);
     console.log(
       `Fashion-MNIST: ${data.train.length} training batches of ${a.bs}, ` +

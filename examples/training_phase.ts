@@ -35,7 +35,14 @@ import {
   TrainingPhase,
   type TrainingPhaseOptions,
 } from "../src/sched/mod.ts";
-import { numberFlag, runCli, UsageError, usageFrom } from "./_cli.ts";
+import {
+  checkFolder,
+  checkWritableDir,
+  numberFlag,
+  runCli,
+  UsageError,
+  usageFrom,
+} from "./_cli.ts";
 
 /** The `--help` text. */
 export const TOUR_USAGE = `Usage: deno run -A examples/training_phase.ts [flags]
@@ -318,6 +325,8 @@ export async function tourData(
 if (import.meta.main) {
   await runCli(Deno.args, TOUR_USAGE, parseTourArgs, async (a) => {
     const t0 = performance.now();
+    await checkWritableDir(a.out, "--out");
+    await checkFolder(a.data, "--data");
     const { data, data32 } = await tourData(a.subset, a.data);
     await runTour({ data, data32, out: a.out });
     console.log(`wall time: ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -10,6 +10,8 @@ Writes, in compact JSON (see fixtures/README.md for the full schema):
                         changed before every step, in two weight-decay modes ("l2" and "decoupled").
   fixtures/models.json  forward + backward of SimpleNet, ShallowConvNet and a small ResNet at fixed weights,
                         with parameter gradients and BatchNorm running statistics after the step.
+  fixtures/safetensors.json, fixtures/safetensors/   checkpoints (tools/gen_goldens_safetensors.py, which
+                        also runs alone: deno task goldens:safetensors).
 
 Every tensor is {"shape": [...], "data": [flat row-major list]} (integer tensors add "dtype": "int32").
 Floats are written with 9 significant digits, which round-trips float32 exactly. Each case is seeded
@@ -536,6 +538,9 @@ def main():
     gen_ops()
     gen_optim()
     gen_models()
+    import gen_goldens_safetensors  # the safetensors family: its own files, its own script
+
+    gen_goldens_safetensors.main()
 
 
 if __name__ == "__main__":

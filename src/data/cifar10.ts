@@ -4,6 +4,8 @@
  * @module
  */
 
+import { checkOptions } from "../_options.ts";
+import { CIFAR10_SPEC } from "./_specs.ts";
 import { join } from "node:path";
 import { DatasetFormatError, DatasetNotFoundError } from "./errors.ts";
 
@@ -139,6 +141,7 @@ function isFile(p: string): boolean {
  * ```
  */
 export async function loadCifar10(opts: LoadCifar10Options = {}): Promise<Cifar10Dataset> {
+  checkOptions("loadCifar10", opts, CIFAR10_SPEC);
   let dir = opts.path;
   if (dir !== undefined && isFile(join(dir, "cifar-10-batches-bin", "test_batch.bin"))) {
     dir = join(dir, "cifar-10-batches-bin");

@@ -16,6 +16,16 @@ import {
 import { ImageFolder } from "./image_folder.ts";
 import type { ChwShape, Pixels } from "./image_ops.ts";
 import { type Stats, type Tfms, tfmsFromStats } from "./transforms.ts";
+import { checkOptions, pickOptions } from "../_options.ts";
+import {
+  BUNCH_SPEC,
+  CIFAR10_SPEC,
+  FASHION_MNIST_SPEC,
+  FROM_ARRAYS_SPEC,
+  FROM_IDX_SPEC,
+  FROM_PATHS_SPEC,
+  MNIST_BUNCH_SPEC,
+} from "./_specs.ts";
 
 /** CIFAR-10 channel statistics used by the fastai notebook. */
 export const CIFAR10_STATS: Stats = [[0.4914, 0.48216, 0.44653], [0.24703, 0.24349, 0.26159]];
@@ -32,6 +42,11 @@ export interface BunchOptions {
   seed?: number;
   /** Drop the last partial training batch, default false. */
   dropLast?: boolean;
+  /**
+   * Shuffle the training batches (a new order each epoch, from `seed`), default true. `false` keeps
+   * them in dataset order, e.g. to reproduce a run batch for batch.
+   */
+  shuffle?: boolean;
   /** Batches prefetched, default 1. */
   prefetch?: number;
 }
@@ -50,7 +65,7 @@ export interface BunchOptions {
  * ```
  */
 export class ImageClassifierData {
-  /** Training batches: shuffled, augmented with `tfms.train`. */
+  /** Training batches: shuffled (unless `shuffle: false`), augmented with `tfms.train`. */
   readonly train: DataLoader;
   /** Validation batches: in order, transformed with `tfms.valid`. */
   readonly valid: DataLoader;
@@ -66,7 +81,7 @@ export class ImageClassifierData {
    * @param valid Validation dataset.
    * @param classes Class names indexed by label.
    * @param tfms Training and validation transforms (e.g. from {@link tfmsFromStats}).
-   * @param opts Batch size, seed, `dropLast` (training only) and prefetch.
+   * @param opts Batch size, seed, `dropLast` and `shuffle` (training only) and prefetch.
    */
   constructor(
     train: Dataset,
@@ -75,12 +90,13 @@ export class ImageClassifierData {
     tfms: Tfms,
     opts: BunchOptions = {},
   ) {
+    checkOptions("ImageClassifierData", opts, BUNCH_SPEC);
     this.classes = [...classes];
     this.bs = opts.bs ?? 64;
     const common = { batchSize: this.bs, seed: opts.seed ?? 0, prefetch: opts.prefetch };
     this.train = new DataLoader(train, {
       ...common,
-      shuffle: true,
+      shuffle: opts.shuffle ?? true,
       dropLast: opts.dropLast,
       tfm: tfms.train,
     });
@@ -119,6 +135,7 @@ export class ImageClassifierData {
       stats?: Stats;
     },
   ): ImageClassifierData {
+    checkOptions("ImageClassifierData.fromArrays", opts ?? null, FROM_ARRAYS_SPEC);
     const train = new ArrayDataset(opts.train[0], opts.train[1], opts.shape);
     const valid = new ArrayDataset(opts.valid[0], opts.valid[1], opts.shape);
     let nc = 0;
@@ -132,7 +149,7 @@ export class ImageClassifierData {
     const [c, h] = opts.shape;
     const tfms = opts.tfms ??
       tfmsFromStats(opts.stats ?? [new Array(c).fill(0), new Array(c).fill(1)], h);
-    return new ImageClassifierData(train, valid, classes, tfms, opts);
+    return new ImageClassifierData(train, valid, classes, tfms, pickOptions(opts, BUNCH_SPEC));
   }
 
   /**
@@ -151,6 +168,7 @@ export class ImageClassifierData {
     channels?: 1 | 3;
     preload?: boolean;
   } = {}): ImageClassifierData {
+    checkOptions("ImageClassifierData.fromPaths", opts, FROM_PATHS_SPEC);
     const channels = opts.channels ?? opts.tfms?.train.channels ?? 3;
     if (channels !== 1 && channels !== 3) {
       throw new RangeError(`fromPaths: expected channels 1 or 3, got ${channels}`);
@@ -166,7 +184,13 @@ export class ImageClassifierData {
     });
     const tfms = opts.tfms ??
       tfmsFromStats([new Array(channels).fill(0.5), new Array(channels).fill(0.25)], 32);
-    return new ImageClassifierData(train, valid, train.classes, tfms, opts);
+    return new ImageClassifierData(
+      train,
+      valid,
+      train.classes,
+      tfms,
+      pickOptions(opts, BUNCH_SPEC),
+    );
   }
 
   /**
@@ -182,7 +206,11 @@ export class ImageClassifierData {
   static async fashionMnist(
     opts: MnistBunchOptions & LoadFashionMnistOptions = {},
   ): Promise<ImageClassifierData> {
-    const ds = await loadFashionMnist(opts);
+    checkOptions("ImageClassifierData.fashionMnist", opts, {
+      ...MNIST_BUNCH_SPEC,
+      ...FASHION_MNIST_SPEC,
+    });
+    const ds = await loadFashionMnist(pickOptions(opts, FASHION_MNIST_SPEC));
     return mnistBunch(ds.train, ds.test, ds.classes, FASHION_MNIST_STATS, opts);
   }
 
@@ -199,6 +227,7 @@ export class ImageClassifierData {
     dir: string,
     opts: MnistBunchOptions & { classes?: readonly string[]; stats?: Stats } = {},
   ): Promise<ImageClassifierData> {
+    checkOptions("ImageClassifierData.fromIdx", opts, FROM_IDX_SPEC);
     const ds = await readMnistFolder(dir, opts.classes);
     return mnistBunch(ds.train, ds.test, ds.classes, opts.stats ?? [[0.5], [0.25]], opts);
   }
@@ -215,7 +244,12 @@ export class ImageClassifierData {
   static async fromCifar10(
     opts: BunchOptions & LoadCifar10Options & { sz?: number } = {},
   ): Promise<ImageClassifierData> {
-    const ds = await loadCifar10(opts);
+    checkOptions("ImageClassifierData.fromCifar10", opts, {
+      ...BUNCH_SPEC,
+      ...CIFAR10_SPEC,
+      sz: "number",
+    });
+    const ds = await loadCifar10(pickOptions(opts, CIFAR10_SPEC));
     const shape: ChwShape = [3, 32, 32];
     const tfms = opts.tfms ?? tfmsFromStats(CIFAR10_STATS, opts.sz ?? 32);
     return new ImageClassifierData(
@@ -223,7 +257,7 @@ export class ImageClassifierData {
       new ArrayDataset(ds.test.images, ds.test.labels, shape),
       ds.classes.length === 10 ? ds.classes : CIFAR10_CLASSES,
       tfms,
-      opts,
+      pickOptions(opts, BUNCH_SPEC),
     );
   }
 }
@@ -278,5 +312,5 @@ function mnistBunch(
     pad
       ? new ArrayDataset(padSplit(s, sz), s.labels, [1, sz, sz])
       : new ArrayDataset(s.images, s.labels, [1, s.rows, s.cols]);
-  return new ImageClassifierData(mk(train), mk(test), classes, tfms, opts);
+  return new ImageClassifierData(mk(train), mk(test), classes, tfms, pickOptions(opts, BUNCH_SPEC));
 }

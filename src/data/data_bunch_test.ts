@@ -139,3 +139,34 @@ Deno.test("fromArrays and fromCifar10", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("shuffle: training batches in order with shuffle: false, shuffled by default", async () => {
+  const n = 12, size = 3 * 2 * 2;
+  const x = new Float32Array(n * size).map((_, i) => Math.floor(i / size) / n); // image i is all i/n
+  const y = Array.from({ length: n }, (_, i) => i % 3);
+  const order = async (data: ImageClassifierData) => {
+    const seen: number[] = [];
+    for await (const b of data.train) {
+      for (let i = 0; i < b.y.length; i++) seen.push(Math.round(b.x[i * size]! * n));
+    }
+    return seen;
+  };
+  const make = (shuffle?: boolean) =>
+    ImageClassifierData.fromArrays({
+      train: [x, y],
+      valid: [x, y],
+      shape: [3, 2, 2],
+      bs: 5,
+      shuffle,
+    });
+  const inOrder = Array.from({ length: n }, (_, i) => i);
+  const fixed = make(false);
+  assert.deepEqual(await order(fixed), inOrder);
+  assert.deepEqual(await order(fixed), inOrder, "the second epoch too");
+  const shuffled = make();
+  const first = await order(shuffled);
+  assert.notDeepEqual(first, inOrder);
+  assert.deepEqual([...first].sort((a, b) => a - b), inOrder);
+  assert.notDeepEqual(await order(shuffled), first, "a new order each epoch");
+  assert.throws(() => make("no" as never), /option 'shuffle': expected a boolean, got "no"/);
+});

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { checkOptions } from "../_options.ts";
+import { DATA_LOADER_SPEC } from "./_specs.ts";
 import { mixSeed, Rng } from "./_rng.ts";
 import { nextMacrotask } from "./_macrotask.ts";
 import type { Dataset, Sample } from "./dataset.ts";
@@ -86,6 +88,7 @@ export class DataLoader {
    * @throws {TypeError} When no `tfm` is given and the dataset has no fixed `shape`.
    */
   constructor(dataset: Dataset, opts: DataLoaderOptions = {}) {
+    checkOptions("DataLoader", opts, DATA_LOADER_SPEC);
     this.dataset = dataset;
     this.batchSize = opts.batchSize ?? 64;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { checkOptions } from "../_options.ts";
+import { FASHION_MNIST_SPEC } from "./_specs.ts";
 import { join } from "node:path";
 import { DatasetFormatError, DatasetNotFoundError } from "./errors.ts";
 import { readIdxImages, readIdxLabels } from "./idx.ts";
@@ -205,6 +207,7 @@ export async function readMnistFolder(
  * ```
  */
 export async function loadFashionMnist(opts: LoadFashionMnistOptions = {}): Promise<MnistDataset> {
+  checkOptions("loadFashionMnist", opts, FASHION_MNIST_SPEC);
   if (opts.path !== undefined) return await readMnistFolder(opts.path, FASHION_MNIST_CLASSES);
   const cache = opts.cacheDir ?? defaultCacheDir();
   const candidates = opts.searchDirs ?? ["/usr/share/datasets/fashion-mnist", cache];

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { checkOptions } from "../_options.ts";
+import { IMAGE_FOLDER_SPEC } from "./_specs.ts";
 import { extname, join } from "node:path";
 import { DatasetFormatError, DatasetNotFoundError } from "./errors.ts";
 import { type DecodedImage, decodeImage, IMAGE_EXTENSIONS } from "./image_decode.ts";
@@ -68,6 +70,7 @@ export class ImageFolder implements Dataset {
    *   unreadable image.
    */
   constructor(dir: string, opts: ImageFolderOptions = {}) {
+    checkOptions("ImageFolder", opts, IMAGE_FOLDER_SPEC);
     this.dir = dir;
     this.channels = opts.channels ?? 3;
     if (this.channels !== 1 && this.channels !== 3) {

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { checkOptions } from "../_options.ts";
+import { IMAGE_TRANSFORM_SPEC, TFMS_SPEC } from "./_specs.ts";
 import { type ChwShape, type Pixels, reflectIndex } from "./image_ops.ts";
 
 /** Channel statistics `[mean, std]`, as in fastai (`stats = (np.array(means), np.array(stds))`). */
@@ -113,6 +115,7 @@ export class ImageTransform {
    * @throws {TypeError} When mean and std lengths differ or are empty.
    */
   constructor(opts: ImageTransformOptions) {
+    checkOptions("ImageTransform", opts ?? null, IMAGE_TRANSFORM_SPEC);
     const [h, w] = typeof opts.size === "number" ? [opts.size, opts.size] : opts.size;
     for (const v of [h, w]) {
       if (!Number.isInteger(v) || v < 1) {
@@ -273,6 +276,7 @@ export interface TfmsOptions {
  * ```
  */
 export function tfmsFromStats(stats: Stats, sz: number, opts: TfmsOptions = {}): Tfms {
+  checkOptions("tfmsFromStats", opts, TFMS_SPEC);
   let [mean, std] = stats;
   const channels = opts.channels ?? mean.length;
   if (channels !== mean.length) {

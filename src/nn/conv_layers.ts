@@ -15,6 +15,8 @@ import {
 } from "../tensor/mod.ts";
 import { Module } from "./module.ts";
 import { randomSeed, seedStream, uniformFanIn } from "./_init.ts";
+import { checkOptions } from "../_options.ts";
+import { BATCH_NORM_SPEC, CONV2D_SPEC, MAX_POOL_SPEC } from "./_specs.ts";
 
 const pairOf = (p: Pair): [number, number] => (typeof p === "number" ? [p, p] : [p[0], p[1]]);
 
@@ -72,6 +74,7 @@ export class Conv2d extends Module {
     opts: Conv2dLayerOptions = {},
   ) {
     super();
+    checkOptions("Conv2d", opts, CONV2D_SPEC);
     const groups = opts.groups ?? 1;
     const [kh, kw] = pairOf(kernelSize);
     for (
@@ -159,6 +162,7 @@ export class BatchNormBase extends Module {
    */
   constructor(numFeatures: number, opts: BatchNormLayerOptions, ranks: readonly number[]) {
     super();
+    checkOptions(new.target.name, opts, BATCH_NORM_SPEC);
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
       throw new RangeError(
         `Cannot create ${new.target.name}: expected a positive channel count, got ${numFeatures}`,
@@ -242,6 +246,7 @@ export class MaxPool2d extends Module {
    */
   constructor(kernelSize: Pair, opts: { stride?: Pair; padding?: Pair } = {}) {
     super();
+    checkOptions("MaxPool2d", opts, MAX_POOL_SPEC);
     this.kernelSize = kernelSize;
     this.stride = opts.stride ?? kernelSize;
     this.padding = opts.padding ?? 0;

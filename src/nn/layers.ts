@@ -18,6 +18,8 @@ import {
 import { Module } from "./module.ts";
 import { BatchNorm2d, Conv2d } from "./conv_layers.ts";
 import { randomSeed, seedStream, uniformFanIn } from "./_init.ts";
+import { checkOptions } from "../_options.ts";
+import { FORWARD_SPEC, LINEAR_SPEC, SEED_SPEC } from "./_specs.ts";
 
 /** Options of {@linkcode Linear}. */
 export interface LinearOptions {
@@ -54,6 +56,7 @@ export class Linear extends Module {
    */
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
+    checkOptions("Linear", opts, LINEAR_SPEC);
     for (const [k, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
       if (!Number.isInteger(v) || v <= 0) {
         throw new RangeError(
@@ -75,6 +78,7 @@ export class Linear extends Module {
 
   /** `[..., in] -> [..., out]`; `relu: true` fuses a ReLU into the same kernel. */
   forward(x: Tensor, opts: { relu?: boolean } = {}): Tensor {
+    checkOptions("Linear.forward", opts, FORWARD_SPEC);
     return linear(x, this.weight, this.bias, opts);
   }
 
@@ -177,6 +181,7 @@ export class Dropout extends Module {
    */
   constructor(p = 0.5, opts: { seed?: number } = {}) {
     super();
+    checkOptions("Dropout", opts, SEED_SPEC);
     if (!(p >= 0 && p <= 1)) {
       throw new RangeError(`Cannot create Dropout: expected p in [0, 1], got ${p}`);
     }
@@ -232,6 +237,7 @@ export class Sequential extends Module {
 
   /** Runs the children in order; `relu: true` applies a ReLU to the result (fused when possible). */
   forward(x: Tensor, opts: { relu?: boolean } = {}): Tensor {
+    checkOptions("Sequential.forward", opts, FORWARD_SPEC);
     const layers = this.#layers, n = layers.length;
     // Whether a ReLU follows child j (the next child, or the caller's relu after the last one).
     const reluAfter = (j: number) => (j + 1 < n ? layers[j + 1] instanceof ReLU : !!opts.relu);

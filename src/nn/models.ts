@@ -9,6 +9,8 @@ import { Module } from "./module.ts";
 import { Flatten, Linear, LogSoftmax, ReLU, Sequential } from "./layers.ts";
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d } from "./conv_layers.ts";
 import { randomSeed, seedStream } from "./_init.ts";
+import { checkOptions } from "../_options.ts";
+import { RESNET_SPEC, SEED_SPEC, SHALLOW_CONV_SPEC } from "./_specs.ts";
 
 /**
  * `Sequential(Flatten(), Linear(l0, l1), ReLU(), ..., Linear(l[n-2], l[n-1]), LogSoftmax(1))`, the
@@ -24,6 +26,7 @@ export function simpleNet(
   layers: readonly number[] = [3072, 40, 10],
   opts: { seed?: number } = {},
 ): Sequential {
+  checkOptions("simpleNet", opts, SEED_SPEC);
   if (
     !Array.isArray(layers) || layers.length < 2 ||
     !layers.every((n) => Number.isInteger(n) && n > 0)
@@ -61,6 +64,7 @@ export interface ShallowConvNetOptions {
  * its benchmark does.
  */
 export function shallowConvNet(opts: ShallowConvNetOptions = {}): Sequential {
+  checkOptions("shallowConvNet", opts, SHALLOW_CONV_SPEC);
   const [w1, w2] = opts.widths ?? [16, 32];
   const next = seedStream(opts.seed ?? randomSeed());
   const convBn = (cin: number, cout: number) =>
@@ -108,6 +112,7 @@ export class BasicBlock extends Module {
    */
   constructor(inChannels: number, outChannels: number, stride = 1, opts: { seed?: number } = {}) {
     super();
+    checkOptions("BasicBlock", opts, SEED_SPEC);
     const next = seedStream(opts.seed ?? randomSeed());
     this.conv1 = this.registerModule(
       "conv1",
@@ -168,6 +173,7 @@ export interface ResNetOptions {
  * ```
  */
 export function resnet(opts: ResNetOptions = {}): Sequential {
+  checkOptions("resnet", opts, RESNET_SPEC);
   const layers = opts.layers ?? [1, 1, 1];
   const widths = opts.widths ?? [8, 16, 32];
   if (layers.length !== widths.length || layers.length < 2) {

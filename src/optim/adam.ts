@@ -6,6 +6,8 @@
 import type { GroupHypers } from "./hypers.ts";
 import { FLAG } from "./_gpu.ts";
 import { Optimizer, type ParamGroups } from "./optimizer.ts";
+import { checkOptions } from "../_options.ts";
+import { HYPER_SPEC } from "./_hyper_spec.ts";
 
 /** Options of {@linkcode Adam}: defaults of every group, plus the update-rule switches. */
 export interface AdamOptions extends Partial<GroupHypers> {
@@ -49,6 +51,7 @@ export class Adam extends Optimizer {
    * @param options Default hyperparameters of every group, and the Adam-wide options.
    */
   constructor(params: ParamGroups, options: AdamOptions = {}) {
+    checkOptions("Adam", options, { ...HYPER_SPEC, betas: "array", amsgrad: "boolean" });
     const amsgrad = options.amsgrad ?? false;
     if (typeof amsgrad !== "boolean") {
       throw new TypeError(`Cannot create Adam: expected amsgrad to be a boolean, got ${amsgrad}`);

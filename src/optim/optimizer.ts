@@ -23,6 +23,8 @@
 import { type Device, device, type Kernel, type PooledBuffer, Tensor } from "../tensor/mod.ts";
 import { type GroupHypers, validateHypers } from "./hypers.ts";
 import { dispatchSteps, MULTI_SLOTS } from "./_packs.ts";
+import { checkOptions } from "../_options.ts";
+import { HYPER_SPEC } from "./_hyper_spec.ts";
 import {
   createMeta,
   createUniform,
@@ -200,6 +202,7 @@ export abstract class Optimizer {
     return list.map((g, i) => {
       if (isTensorList(g)) return { params: g };
       if (g && typeof g === "object" && isTensorList((g as ParamGroupSpec).params)) {
+        checkOptions(`${name} group ${i}`, g, { params: "array", ...HYPER_SPEC });
         return g as ParamGroupSpec;
       }
       throw new TypeError(
@@ -283,15 +286,7 @@ export abstract class Optimizer {
         }`,
       );
     }
-    for (const k of Object.keys(h)) {
-      if (!HYPER_KEYS.includes(k as keyof GroupHypers)) {
-        throw new TypeError(
-          `Cannot set ${this.optimizerName} hyperparameter '${k}': expected one of ${
-            HYPER_KEYS.join(", ")
-          }`,
-        );
-      }
-    }
+    checkOptions(`${this.optimizerName}.setHypers`, h, HYPER_SPEC);
     validateHypers(h, `${this.optimizerName} group ${group}`);
     this.#check();
     const next = { ...g.hypers };

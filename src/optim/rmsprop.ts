@@ -5,6 +5,8 @@
 import type { GroupHypers } from "./hypers.ts";
 import { FLAG } from "./_gpu.ts";
 import { Optimizer, type ParamGroups } from "./optimizer.ts";
+import { checkOptions } from "../_options.ts";
+import { HYPER_SPEC } from "./_hyper_spec.ts";
 
 /** Options of {@linkcode RMSProp}: defaults of every group, plus the update-rule switches. */
 export interface RMSPropOptions extends Partial<GroupHypers> {
@@ -47,6 +49,7 @@ export class RMSProp extends Optimizer {
    * @param options Default hyperparameters of every group, and the RMSProp-wide options.
    */
   constructor(params: ParamGroups, options: RMSPropOptions = {}) {
+    checkOptions("RMSProp", options, { ...HYPER_SPEC, alpha: "number", centered: "boolean" });
     const centered = options.centered ?? false;
     if (typeof centered !== "boolean") {
       throw new TypeError(

@@ -6,6 +6,8 @@
 import type { GroupHypers } from "./hypers.ts";
 import { FLAG } from "./_gpu.ts";
 import { Optimizer, type ParamGroups } from "./optimizer.ts";
+import { checkOptions } from "../_options.ts";
+import { HYPER_SPEC } from "./_hyper_spec.ts";
 
 /** Options of {@linkcode SGD}: defaults of every group, plus the update-rule switches. */
 export interface SGDOptions extends Partial<GroupHypers> {
@@ -36,6 +38,7 @@ export interface SGDOptions extends Partial<GroupHypers> {
  * opt.setHypers(0, { lr: 0.05 }); // one uniform write
  * opt.step();                     // one kernel per parameter
  * ```
+ * @throws {TypeError} On an unknown option (`weight_decay`: did you mean `weightDecay`?) or a wrong type.
  * @throws {RangeError} On an out-of-range hyperparameter, or Nesterov without momentum / with dampening.
  */
 export class SGD extends Optimizer {
@@ -56,6 +59,7 @@ export class SGD extends Optimizer {
    * @param options Default hyperparameters of every group, and the SGD-wide options.
    */
   constructor(params: ParamGroups, options: SGDOptions = {}) {
+    checkOptions("SGD", options, { ...HYPER_SPEC, dampening: "number", nesterov: "boolean" });
     const dampening = options.dampening ?? 0;
     const nesterov = options.nesterov ?? false;
     if (typeof dampening !== "number" || !(dampening >= 0 && dampening <= 1)) {

@@ -5,6 +5,8 @@
  */
 
 import { checkCount, checkNumbers, checkSameLength } from "./_check.ts";
+import { checkOptions } from "../_options.ts";
+import { PLOT_LOSS_SPEC } from "./_specs.ts";
 import { renderFigure } from "./_figure.ts";
 import type { Series } from "./_panel.ts";
 import { COLORS } from "./_svg.ts";
@@ -31,6 +33,7 @@ export interface PlotLossOptions {
  * ```
  */
 export function plotLoss(data: PlotData, opts: PlotLossOptions = {}): string {
+  checkOptions("plotLoss", opts, PLOT_LOSS_SPEC);
   const nSkip = checkCount(opts.nSkip ?? 0, "nSkip");
   const its = checkNumbers(data.iterations, "iterations");
   const losses = checkNumbers(data.losses, "losses");

@@ -6,6 +6,8 @@
  */
 
 import { checkNumbers, checkSameLength } from "./_check.ts";
+import { checkOptions } from "../_options.ts";
+import { PLOT_LR_SPEC } from "./_specs.ts";
 import { renderFigure } from "./_figure.ts";
 import type { CenterText, PanelSpec, VLine } from "./_panel.ts";
 import { COLORS, formatValue } from "./_svg.ts";
@@ -38,6 +40,7 @@ export interface PlotLrOptions {
  * ```
  */
 export function plotLr(data: PlotData, opts: PlotLrOptions = {}): string {
+  checkOptions("plotLr", opts, PLOT_LR_SPEC);
   const { showText = true, showMoms = true } = opts;
   const its = checkNumbers(data.iterations, "iterations");
   const lrs = checkNumbers(data.lrs, "lrs");

@@ -5,6 +5,8 @@
  */
 
 import { checkCount, checkNumbers, checkSameLength } from "./_check.ts";
+import { checkOptions } from "../_options.ts";
+import { PLOT_LR_LOSS_SPEC } from "./_specs.ts";
 import { renderFigure } from "./_figure.ts";
 import type { Series } from "./_panel.ts";
 import { COLORS, formatValue } from "./_svg.ts";
@@ -50,6 +52,7 @@ export interface PlotLrLossOptions {
  * ```
  */
 export function plotLrLoss(data: PlotData, opts: PlotLrLossOptions = {}): string {
+  checkOptions("plotLrLoss", opts, PLOT_LR_LOSS_SPEC);
   const nSkip = checkCount(opts.nSkip ?? 10, "nSkip");
   const nSkipEnd = checkCount(opts.nSkipEnd ?? 5, "nSkipEnd");
   const lrs = checkNumbers(data.lrs, "lrs");

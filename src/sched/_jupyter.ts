@@ -35,6 +35,8 @@ export interface JupyterApi {
 
 /** The symbol Deno's kernel looks up to display an object (`Deno.jupyter.$display`). */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
+/** Deno's `console.log` hook. */
+const INSPECT: unique symbol = Symbol.for("Deno.customInspect") as never;
 
 /** `Deno.jupyter` when running inside Deno's Jupyter kernel, else `undefined`. Never throws. */
 export function jupyterApi(): JupyterApi | undefined {
@@ -81,7 +83,7 @@ export class SvgPlot extends String {
   }
 
   /** `console.log(plot)` prints the summary line, not the SVG text. */
-  [Symbol.for("Deno.customInspect")](): string {
+  [INSPECT](): string {
     return `SvgPlot(${this.length} characters)`;
   }
 }

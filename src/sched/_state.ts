@@ -1,6 +1,6 @@
 /**
  * Private: in-memory snapshots of model and optimizer state (a deep copy where every GPU tensor is
- * read back to a CPU typed array), their restoration, and a small binary file format.
+ * read back to a CPU typed array) and their restoration. The file format is `_checkpoint.ts`.
  * @module
  */
 
@@ -117,72 +117,4 @@ export function plain(saved: Saved): unknown {
     return Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, plain(v)]));
   }
   return ArrayBuffer.isView(saved) ? (saved as Float32Array).slice() : saved;
-}
-
-const MAGIC = "TEMPO-STATE-1\n";
-
-/** Encodes a saved state into bytes: a magic line, a JSON header, then the raw tensor data. */
-export function encodeSaved(saved: Saved): Uint8Array {
-  const blobs: Uint8Array[] = [];
-  let offset = 0;
-  const walk = (v: Saved): unknown => {
-    if (
-      isSavedTensor(v) || v instanceof Float32Array || v instanceof Int32Array ||
-      v instanceof Float64Array
-    ) {
-      const data = isSavedTensor(v) ? v.data : v;
-      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
-      const entry = {
-        $blob: offset,
-        bytes: bytes.length,
-        type: data instanceof Float32Array ? "f32" : data instanceof Int32Array ? "i32" : "f64",
-        shape: isSavedTensor(v) ? v.shape : undefined,
-      };
-      blobs.push(bytes);
-      offset += bytes.length;
-      return entry;
-    }
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === "object") {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    }
-    return v === undefined ? null : v;
-  };
-  const header = new TextEncoder().encode(MAGIC + JSON.stringify(walk(saved)) + "\n");
-  const out = new Uint8Array(header.length + offset);
-  out.set(header);
-  let o = header.length;
-  for (const b of blobs) {
-    out.set(b, o);
-    o += b.length;
-  }
-  return out;
-}
-
-/** Decodes {@linkcode encodeSaved}'s bytes. */
-export function decodeSaved(bytes: Uint8Array, what = "state file"): Saved {
-  const text = new TextDecoder().decode(bytes.subarray(0, Math.min(bytes.length, MAGIC.length)));
-  if (text !== MAGIC) {
-    throw new TypeError(`Cannot load ${what}: expected a tempo state file, got other bytes`);
-  }
-  const nl = bytes.indexOf(10, MAGIC.length);
-  if (nl < 0) throw new TypeError(`Cannot load ${what}: the header is truncated`);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(MAGIC.length, nl)));
-  const base = nl + 1;
-  const walk = (v: unknown): Saved => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === "object") {
-      const e = v as { $blob?: number; bytes: number; type: string; shape?: number[] };
-      if (typeof e.$blob === "number") {
-        const raw = bytes.slice(base + e.$blob, base + e.$blob + e.bytes).buffer;
-        if (e.type === "f64") return new Float64Array(raw);
-        const data = e.type === "i32" ? new Int32Array(raw) : new Float32Array(raw);
-        if (!e.shape) return data;
-        return { kind: "tensor", dtype: e.type === "i32" ? "i32" : "f32", shape: e.shape, data };
-      }
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    }
-    return v as Saved;
-  };
-  return walk(header);
 }

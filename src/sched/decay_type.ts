@@ -2,6 +2,7 @@
  * `DecayType` and the pure per-batch decay formulas of fastai v0.7's `DecayScheduler`.
  * @module
  */
+import { ANY, checkOptions } from "../_options.ts";
 
 import { show, toVec, type Vec, zipWith } from "./_values.ts";
 import type { GroupValues } from "./types.ts";
@@ -60,6 +61,9 @@ export function decayTypeName(type: DecayType): string {
   }
   return NAMES[type];
 }
+
+/** The keys of {@linkcode DecayArgs} (their values are checked by `decayValue` itself). */
+const DECAY_ARGS = { start: ANY, end: ANY, it: ANY, n: ANY, power: ANY };
 
 /** Arguments of {@linkcode decayValue}. */
 export interface DecayArgs {
@@ -141,6 +145,7 @@ export function decayValue(
 /** With an array `start` or `end`: a `Float64Array`, one value per element. */
 export function decayValue(type: DecayType, args: DecayArgs): number | Float64Array;
 export function decayValue(type: DecayType, args: DecayArgs): number | Float64Array {
+  checkOptions("decayValue", args ?? null, DECAY_ARGS);
   checkDecay(type, args.power, "decayValue");
   const { it, n } = args;
   if (typeof n !== "number" || !Number.isFinite(n) || n <= 0) {

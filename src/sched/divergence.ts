@@ -2,6 +2,8 @@
  * The `stopDiv` rule: stop training when the (smoothed) loss diverges.
  * @module
  */
+import { checkOptions } from "../_options.ts";
+import { STOP_DIV_SPEC } from "./_specs.ts";
 
 /** Options of {@linkcode DivergenceDetector}. */
 export interface StopDivOptions {
@@ -51,6 +53,7 @@ export class DivergenceDetector {
    *   >= 0, or a negative minMargin.
    */
   constructor(options: StopDivOptions = {}) {
+    checkOptions("DivergenceDetector", options, STOP_DIV_SPEC);
     const { factor = 4, minIters = 10, minMargin = 0 } = options;
     if (typeof factor !== "number" || !Number.isFinite(factor) || factor <= 1) {
       throw new RangeError(

@@ -7,7 +7,6 @@
 import { nllLoss, Tensor } from "../tensor/mod.ts";
 import { accuracy } from "../nn/mod.ts";
 import { Adam, RMSProp, SGD } from "../optim/mod.ts";
-import { oneCyclePhases } from "./recipes.ts";
 import { Recorder } from "./recorder.ts";
 import { planSchedule } from "./schedule.ts";
 import { Sched } from "./sched.ts";
@@ -15,8 +14,15 @@ import { TrainingPhase } from "./training_phase.ts";
 import type { OptimizerFactory } from "./types.ts";
 import { BatchUploader } from "./_batch_gpu.ts";
 import { type FitResult, type LoopContext, runPlan } from "./_fit_loop.ts";
-import { capture, decodeSaved, encodeSaved, plain, type Saved, writeInto } from "./_state.ts";
+import { capture, plain, type Saved, writeInto } from "./_state.ts";
+import { checkOptions } from "../_options.ts";
+import { FIT_ONE_CYCLE_SPEC, FIT_SPEC, LEARNER_SPEC, SAVE_SPEC, STOP_DIV_SPEC } from "./_specs.ts";
+import { guardOf, HELD_BY } from "./fit_guard.ts";
+import { readCheckpoint, writeCheckpoint } from "./_checkpoint_file.ts";
 import { show } from "./_values.ts";
+import { isSafetensorsPath, loadSafetensors, saveSafetensors } from "./checkpoint_safetensors.ts";
+import { checkData, namedMetric } from "./_learner_checks.ts";
+import { splitOneCycle } from "./_fit_one_cycle.ts";
 import { jupyterApi } from "./_jupyter.ts";
 import type {
   FitOneCycleOptions,
@@ -25,7 +31,6 @@ import type {
   LearnerModel,
   LearnerOptions,
   LossFn,
-  MetricFn,
   NamedMetric,
   OptimizerClass,
   TrainableOptimizer,
@@ -55,6 +60,9 @@ function isOptimizerClass(f: unknown): f is OptimizerClass {
  * fastai's `set_opt_fn`); phases of the same class keep its state (momentum, Adam moments). The
  * optimizer also survives between fits when the first phase has its class (`resetOpt: true` starts
  * fresh, as fastai v0.7 did).
+ *
+ * One fit at a time: `fitOptSched`, `fitOneCycle` and `lrFind` hold the Learner until they settle; a
+ * second call meanwhile (or `load`, `dispose`) is refused with a `LearnerBusyError`.
  *
  * @example
  * ```ts ignore
@@ -91,7 +99,8 @@ export class Learner {
    * @param model The model to train (`src/nn`'s `Module` fits).
    * @param data Train and validation loaders (`src/data`'s `ImageClassifierData` fits).
    * @param options Loss, metrics and optimizer classes.
-   * @throws {TypeError} When the model lacks `forward()`/`parameters()` or the data lacks loaders.
+   * @throws {TypeError} When the model lacks `forward()`/`parameters()` or the data lacks loaders,
+   *   or on an unknown option or one of the wrong type.
    * @throws {RangeError} When the training loader has no batches.
    */
   constructor(model: LearnerModel, data: LearnerData, options: LearnerOptions = {}) {
@@ -103,6 +112,7 @@ export class Learner {
       );
     }
     checkData(data, "Learner data");
+    checkOptions("Learner", options, LEARNER_SPEC);
     this.model = model;
     this.data = data;
     this.lossFn = options.lossFn ?? nllLoss;
@@ -202,11 +212,20 @@ export class Learner {
    * await learn.fitOptSched(phases, { stopDiv: true });
    * await learn.fitOptSched(phases, { dataList: [data1, data2] });
    * ```
+   * @throws {LearnerBusyError} (rejects) While another fit or `lrFind` of this Learner runs.
+   * @throws {TypeError} On an unknown option (`stop_div`: did you mean `stopDiv`?) or a wrong type.
    */
-  async fitOptSched(
+  fitOptSched(
     phases: readonly TrainingPhase[],
     options: FitOptSchedOptions = {},
   ): Promise<FitResult> {
+    const held = (options as { [HELD_BY]?: unknown } | undefined)?.[HELD_BY];
+    return guardOf(this).run("fitOptSched", held, () => this.#fit(phases, options));
+  }
+
+  async #fit(phases: readonly TrainingPhase[], options: FitOptSchedOptions): Promise<FitResult> {
+    checkOptions("fitOptSched", options, FIT_SPEC);
+    checkOptions("fitOptSched stopDivOptions", options.stopDivOptions, STOP_DIV_SPEC);
     if (!Array.isArray(phases) || phases.length === 0) {
       throw new TypeError(
         `Cannot fitOptSched: expected a non-empty array of TrainingPhase, got ${show(phases)}`,
@@ -282,22 +301,16 @@ export class Learner {
    * ```ts ignore
    * await learn.fitOneCycle(3, { lrMax: 1e-2, wd: 1e-4 });
    * ```
+   * @throws {LearnerBusyError} (rejects) While another fit or `lrFind` of this Learner runs.
+   * @throws {TypeError} On an unknown option (`weight_decay`: did you mean `wd`?) or a wrong type.
    */
   fitOneCycle(epochs: number, options: FitOneCycleOptions = {}): Promise<FitResult> {
-    const { lrMax = 1e-3, div, divFinal, pctStart, moms, wd, decoupledWd, optimizer, ...fit } =
-      options;
-    const phases = oneCyclePhases({
-      epochs,
-      lrMax,
-      div,
-      divFinal,
-      pctStart,
-      moms,
-      optimizer: optimizer ?? this.optimizer,
-      wds: wd,
-      wdLoss: decoupledWd === undefined ? undefined : !decoupledWd,
+    const held = (options as { [HELD_BY]?: unknown } | undefined)?.[HELD_BY];
+    return guardOf(this).run("fitOneCycle", held, async (token) => {
+      checkOptions("fitOneCycle", options, FIT_ONE_CYCLE_SPEC);
+      const { phases, fit } = splitOneCycle(epochs, options, this.optimizer);
+      return await this.fitOptSched(phases, { ...fit, [HELD_BY]: token } as FitOptSchedOptions);
     });
-    return this.fitOptSched(phases, fit);
   }
 
   /** Snapshots the model (and optimizer) state on the CPU. */
@@ -339,26 +352,40 @@ export class Learner {
 
   /**
    * Saves the model and optimizer state under `name` in memory (fastai `learn.save('tmp')`); with
-   * `path`, also to that file.
+   * `path`, also to that file, atomically: a temporary file beside it is written, flushed and renamed
+   * over it, so a crash or a full disk mid-save leaves the previous file complete. A `.safetensors`
+   * path writes PyTorch's format (see `checkpoint_safetensors.ts`).
+   *
+   * @throws {TypeError} On an unknown option or a `path` that is not a string or URL.
    */
   async save(name: string, options: { path?: string | URL } = {}): Promise<void> {
+    checkOptions("Learner.save", options, SAVE_SPEC);
     const snap = await this.snapshot();
     this.#saved.set(name, snap);
-    if (options.path !== undefined) {
-      await Deno.writeFile(options.path, encodeSaved({ model: snap.model, opt: snap.opt?.state }));
+    if (options.path !== undefined && isSafetensorsPath(options.path)) {
+      await saveSafetensors(this, snap, options.path);
+    } else if (options.path !== undefined) {
+      await writeCheckpoint(options.path, { model: snap.model, opt: snap.opt?.state });
     }
   }
 
   /**
    * Restores what `save(name)` kept (fastai `learn.load('tmp')`); with `path`, reads that file
-   * instead (the optimizer state is loaded into the current optimizer, if any).
+   * instead (the optimizer state is loaded into the current optimizer, if any; a `.safetensors`
+   * file re-creates the optimizer of its class, or loads the model only when it has none).
+   *
+   * @throws {CheckpointError} When the file is truncated, corrupt or not a tempo checkpoint (nothing
+   *   is restored then).
+   * @throws {LearnerBusyError} While a fit of this Learner runs.
    */
   async load(name: string, options: { path?: string | URL } = {}): Promise<void> {
+    checkOptions("Learner.load", options, SAVE_SPEC);
+    guardOf(this).assertIdle("load");
+    if (options.path !== undefined && isSafetensorsPath(options.path)) {
+      return await this.restore(await loadSafetensors(this, options.path));
+    }
     if (options.path !== undefined) {
-      const saved = decodeSaved(await Deno.readFile(options.path), String(options.path)) as Record<
-        string,
-        Saved
-      >;
+      const saved = await readCheckpoint(options.path);
       const cls = this.#opt?.constructor as OptimizerClass | undefined;
       const snap: Snapshot = { model: saved.model };
       if (cls && saved.opt) snap.opt = { cls, state: saved.opt };
@@ -376,34 +403,19 @@ export class Learner {
     await this.restore(snap);
   }
 
-  /** Frees the optimizer and the learner's GPU batch tensors (the model stays). */
+  /**
+   * Frees the optimizer and the learner's GPU batch tensors (the model stays).
+   * @throws {LearnerBusyError} While a fit of this Learner runs (await it first).
+   */
   dispose(): void {
+    guardOf(this).assertIdle("dispose");
     this.#opt?.dispose?.();
     this.#opt = null;
     this.#uploader.dispose();
   }
-}
 
-function namedMetric(m: MetricFn | NamedMetric, i: number): NamedMetric {
-  if (typeof m === "function") return { name: m.name || `metric${i}`, fn: m };
-  if (m && typeof m.fn === "function" && typeof m.name === "string") return m;
-  throw new TypeError(
-    `Cannot use metric ${i}: expected a function or { name, fn }, got ${show(m)}`,
-  );
-}
-
-function checkData(d: LearnerData, what: string): void {
-  const ok = (l: unknown) =>
-    l !== null && typeof l === "object" && typeof (l as { length?: unknown }).length === "number" &&
-    typeof (l as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
-  if (!d || !ok(d.train) || !ok(d.valid)) {
-    throw new TypeError(
-      `Cannot use ${what}: expected { train, valid } batch loaders (e.g. ImageClassifierData), got ${
-        show(d)
-      }`,
-    );
-  }
-  if (d.train.length < 1) {
-    throw new RangeError(`Cannot use ${what}: expected a training loader with batches, got none`);
+  /** Calls {@linkcode Learner.dispose} (for `using learn = new Learner(...)`). */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 }

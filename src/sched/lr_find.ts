@@ -8,10 +8,13 @@ import { plotLrLoss } from "../plot/mod.ts";
 import type { StopDivOptions } from "./divergence.ts";
 import { DecayType } from "./decay_type.ts";
 import type { Learner } from "./learner.ts";
-import type { OptimizerClass } from "./learner_types.ts";
+import type { FitOptSchedOptions, OptimizerClass } from "./learner_types.ts";
 import { lrFinderCurve, type LrSuggestion, minimum, steep, valley } from "./lr_suggest.ts";
 import { TrainingPhase } from "./training_phase.ts";
 import { show } from "./_values.ts";
+import { checkOptions } from "../_options.ts";
+import { LR_FIND_SPEC, STOP_DIV_SPEC } from "./_specs.ts";
+import { guardOf, HELD_BY } from "./fit_guard.ts";
 import { plotResult } from "./_jupyter.ts";
 
 /** Options of {@linkcode lrFind}. */
@@ -65,8 +68,25 @@ export interface LrFindResult {
  * console.log(r.suggestions.valley?.lr);
  * await Deno.writeTextFile("lr_find.svg", r.svg());
  * ```
+ * @throws {TypeError} On an unknown option (`start_lr`: did you mean `startLr`?) or a wrong type.
+ * @throws {LearnerBusyError} (rejects) While a fit of this Learner runs.
  */
-export async function lrFind(learner: Learner, options: LrFindOptions = {}): Promise<LrFindResult> {
+export function lrFind(learner: Learner, options: LrFindOptions = {}): Promise<LrFindResult> {
+  if (learner === null || typeof learner !== "object") {
+    return Promise.reject(
+      new TypeError(`Cannot lrFind: expected a Learner, got ${show(learner)}`),
+    );
+  }
+  return guardOf(learner).run("lrFind", undefined, (token) => find(learner, options, token));
+}
+
+async function find(
+  learner: Learner,
+  options: LrFindOptions,
+  token: symbol,
+): Promise<LrFindResult> {
+  checkOptions("lrFind", options, LR_FIND_SPEC);
+  checkOptions("lrFind stopDivOptions", options.stopDivOptions, STOP_DIV_SPEC);
   const { startLr = 1e-7, endLr = 10, linear = false, stopDiv = true, momentum = 0.9 } = options;
   if (!(typeof startLr === "number" && startLr > 0 && Number.isFinite(startLr))) {
     throw new RangeError(`Cannot lrFind: expected a finite startLr > 0, got ${show(startLr)}`);
@@ -110,7 +130,8 @@ export async function lrFind(learner: Learner, options: LrFindOptions = {}): Pro
       stopDivOptions: options.stopDivOptions,
       log: false,
       progress: options.progress,
-    });
+      [HELD_BY]: token,
+    } as FitOptSchedOptions);
   } finally {
     await learner.restore(snap);
   }
@@ -127,6 +148,7 @@ export async function lrFind(learner: Learner, options: LrFindOptions = {}): Pro
     }
   }
   const svg = (o: { file?: string | URL } = {}) => {
+    checkOptions("lrFind result svg", o, { file: "path" });
     const text = plotLrLoss(learner.sched.data, {
       linear,
       suggestions: Object.entries(suggestions).map(([name, s]) => ({

@@ -2,6 +2,7 @@
  * fastai v2's LR-finder suggestions (`valley`, `steep`, `minimum`) on recorded lrs and smoothed losses.
  * @module
  */
+import { checkOptions } from "../_options.ts";
 
 import { show } from "./_values.ts";
 
@@ -193,6 +194,7 @@ export function suggestLrs(
   losses: readonly number[],
   options: { numIt?: number; methods?: readonly SuggestionMethod[] } = {},
 ): Partial<Record<SuggestionMethod, LrSuggestion>> {
+  checkOptions("suggestLrs", options, { numIt: "number", methods: "array" });
   const curve = lrFinderCurve(lrs, losses, options.numIt ?? lrs.length);
   const out: Partial<Record<SuggestionMethod, LrSuggestion>> = {};
   for (const m of options.methods ?? ["valley"]) {

@@ -86,3 +86,15 @@ export {
 } from "./learner.ts";
 export { type FileOption, Sched } from "./sched.ts";
 export { lrFind, type LrFindOptions, type LrFindResult } from "./lr_find.ts";
+export {
+  CHECKPOINT_FORMAT,
+  type CheckpointLearner,
+  isSafetensorsPath,
+  loadSafetensors,
+  safetensorsToSnapshot,
+  saveSafetensors,
+  snapshotToSafetensors,
+  type WriteBytes,
+} from "./checkpoint_safetensors.ts";
+export { CheckpointError, type CheckpointProblem } from "./checkpoint_error.ts";
+export { LearnerBusyError } from "./fit_guard.ts";

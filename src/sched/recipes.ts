@@ -9,6 +9,8 @@ import { TrainingPhase } from "./training_phase.ts";
 import { show, toVec, zipWith } from "./_values.ts";
 import type { GroupValues, OptimizerFactory } from "./types.ts";
 import { SGD } from "../optim/mod.ts";
+import { checkOptions } from "../_options.ts";
+import { ONE_CYCLE_NOTEBOOK_SPEC, ONE_CYCLE_SPEC, SGDR_SPEC } from "./_specs.ts";
 
 function positive(v: unknown, what: string, allowZero = false): number {
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
@@ -17,6 +19,14 @@ function positive(v: unknown, what: string, allowZero = false): number {
     );
   }
   return v;
+}
+
+/** `options` itself; a `TypeError` when it is missing (these recipes have required options). */
+function required<T>(options: T, what: string): T {
+  if (options === undefined) {
+    throw new TypeError(`Cannot use ${what}: expected an options object, got undefined`);
+  }
+  return options;
 }
 
 function scale(lr: GroupValues, f: (x: number) => number, what: string): number | Float64Array {
@@ -50,6 +60,7 @@ export interface SgdrOptions {
  * ```
  */
 export function phasesSgdr(options: SgdrOptions): TrainingPhase[] {
+  checkOptions("phasesSgdr", required(options, "phasesSgdr"), SGDR_SPEC);
   const { lr, optimizer, numCycles, cycleLen, cycleMult } = options;
   if (!Number.isInteger(numCycles) || numCycles < 1) {
     throw new RangeError(
@@ -117,6 +128,7 @@ export interface OneCycleNotebookOptions {
  * ```
  */
 export function phases1cycle(options: OneCycleNotebookOptions): TrainingPhase[] {
+  checkOptions("phases1cycle", required(options, "phases1cycle"), ONE_CYCLE_NOTEBOOK_SPEC);
   const { cycleLen, lr, div, pct, maxMom, minMom, optimizer = SGD } = options;
   positive(cycleLen, "phases1cycle cycleLen");
   positive(div, "phases1cycle div");
@@ -198,6 +210,7 @@ export interface OneCycleOptions {
  * ```
  */
 export function oneCyclePhases(options: OneCycleOptions): TrainingPhase[] {
+  checkOptions("oneCyclePhases", required(options, "oneCyclePhases"), ONE_CYCLE_SPEC);
   const { epochs, lrMax, div = 25, divFinal = 1e5, pctStart = 0.25, optimizer, wds, wdLoss } =
     options;
   const moms = options.moms ?? [0.95, 0.85, 0.95];

@@ -4,6 +4,8 @@
  * an `SvgPlot` (a `String` object that renders as an image under the cell; see `_jupyter.ts`).
  * @module
  */
+import { checkOptions } from "../_options.ts";
+import { PLOT_LOSS_SPEC, PLOT_LR_LOSS_SPEC, PLOT_LR_SPEC } from "../plot/_specs.ts";
 
 import {
   plotLoss,
@@ -58,6 +60,7 @@ export class Sched {
 
   /** fastai `plot_lr(show_text, show_moms)`: the lr (and momentum) schedule with phase lines. */
   plotLr(options: PlotLrOptions & FileOption = {}): string {
+    checkOptions("sched.plotLr", options, { ...PLOT_LR_SPEC, file: "path" });
     const { file, ...opts } = options;
     return write(plotLr(this.data, opts), file);
   }
@@ -67,12 +70,14 @@ export class Sched {
    * curve); log x unless the last phase was LINEAR or `linear` is set.
    */
   plot(options: PlotLrLossOptions & FileOption = {}): string {
+    checkOptions("sched.plot", options, { ...PLOT_LR_LOSS_SPEC, file: "path" });
     const { file, ...opts } = options;
     return write(plotLrLoss(this.data, opts), file);
   }
 
   /** fastai `plot_loss()`: the smoothed training loss against iterations (validation at epoch ends). */
   plotLoss(options: PlotLossOptions & FileOption = {}): string {
+    checkOptions("sched.plotLoss", options, { ...PLOT_LOSS_SPEC, file: "path" });
     const { file, ...opts } = options;
     return write(plotLoss(this.data, opts), file);
   }

@@ -3,6 +3,8 @@
  * of every hyperparameter at a global batch.
  * @module
  */
+import { checkOptions } from "../_options.ts";
+import { SCHEDULE_SPEC } from "./_specs.ts";
 
 import { broadcast, show } from "./_values.ts";
 import { type EpochEnd, epochEnds } from "./epoch_ends.ts";
@@ -109,6 +111,7 @@ export function planSchedule(
   phases: readonly TrainingPhase[],
   options: ScheduleOptions,
 ): SchedulePlan {
+  checkOptions("planSchedule", options ?? null, SCHEDULE_SPEC);
   if (!Array.isArray(phases) || phases.length === 0) {
     throw new TypeError(
       `Cannot plan a schedule: expected a non-empty array of phases, got ${show(phases)}`,

@@ -2,6 +2,7 @@
  * fastai's debiased exponential moving average of the training loss.
  * @module
  */
+import { ANY, checkOptions } from "../_options.ts";
 
 /**
  * Debiased exponential average: `avg = beta*avg + (1-beta)*loss`, value `avg / (1 - beta^count)`
@@ -28,6 +29,7 @@ export class SmoothLoss {
    * @throws {RangeError} When `beta` is outside [0, 1).
    */
   constructor(options: { beta?: number } = {}) {
+    checkOptions("SmoothLoss", options, { beta: ANY });
     const beta = options.beta ?? 0.98;
     if (typeof beta !== "number" || !(beta >= 0 && beta < 1)) {
       throw new RangeError(

@@ -5,6 +5,7 @@
  */
 
 import { checkDecay, DecayType, decayTypeName, decayValue } from "./decay_type.ts";
+import { ANY, checkOptions, type OptionSpec } from "../_options.ts";
 import { type Bounds, isGroupValues, lengthOf, show, toVec, type Vec, zipWith } from "./_values.ts";
 import type { GroupValues, OptimizerFactory, ValueRange } from "./types.ts";
 
@@ -44,17 +45,18 @@ export interface TrainingPhaseOptions {
   wdLoss?: boolean;
 }
 
-const KEYS = new Set([
-  "epochs",
-  "optimizer",
-  "lr",
-  "lrDecay",
-  "momentum",
-  "momentumDecay",
-  "beta",
-  "wds",
-  "wdLoss",
-]);
+/** The keys of {@linkcode TrainingPhaseOptions}; values are checked by the constructor itself. */
+const SPEC: OptionSpec = {
+  epochs: ANY,
+  optimizer: ANY,
+  lr: ANY,
+  lrDecay: ANY,
+  momentum: ANY,
+  momentumDecay: ANY,
+  beta: ANY,
+  wds: ANY,
+  wdLoss: ANY,
+};
 
 /** A validated schedule of one hyperparameter: start, resolved end, decay type and power. */
 export interface ScheduleSpec<T> {
@@ -71,6 +73,7 @@ export interface ScheduleSpec<T> {
 function splitDecay(spec: unknown, name: string): { decay: DecayType; power?: number } {
   if (spec === undefined) return { decay: DecayType.NO };
   if (spec !== null && typeof spec === "object") {
+    checkOptions(`TrainingPhase ${name}`, spec, { type: ANY, power: ANY });
     const { type, power } = spec as { type?: unknown; power?: unknown };
     checkDecay(type, power, `TrainingPhase ${name}`);
     return { decay: type as DecayType, power: power as number | undefined };
@@ -189,14 +192,7 @@ export class TrainingPhase {
         `Cannot build a TrainingPhase: expected an options object, got ${show(options)}`,
       );
     }
-    const unknown = Object.keys(options).filter((k) => !KEYS.has(k));
-    if (unknown.length) {
-      throw new TypeError(
-        `Cannot build a TrainingPhase: unknown option(s) ${unknown.join(", ")}; expected ${
-          [...KEYS].join(", ")
-        }`,
-      );
-    }
+    checkOptions("TrainingPhase", options, SPEC);
     const o = options;
     const epochs = o.epochs ?? 1;
     if (typeof epochs !== "number" || !Number.isFinite(epochs) || epochs <= 0) {

@@ -205,7 +205,12 @@ const bad: [
     RangeError,
     /3 values for lr start and 2 for wds/,
   ],
-  ["typo", { lr_decay: DecayType.LINEAR }, TypeError, /unknown option\(s\) lr_decay/],
+  [
+    "typo",
+    { lr_decay: DecayType.LINEAR },
+    TypeError,
+    /option 'lr_decay': unknown option, did you mean 'lrDecay'/,
+  ],
 ];
 
 for (const [name, opts, type, message] of bad) {

@@ -52,6 +52,9 @@ export class BufferPool {
   #free = new Map<number, PooledBuffer[]>();
   #nextId = 1;
   #stats: PoolStats = { liveBuffers: 0, liveBytes: 0, inUseBuffers: 0, inUseBytes: 0, created: 0 };
+  /** Acquisitions so far (the pool's clock) and, per free buffer, the clock when it was released. */
+  #clock = 0;
+  #releasedAt = new WeakMap<PooledBuffer, number>();
   /** Usage flags of every pool buffer: storage, copy source and copy destination. */
   static readonly usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC |
     GPUBufferUsage.COPY_DST;
@@ -64,6 +67,7 @@ export class BufferPool {
   /** A free buffer of at least `bytes` bytes (its bucket size), created when none is free. */
   acquire(bytes: number): PooledBuffer {
     const size = bucketSize(bytes);
+    this.#clock++;
     const list = this.#free.get(size);
     let b = list?.pop();
     if (!b) {
@@ -85,6 +89,38 @@ export class BufferPool {
     let list = this.#free.get(b.size);
     if (!list) this.#free.set(b.size, list = []);
     list.push(b);
+    this.#releasedAt.set(b, this.#clock);
+  }
+
+  /** Acquisitions since the start (the clock of {@linkcode BufferPool.trimIdle}). */
+  get clock(): number {
+    return this.#clock;
+  }
+
+  /** Bytes of the free buffers (kept for reuse). */
+  get freeBytes(): number {
+    return this.#stats.liveBytes - this.#stats.inUseBytes;
+  }
+
+  /**
+   * Destroys the free buffers released before acquisition number `before` (idle since), keeping
+   * the recently used ones; returns how many. Call only with no pending commands.
+   */
+  trimIdle(before: number): number {
+    let n = 0;
+    for (const [size, list] of this.#free) {
+      const keep = list.filter((b) => (this.#releasedAt.get(b) ?? 0) >= before);
+      for (const b of list) {
+        if ((this.#releasedAt.get(b) ?? 0) >= before) continue;
+        b.buffer.destroy();
+        this.#stats.liveBuffers--;
+        this.#stats.liveBytes -= b.size;
+        n++;
+      }
+      if (keep.length) this.#free.set(size, keep);
+      else this.#free.delete(size);
+    }
+    return n;
   }
 
   /** Destroys every free buffer (call only with no pending commands). */

@@ -12,6 +12,11 @@
 import type { Tensor } from "./tensor.ts";
 import { device } from "./device.ts";
 
+/** Deno's `console.log` hook (a declared unique symbol, so that classes keep their typed members). */
+export const INSPECT: unique symbol = Symbol.for("Deno.customInspect") as never;
+/** Deno's Jupyter kernel display hook. */
+export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
+
 /** How many leading values the notebook display reads back. */
 export const DISPLAY_VALUES = 8;
 

@@ -17,6 +17,20 @@ export * from "./device.ts";
 export * from "./gpu_error.ts";
 export * from "./tensor.ts";
 export * from "./scope.ts";
+export {
+  type MemoryStats,
+  memoryStats,
+  type PoolAutoTrimOptions,
+  setPoolAutoTrim,
+  trimPool,
+} from "./memory.ts";
+export {
+  isTrackingTensors,
+  leakReport,
+  type LiveTensor,
+  liveTensors,
+  trackTensors,
+} from "./leaks.ts";
 export * from "./autograd.ts";
 export * from "./creation.ts";
 export * from "./ops/elementwise.ts";

@@ -7,8 +7,10 @@
 import { device, type PooledBuffer } from "./device.ts";
 import type { Node } from "./autograd.ts";
 import { track } from "./scope.ts";
+import { recordCreated, recordDisposed } from "./leaks.ts";
+import { maybeTrim } from "./memory.ts";
 import { grid1d, stridedParams } from "./ops/_launch.ts";
-import { tensorDisplayHook, tensorSummary } from "./_display.ts";
+import { INSPECT, JUPYTER_DISPLAY, tensorDisplayHook, tensorSummary } from "./_display.ts";
 
 /** Element type of a tensor: `f32` for data, `i32` for labels and indices. */
 export type DType = "f32" | "i32";
@@ -29,7 +31,10 @@ export class Storage {
   }
   /** Drops a reference; the last one returns the buffer to the device's pool. */
   release(): void {
-    if (--this.#refs === 0) device().pool.release(this.buf);
+    if (--this.#refs !== 0) return;
+    const d = device();
+    d.pool.release(this.buf);
+    maybeTrim(d); // past the high-water mark, idle buffers go back to the device
   }
 }
 
@@ -118,6 +123,7 @@ export class Tensor {
     this.size = sizeOf(shape);
     this.requiresGrad = requiresGrad;
     track(this);
+    recordCreated(this);
   }
 
   /** @internal A new, empty tensor of `shape` in a pooled buffer. */
@@ -193,6 +199,7 @@ export class Tensor {
   /** Releases the GPU memory (and the gradient). Safe to call twice. */
   dispose(): void {
     if (!this.#storage) return;
+    recordDisposed(this.id);
     this.#storage.release();
     this.#storage = null;
     this.#grad?.dispose();
@@ -210,12 +217,12 @@ export class Tensor {
   }
 
   /** `console.log(t)`: one line (shape, dtype, device), no readback; see `_display.ts`. */
-  [Symbol.for("Deno.customInspect")](): string {
+  [INSPECT](): string {
     return tensorSummary(this);
   }
 
   /** Jupyter: shape, dtype, device and the first 8 values (one small readback); see `_display.ts`. */
-  [Symbol.for("Jupyter.display")](): Promise<Record<string, string>> {
+  [JUPYTER_DISPLAY](): Promise<Record<string, string>> {
     return tensorDisplayHook(this);
   }
 }

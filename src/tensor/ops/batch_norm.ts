@@ -6,6 +6,8 @@
  * `conv_bn` vec4 kernels with x in NCHW).
  * @module
  */
+import { checkOptions } from "../../_options.ts";
+import { BATCH_NORM_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
@@ -73,6 +75,7 @@ function check(x: Tensor, o: BatchNormOptions): number {
  * hyperparameters or a single value per channel in training.
  */
 export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
+  checkOptions("batchNorm", opts ?? null, BATCH_NORM_SPEC);
   const c = check(x, opts);
   const d = device();
   const n = x.shape[0]!, hw = x.size / Math.max(1, n * c);

@@ -10,6 +10,8 @@
  * All GEMMs go through `matmulRaw`, so they speed up with it.
  * @module
  */
+import { checkOptions } from "../../_options.ts";
+import { CONV2D_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
@@ -255,6 +257,7 @@ export function conv2d(
   bias?: Tensor | null,
   opts: Conv2dOptions = {},
 ): Tensor {
+  checkOptions("conv2d", opts, CONV2D_SPEC);
   const g = geometry(x, w, bias ?? null, opts);
   const G = g.groups;
   const k = g.c * g.kh * g.kw;

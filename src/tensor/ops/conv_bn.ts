@@ -13,6 +13,8 @@
  * with only one of weight/bias.
  * @module
  */
+import { checkOptions, pickOptions } from "../../_options.ts";
+import { BATCH_NORM_SPEC, CONV2D_BN_SPEC, CONV2D_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
@@ -48,11 +50,13 @@ export function conv2dBatchNorm(
   bias: Tensor | null | undefined,
   opts: Conv2dBatchNormOptions,
 ): Tensor {
+  checkOptions("conv2dBatchNorm", opts ?? null, CONV2D_BN_SPEC);
+  checkOptions("conv2dBatchNorm bn", opts.bn ?? null, BATCH_NORM_SPEC);
   const g = geometry(x, w, bias ?? null, opts);
   const bn = opts.bn;
   const bw = bn.weight ?? null, bb = bn.bias ?? null;
   if (g.groups !== 1 || !bn.training || !bw !== !bb) {
-    const y = batchNorm(conv2d(x, w, bias, opts), bn);
+    const y = batchNorm(conv2d(x, w, bias, pickOptions(opts, CONV2D_SPEC)), bn);
     return opts.relu ? reluOp(y) : y;
   }
   const co = g.co, pp = g.ho * g.wo, np = g.n * pp, k = g.c * g.kh * g.kw;

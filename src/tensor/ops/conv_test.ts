@@ -196,7 +196,8 @@ for (const fc of fixture.cases.filter((c) => c.op === "conv2d")) {
   Deno.test(`conv2d matches the PyTorch golden ${fc.name}`, async () => {
     const x = fromFixture(fc.inputs.x!, true), w = fromFixture(fc.inputs.weight!, true);
     const b = fc.inputs.bias ? fromFixture(fc.inputs.bias, true) : null;
-    const y = conv2d(x, w, b, fc.params);
+    const { stride, padding, dilation, groups } = fc.params; // the fixture's other params: not options
+    const y = conv2d(x, w, b, { stride, padding, dilation, groups });
     const gy = fromFixture(fc.grad_output);
     assertClose(await y.data(), fc.output.data, { what: "output" });
     backward(y, gy);

@@ -4,6 +4,8 @@
  * the forward mask exactly.
  * @module
  */
+import { checkOptions } from "../../_options.ts";
+import { DROPOUT_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
@@ -62,6 +64,7 @@ function apply(a: Tensor, key: number, p: number): Tensor {
  * @throws {RangeError} When `p` is outside [0, 1].
  */
 export function dropout(x: Tensor, opts: DropoutOptions): Tensor {
+  checkOptions("dropout", opts ?? null, DROPOUT_SPEC);
   const p = opts.p ?? 0.5;
   if (!(p >= 0 && p <= 1)) {
     throw new RangeError(`Cannot use dropout probability ${p}: expected a number in [0, 1]`);

@@ -5,6 +5,8 @@
  * here too, with its backward (bias gradient and ReLU mask fused, gradients written in place).
  * @module
  */
+import { checkOptions } from "../../_options.ts";
+import { MATMUL_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
@@ -211,6 +213,7 @@ export function matmulRaw(
  * @throws {TypeError} When the inner or batch dimensions do not match, naming both shapes.
  */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
+  checkOptions("matmul", opts, MATMUL_SPEC);
   const ta = opts.transA ?? false, tb = opts.transB ?? false;
   const out = matmulRaw(a, b, opts);
   if (needsGrad(a, b)) {

@@ -4,6 +4,8 @@
  * (a thread per output, or a workgroup per output for long reductions) and `shaders/argmax.wgsl`.
  * @module
  */
+import { checkOptions } from "../../_options.ts";
+import { REDUCE_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
@@ -172,6 +174,7 @@ function sumScaled(
   scale: number,
   name: string,
 ): Tensor {
+  checkOptions(name, opts, REDUCE_SPEC);
   const ax = normAxes(axes, a.shape);
   const out = reduceRaw(a, ax, 0, scale, opts.keepDim ?? false);
   if (needsGrad(a)) {
@@ -192,6 +195,7 @@ function extreme(
   op: number,
   name: string,
 ): Tensor {
+  checkOptions(name, opts, REDUCE_SPEC);
   const ax = normAxes(axes, a.shape);
   const out = reduceRaw(a, ax, op, 1, opts.keepDim ?? false);
   if (needsGrad(a)) {
@@ -220,6 +224,7 @@ export const min = (
 
 /** Index of the first maximum along `axis` (an `i32` tensor; no gradient). */
 export function argmax(a: Tensor, axis = -1, opts: ReduceOptions = {}): Tensor {
+  checkOptions("argmax", opts, REDUCE_SPEC);
   const ax = normAxes(axis, a.shape);
   const d = device();
   const { p, outSize } = reduceParams(a.shape, ax, 1);

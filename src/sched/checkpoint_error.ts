@@ -1,0 +1,39 @@
+/**
+ * `CheckpointError`: a checkpoint file that cannot be read back as written (truncated, corrupt, or
+ * not a tempo checkpoint). Thrown by `Learner.load(name, { path })`.
+ * @module
+ */
+
+/** What is wrong with the file. */
+export type CheckpointProblem = "truncated" | "corrupt" | "not-a-checkpoint";
+
+/**
+ * A checkpoint file that is truncated, corrupt, or not a tempo checkpoint. The message says what was
+ * expected and what the file holds, e.g. `Cannot load ckpt.bin: truncated: expected 123456 bytes of
+ * tensor data after the header, found 4096`.
+ *
+ * @example
+ * ```ts ignore
+ * try {
+ *   await learn.load("best", { path: "best.tempo" });
+ * } catch (e) {
+ *   if (e instanceof CheckpointError && e.problem === "truncated") console.error("re-run the save");
+ *   else throw e;
+ * }
+ * ```
+ */
+export class CheckpointError extends Error {
+  override name = "CheckpointError";
+  /** `"truncated"`, `"corrupt"` or `"not-a-checkpoint"`. */
+  readonly problem: CheckpointProblem;
+  /** The file (or what the caller called it). */
+  readonly file: string;
+
+  /** `Cannot load <file>: <problem>: <detail>` (the problem word once). */
+  constructor(file: string, problem: CheckpointProblem, detail: string) {
+    const lead = problem === "not-a-checkpoint" || detail.startsWith(problem) ? "" : `${problem}: `;
+    super(`Cannot load ${file}: ${lead}${detail}`);
+    this.problem = problem;
+    this.file = file;
+  }
+}
