@@ -1,5 +1,7 @@
-// Index (within the reduced axes, row-major) of the first maximum; one thread per output.
+// Index (within the reduced axes, row-major) of the first maximum, NaN counting as the maximum (the
+// first NaN's index, as PyTorch); one thread per output.
 //#include "_reduce_index.wgsl"
+//#include "_nan.wgsl"
 override WG: u32 = 256u;
 
 @group(0) @binding(0) var<uniform> P: Params;
@@ -15,7 +17,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var bi = 0u;
   for (var r = 1u; r < P.rsize; r++) {
     let v = a[b + roff(r)];
-    if (v > best) {
+    if (!is_nan(best) && (is_nan(v) || v > best)) {
       best = v;
       bi = r;
     }

@@ -18,6 +18,7 @@ struct Params {
 override WG: u32 = 256u;
 override AFFINE: u32 = 1u;
 override TRAIN: u32 = 1u;
+//#include "_nan.wgsl"
 override RELU: u32 = 0u;
 override SHIFT: u32 = 0u;
 
@@ -107,7 +108,7 @@ fn stats_main(
   let d1 = red[0] / f32(M);
   let mean = k + d1;
   if (lid == 0u && c < P.C) {
-    let v = max(red2[0] / f32(M) - d1 * d1, 0.0);
+    let v = nan_max(red2[0] / f32(M) - d1 * d1, 0.0);
     stats[c] = mean;
     stats[P.C + c] = inverseSqrt(v + P.eps);
     if (P.update == 1u) {
@@ -199,14 +200,14 @@ fn normalize_cm(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgrou
   let c = wid.y;
   let n = wid.z;
   var v = affine_at(c, x[(c * P.N + n) * P.HW + p]);
-  if (RELU == 1u) { v = max(v, 0.0); }
+  if (RELU == 1u) { v = nan_relu(v); }
   out[(n * P.C + c) * P.HW + p] = v;
 }
 
 // The upstream gradient at (n, c, p), through the ReLU (recomputed from x) when RELU = 1.
 fn grad_at(c: u32, n: u32, p: u32, xv: f32) -> f32 {
   let gv = g[(n * P.C + c) * P.HW + p];
-  if (RELU == 1u && affine_at(c, xv) <= 0.0) { return 0.0; }
+  if (RELU == 1u && !relu_keep(affine_at(c, xv))) { return 0.0; }
   return gv;
 }
 

@@ -2,7 +2,11 @@
 // gradients (a = forward input or output, b = upstream gradient).
 //#include "_strided.wgsl"
 //#include "_binary_ops.wgsl"
+//#include "_nan.wgsl"
 alias T = f32;
+fn t_max(x: T, y: T) -> T { return nan_max(x, y); }
+fn t_min(x: T, y: T) -> T { return nan_min(x, y); }
+fn t_relu_keep(x: T) -> bool { return relu_keep(x); }
 override OP: u32 = 0u;
 override CONTIG: u32 = 0u;
 override WG: u32 = 256u;

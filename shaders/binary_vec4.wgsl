@@ -1,7 +1,11 @@
 // Contiguous binary op, four elements per invocation as vec4 (same op numbers as binary.wgsl). Used when
 // both operands have the output's shape and the size is a multiple of 4.
 //#include "_binary_ops.wgsl"
+//#include "_nan.wgsl"
 alias T = vec4<f32>;
+fn t_max(x: T, y: T) -> T { return nan_max4(x, y); }
+fn t_min(x: T, y: T) -> T { return nan_min4(x, y); }
+fn t_relu_keep(x: T) -> vec4<bool> { return relu_keep4(x); }
 struct Params { n4: u32, pad: u32, s0: f32, s1: f32 }
 override OP: u32 = 0u;
 override WG: u32 = 256u;

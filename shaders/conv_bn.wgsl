@@ -19,6 +19,7 @@ struct Params {
 }
 const WG: u32 = 64u;
 override AFFINE: u32 = 1u;
+//#include "_nan.wgsl"
 override RELU: u32 = 0u;
 override SHIFT: u32 = 0u;
 // XCM = 0: x (and the backward's dx) are NCHW like g and y (plain `batchNorm` of [N, C, H, W]).
@@ -124,7 +125,7 @@ fn fwd(
   let Mf = f32(P.M);
   let d1 = red[0] / Mf;
   let mean = k + d1;
-  let vr = max(red2[0] / Mf - d1 * d1, 0.0);
+  let vr = nan_max(red2[0] / Mf - d1 * d1, 0.0);
   let inv = inverseSqrt(vr + P.eps);
   if (lid == 0u) {
     stats[c] = mean;
@@ -143,7 +144,7 @@ fn fwd(
   cur = cur0;
   for (var v = lid; v < M4; v += WG) {
     var y = x[xi(row, v, cur.o)] * sc + sh;
-    if (RELU == 1u) { y = max(y, vec4<f32>(0.0)); }
+    if (RELU == 1u) { y = nan_relu4(y); }
     out[cur.o] = y;
     cur = advance(cur, dj, step);
   }
@@ -175,7 +176,7 @@ fn bwd(
   for (var v = lid; v < M4; v += WG) {
     let xv = x[xi(row, v, cur.o)];
     var gv = g[cur.o];
-    if (RELU == 1u) { gv = select(vec4<f32>(0.0), gv, xv * sc + sh > vec4<f32>(0.0)); }
+    if (RELU == 1u) { gv = select(vec4<f32>(0.0), gv, relu_keep4(xv * sc + sh)); }
     a += gv;
     b += gv * (xv - mv);
     cur = advance(cur, dj, step);
@@ -200,7 +201,7 @@ fn bwd(
   for (var v = lid; v < M4; v += WG) {
     let xv = x[xi(row, v, cur.o)];
     var gv = g[cur.o];
-    if (RELU == 1u) { gv = select(vec4<f32>(0.0), gv, xv * sc + sh > vec4<f32>(0.0)); }
+    if (RELU == 1u) { gv = select(vec4<f32>(0.0), gv, relu_keep4(xv * sc + sh)); }
     let xhat = (xv - mv) * iv;
     out[xi(row, v, cur.o)] = wv * (gv - cg - xhat * cx);
     cur = advance(cur, dj, step);

@@ -9,6 +9,7 @@
 // past K is masked to zero, so no out-of-range value reaches C.
 // Split-K: workgroup z = batch * splits + s covers k in [s*kChunk, (s+1)*kChunk) (kChunk a multiple of 4)
 // and writes its partial block at C + z*M*N; entry point `reduce` sums the partials (+bias, relu).
+//#include "_nan.wgsl"
 struct Params {
   M: u32,
   N: u32,
@@ -146,7 +147,7 @@ fn store(baseC: u32, m: u32, n0: u32, lo: vec4<f32>, hi: vec4<f32>) {
     if (n < P.N) {
       var x = v[j];
       if (BIAS == 1u) { x += bias[n]; }
-      if (RELU == 1u) { x = max(x, 0.0); }
+      if (RELU == 1u) { x = nan_relu(x); }
       C[baseC + m * P.N + n] = x;
     }
   }
@@ -239,7 +240,7 @@ fn store4(base4: u32, m: u32, n4: u32, v: vec4<f32>) {
   if (m >= P.M || n4 >= P.N / 4u) { return; }
   var x = v;
   if (BIAS == 1u) { x += bias4[n4]; }
-  if (RELU == 1u) { x = max(x, vec4<f32>()); }
+  if (RELU == 1u) { x = nan_relu4(x); }
   C4[base4 + m * (P.N / 4u) + n4] = x;
 }
 
@@ -290,6 +291,6 @@ fn reduce(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
   var s = 0.0;
   for (var t = 0u; t < X.cols; t++) { s += src[(b * X.cols + t) * X.rows + e]; }
   if (BIAS == 1u) { s += bias[e % X.ld]; }
-  if (RELU == 1u) { s = max(s, 0.0); }
+  if (RELU == 1u) { s = nan_relu(s); }
   dst[i] = s;
 }

@@ -18,6 +18,7 @@
 // `main` stores scalars (any shape); `main4` stores vec4s where C's last dimension is a multiple of 4.
 // `packRows` / `packCols` fill the texture (through a staging buffer) where a plain copy does not apply.
 
+//#include "_nan.wgsl"
 struct Params {
   M: u32,
   L: u32,
@@ -126,7 +127,7 @@ fn put(base: u32, m: u32, l: u32, v: f32, split: bool) {
   var x = v;
   if (!split) {
     if (BIAS == 1u) { x += bias[select(l, m, TRANS_C == 1u)]; }
-    if (RELU == 1u) { x = max(x, 0.0); }
+    if (RELU == 1u) { x = nan_relu(x); }
   }
   C[base + select(m * P.L + l, l * P.M + m, TRANS_C == 1u)] = x;
 }
@@ -227,7 +228,7 @@ fn epilogue4(v: vec4<f32>, b4: u32, split: bool) -> vec4<f32> {
   var x = v;
   if (!split) {
     if (BIAS == 1u) { x += bias4[b4]; }
-    if (RELU == 1u) { x = max(x, vec4<f32>()); }
+    if (RELU == 1u) { x = nan_relu4(x); }
   }
   return x;
 }

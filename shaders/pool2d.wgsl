@@ -1,7 +1,8 @@
 // 2-D pooling over the planes of NCHW tensors (B = N*C planes of H x W -> Ho x Wo). Forward: one thread
 // per output; backward: one thread per input element, gathering from the windows that contain it (no
 // atomics). `max_fwd` also writes the argmax (h*W + w within the plane, -1 for an all-padding window)
-// that `max_bwd` routes the gradient to; ties keep the first maximum, as PyTorch does.
+// that `max_bwd` routes the gradient to; ties keep the first maximum and a NaN wins (the window's last
+// NaN), as PyTorch does.
 // `avg_*`: window clipped to the padded input; divisor by COUNT_PAD (1: the padded window size).
 // `adaptive_*`: bins [floor(i*H/Ho), ceil((i+1)*H/Ho)).
 struct Params {
@@ -9,6 +10,7 @@ struct Params {
   Wo: u32, KH: u32, KW: u32, SH: u32,
   SW: u32, PH: u32, PW: u32, total: u32,
 }
+//#include "_nan.wgsl"
 override WG: u32 = 256u;
 override COUNT_PAD: u32 = 1u;
 
@@ -45,7 +47,7 @@ fn max_fwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
       if (w < 0 || w >= i32(P.W)) { continue; }
       let k = h * i32(P.W) + w;
       let v = src[base + u32(k)];
-      if (arg < 0 || v > best) {
+      if (arg < 0 || is_nan(v) || (!is_nan(best) && v > best)) {
         best = v;
         arg = k;
       }

@@ -1,6 +1,7 @@
 // Sum (times `scale`, so also mean) or max over any set of axes. `main`: one thread per output, for
 // short reductions; `main_wg`: one workgroup per output with a tree reduction in workgroup memory.
 //#include "_reduce_index.wgsl"
+//#include "_nan.wgsl"
 override OP: u32 = 0u; // 0 sum, 1 max, 2 min
 override WG: u32 = 256u;
 
@@ -12,16 +13,16 @@ var<workgroup> partial: array<f32, 256>;
 
 fn init() -> f32 {
   switch OP {
-    case 1u: { return -3.402823e38; }
-    case 2u: { return 3.402823e38; }
+    case 1u: { return neg_inf(P.numel); }
+    case 2u: { return -neg_inf(P.numel); }
     default: { return 0.0; }
   }
 }
 
 fn combine(x: f32, y: f32) -> f32 {
   switch OP {
-    case 1u: { return max(x, y); }
-    case 2u: { return min(x, y); }
+    case 1u: { return nan_max(x, y); }
+    case 2u: { return nan_min(x, y); }
     default: { return x + y; }
   }
 }

@@ -1,5 +1,6 @@
 // out[i] = f(a[strided(i)], s0, s1): copies, permutes and every unary op with up to two scalar operands.
 //#include "_strided.wgsl"
+//#include "_nan.wgsl"
 override OP: u32 = 0u;
 override CONTIG: u32 = 0u;
 // SCATTER = 1: iterate over `shape`, read a at strides sa and write out at strides sb (pad, concat).
@@ -28,7 +29,7 @@ fn f(x: f32) -> f32 {
     case 2u: { return exp(x); }
     case 3u: { return log(x); }
     case 4u: { return sqrt(x); }
-    case 5u: { return max(x, 0.0); }
+    case 5u: { return nan_relu(x); }
     case 6u: { return 1.0 / (1.0 + exp(-x)); }
     case 7u: { return tanh(x); }
     case 8u: { return abs(x); }
@@ -37,8 +38,8 @@ fn f(x: f32) -> f32 {
     case 11u: { return ipow(x, P.s0); }
     case 12u: { return P.s0 - x; }
     case 13u: { return P.s0 / x; }
-    case 14u: { return max(x, P.s0); }
-    case 15u: { return min(x, P.s0); }
+    case 14u: { return nan_max(x, P.s0); }
+    case 15u: { return nan_min(x, P.s0); }
     case 16u: { return select(0.0, 1.0, x > P.s0); }
     case 17u: { return P.s0; }
     case 18u: { return x * x; }

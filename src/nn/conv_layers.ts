@@ -14,11 +14,10 @@ import {
   zeros,
 } from "../tensor/mod.ts";
 import { Module } from "./module.ts";
+import { kernelSizeOf } from "../tensor/ops/_kernel_size.ts";
 import { randomSeed, seedStream, uniformFanIn } from "./_init.ts";
 import { checkOptions } from "../_options.ts";
 import { BATCH_NORM_SPEC, CONV2D_SPEC, MAX_POOL_SPEC } from "./_specs.ts";
-
-const pairOf = (p: Pair): [number, number] => (typeof p === "number" ? [p, p] : [p[0], p[1]]);
 
 /** Options of {@linkcode Conv2d}. */
 export interface Conv2dLayerOptions {
@@ -76,7 +75,7 @@ export class Conv2d extends Module {
     super();
     checkOptions("Conv2d", opts, CONV2D_SPEC);
     const groups = opts.groups ?? 1;
-    const [kh, kw] = pairOf(kernelSize);
+    const [kh, kw] = kernelSizeOf(kernelSize, "create Conv2d");
     for (
       const [k, v] of [["inChannels", inChannels], ["outChannels", outChannels], ["kernel", kh], [
         "kernel",
@@ -247,6 +246,7 @@ export class MaxPool2d extends Module {
   constructor(kernelSize: Pair, opts: { stride?: Pair; padding?: Pair } = {}) {
     super();
     checkOptions("MaxPool2d", opts, MAX_POOL_SPEC);
+    kernelSizeOf(kernelSize, "create MaxPool2d");
     this.kernelSize = kernelSize;
     this.stride = opts.stride ?? kernelSize;
     this.padding = opts.padding ?? 0;

@@ -6,10 +6,15 @@
  * zeroGrad, forward, loss, backward and step; the loss is copied into a GPU ring and read back a
  * group at a time (see `_loss_ring.ts`), then fed in order to the smoother, the divergence check and
  * the recorder. Validation runs at the plan's epoch ends.
+ *
+ * A loss that is NaN or infinite stops the fit (fastai's `TerminateOnNaN`), whatever `stopDiv` says,
+ * with a reason naming the batch, its epoch and its phase; it is found in the lagged readback, so it
+ * costs no extra readback. Before the first step, the data's labels (when its loaders expose them)
+ * are checked against the model's output count for the classification losses (one eval forward).
  * @module
  */
 
-import { device, noGrad, type Tensor, tidy, zeros } from "../tensor/mod.ts";
+import { crossEntropy, device, nllLoss, noGrad, type Tensor, tidy, zeros } from "../tensor/mod.ts";
 import { applyPhaseHypers } from "./apply_hypers.ts";
 import { DivergenceDetector, type StopDivOptions } from "./divergence.ts";
 import { hypersAt, type SchedulePlan } from "./schedule.ts";
@@ -17,6 +22,7 @@ import { SmoothLoss } from "./smooth_loss.ts";
 import type { Recorder } from "./recorder.ts";
 import type { BatchUploader } from "./_batch_gpu.ts";
 import { LossRing } from "./_loss_ring.ts";
+import { checkLabelRange, dataLabelRange } from "./_labels.ts";
 import { fitViews } from "./_fit_views.ts";
 import type { JupyterApi } from "./_jupyter.ts";
 import type {
@@ -55,6 +61,8 @@ export interface LoopOptions {
   htmlTable?: boolean;
   readEvery: number;
   onBatchEnd?: (iteration: number) => void;
+  /** Stop when a loss is NaN or infinite (fastai's `TerminateOnNaN`). Default true. */
+  stopOnNaN?: boolean;
 }
 
 /** The outcome of a scheduled fit. */
@@ -70,7 +78,10 @@ export type FitResult =
   }
   | {
     stopped: true;
-    /** Why `stopDiv` fired. */
+    /**
+     * Why the fit stopped: a NaN/infinite loss (`"loss is NaN at batch 37 (epoch 0, phase 1)"`) or
+     * `stopDiv`'s divergence rule; batches, epochs and phases are counted from 0.
+     */
     reason: string;
     /** Batches recorded before the one that diverged (fastai stops before recording it). */
     batches: number;
@@ -155,6 +166,23 @@ function segments(plan: SchedulePlan, dataList: readonly LearnerData[]): Segment
   return out;
 }
 
+/**
+ * The data's labels against the model's output count: one forward in eval mode without a graph
+ * (no batch-norm statistics move), once per fit, before the first step.
+ */
+function checkOutputs(
+  model: LearnerModel,
+  x: Tensor,
+  labels: { min: number; max: number },
+): void {
+  model.eval?.();
+  try {
+    tidy(() => noGrad(() => checkLabelRange(labels, model.forward(x).shape)));
+  } finally {
+    model.train?.();
+  }
+}
+
 /** Runs a whole plan; see the module docs. */
 export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResult> {
   const { plan, recorder } = o;
@@ -170,7 +198,11 @@ export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResu
   const bar = views.bar;
   let displayError: unknown = null;
   const scratch: { buf: Tensor | null } = { buf: null };
-  const pending: { lrs: Float64Array; momentum: number }[] = [];
+  const pending: { lrs: Float64Array; momentum: number; epoch: number; phase: number }[] = [];
+  const stopOnNaN = o.stopOnNaN ?? true;
+  const classify = ctx.lossFn === nllLoss || ctx.lossFn === crossEntropy;
+  const labels = classify ? dataLabelRange(o.dataList) : null;
+  let seen = 0;
   const ends = plan.epochEnds;
   let stop: string | null = null;
   let k = 0, e = 0, phase = -1;
@@ -181,10 +213,13 @@ export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResu
     if (!values || stop !== null) return;
     for (const v of values) {
       const h = pending.shift()!;
+      const at = `(epoch ${h.epoch}, phase ${h.phase})`;
+      const i = seen++;
       const s = smooth.add(v);
-      const reason = detector?.update(s);
+      let reason = stopOnNaN && !Number.isFinite(v) ? `loss is ${v} at batch ${i}` : undefined;
+      reason ??= detector?.update(s);
       if (reason !== undefined) {
-        stop = reason;
+        stop = `${reason} ${at}`;
         pending.length = 0;
         return;
       }
@@ -207,6 +242,7 @@ export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResu
           }
           applyPhaseHypers(opt!, h);
           const { x, y } = ctx.uploader.upload(b);
+          if (k === 0 && labels) checkOutputs(ctx.model, x, labels);
           const o2 = opt!;
           const loss = tidy(() => {
             o2.zeroGrad();
@@ -221,7 +257,7 @@ export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResu
             o2.step();
             return l;
           });
-          pending.push({ lrs: h.lr, momentum: h.momentum });
+          pending.push({ lrs: h.lr, momentum: h.momentum, epoch: e, phase: h.phase });
           const got = ring.push(loss);
           loss.dispose();
           consume(await got);
@@ -254,15 +290,14 @@ export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResu
     scratch.buf?.dispose();
     if (stop !== null) await ring.discard();
     ring.dispose();
+    bar.end(stop !== null); // a stop keeps the bar's last state
     // every notebook update must reach the cell before it ends; an error here must not hide one
     // of the loop's own
     await views.flush().catch((e) => void (displayError = e));
   }
   if (displayError !== null) throw displayError;
   if (stop !== null) {
-    bar.end(true);
     return { stopped: true, reason: stop, batches: recorder.iteration, trained: k };
   }
-  bar.end();
   return { stopped: false, valLoss: last.valLoss, metrics: last.metrics, trnLoss: smooth.value };
 }

@@ -9,7 +9,11 @@ import { STOP_DIV_SPEC } from "./_specs.ts";
 export interface StopDivOptions {
   /** Stop when the loss is more than `factor` times the best (for a positive best); `> 1`. Default 4. */
   factor?: number;
-  /** Batches seen before the best loss is tracked (the divergence test needs a best); integer >= 0. Default 10. */
+  /**
+   * Batches seen before the best loss is tracked; integer >= 0. Default 0: the best is tracked from
+   * the first batch, as fastai (`if iteration == 0 or loss < best: best = loss`), so a loss going
+   * 2.4 -> 1e22 in two batches stops the run.
+   */
   minIters?: number;
   /**
    * Lower bound on the scale `|best|` used by the threshold, so that a best of exactly 0 does not stop
@@ -22,15 +26,15 @@ export interface StopDivOptions {
  * fastai's `stop_div` rule, made correct for losses that can be negative or zero.
  *
  * It fires (returns a reason) when the loss is NaN or +/-Infinity, or when
- * `loss - best > (factor - 1) * max(|best|, minMargin)`, `best` being the lowest loss seen after the
- * first `minIters` batches. For a positive best this is exactly fastai's `loss > factor * best`; for a
+ * `loss - best > (factor - 1) * max(|best|, minMargin)`, `best` being the lowest loss seen (after the
+ * first `minIters` batches, by default from the first). For a positive best this is exactly fastai's `loss > factor * best`; for a
  * negative best (e.g. best -2, factor 4) it fires above `-2 + 3*2 = 4`, where fastai's `loss > 4*best`
  * (`loss > -8`) would fire on any normal loss. Feed it the smoothed loss, as fastai does.
  *
  * @example
  * ```ts
  * import { DivergenceDetector } from "./divergence.ts";
- * const stop = new DivergenceDetector({ factor: 4, minIters: 0 });
+ * const stop = new DivergenceDetector({ factor: 4 });
  * stop.update(1); // undefined
  * stop.update(5); // "loss 5 at batch 1 is above the divergence threshold 4 (best 1, factor 4)"
  * ```
@@ -48,13 +52,13 @@ export class DivergenceDetector {
   /**
    * Creates a detector with no best loss yet.
    *
-   * @param options `factor` (default 4), `minIters` (default 10) and `minMargin` (default 0).
+   * @param options `factor` (default 4), `minIters` (default 0) and `minMargin` (default 0).
    * @throws {RangeError} On a factor that is not finite and > 1, a minIters that is not an integer
    *   >= 0, or a negative minMargin.
    */
   constructor(options: StopDivOptions = {}) {
     checkOptions("DivergenceDetector", options, STOP_DIV_SPEC);
-    const { factor = 4, minIters = 10, minMargin = 0 } = options;
+    const { factor = 4, minIters = 0, minMargin = 0 } = options;
     if (typeof factor !== "number" || !Number.isFinite(factor) || factor <= 1) {
       throw new RangeError(
         `Cannot build a DivergenceDetector: expected a finite factor > 1, got ${String(factor)}`,

@@ -7,8 +7,18 @@ Deno.test("NaN and +/-Infinity stop at once, even before minIters", () => {
   assert.match(new DivergenceDetector().update(-Infinity) ?? "", /loss is -Infinity/);
 });
 
-Deno.test("positive losses: fastai's 4x best, best tracked after the first 10 batches", () => {
+Deno.test("by default the best is tracked from the first batch (fastai): 2.4 -> 1e22 stops", () => {
   const d = new DivergenceDetector();
+  assert.equal(d.update(2.4), undefined);
+  assert.equal(d.best, 2.4);
+  assert.match(
+    d.update(1e22) ?? "",
+    /loss 1e\+22 at batch 1 is above the divergence threshold 9.6/,
+  );
+});
+
+Deno.test("positive losses: fastai's 4x best, best tracked after minIters batches", () => {
+  const d = new DivergenceDetector({ minIters: 10 });
   for (let i = 0; i < 10; i++) assert.equal(d.update(i === 0 ? 0.01 : 100), undefined); // not tracked yet
   assert.equal(d.best, Infinity);
   assert.equal(d.update(2), undefined); // batch 10: best = 2

@@ -108,7 +108,11 @@ export interface LearnerOptions {
 
 /** Options of `Learner.fitOptSched`. */
 export interface FitOptSchedOptions {
-  /** Stop when the smoothed loss is NaN/infinite or diverges (fastai's 4x best). Default false. */
+  /**
+   * Stop when the smoothed loss diverges (fastai's 4x the best loss, tracked from the first batch).
+   * Default false. A NaN or infinite loss stops the fit whatever this says (fastai's
+   * `TerminateOnNaN`), with `reason` naming the batch, its epoch and its phase.
+   */
   stopDiv?: boolean;
   /** The divergence rule (factor, minIters, minMargin). */
   stopDivOptions?: StopDivOptions;

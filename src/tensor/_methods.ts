@@ -10,6 +10,7 @@ import * as red from "./ops/reduce.ts";
 import * as mv from "./ops/movement.ts";
 import { matmul, type MatmulOptions } from "./ops/matmul.ts";
 import { logSoftmax, softmax } from "./ops/softmax.ts";
+import { toFloat, toInt } from "./ops/cast.ts";
 
 declare module "./tensor.ts" {
   interface Tensor {
@@ -38,6 +39,10 @@ declare module "./tensor.ts" {
     permute(dims: readonly number[]): Tensor;
     softmax(dim?: number): Tensor;
     logSoftmax(dim?: number): Tensor;
+    /** This tensor converted to f32 (PyTorch `.float()`); see `cast`. */
+    float(): Tensor;
+    /** This tensor converted to i32, truncated toward zero (PyTorch `.int()`); see `cast`. */
+    int(): Tensor;
     /** Backpropagates from this tensor (a loss), filling `.grad` of the leaves. */
     backward(gradient?: Tensor): void;
   }
@@ -118,6 +123,12 @@ P.softmax = function (dim) {
 };
 P.logSoftmax = function (dim) {
   return logSoftmax(this, dim);
+};
+P.float = function () {
+  return toFloat(this);
+};
+P.int = function () {
+  return toInt(this);
 };
 P.backward = function (gradient) {
   backward(this, gradient);

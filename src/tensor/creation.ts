@@ -5,7 +5,10 @@
  */
 import { device } from "./device.ts";
 import { checkShape, type DType, sizeOf, Tensor } from "./tensor.ts";
+import { hostArray } from "./_host.ts";
 import { Rng } from "./_rng.ts";
+import { checkDtypeName } from "./ops/_dtype.ts";
+import { checkOptionKeys } from "./_options.ts";
 
 /** Options of the creation functions. */
 export interface CreateOptions {
@@ -18,20 +21,78 @@ export interface CreateOptions {
 /** A number or an arbitrarily nested (non-ragged) array of numbers, as accepted by {@linkcode tensor}. */
 export type Nested = number | readonly Nested[];
 
-function flattenNested(v: Nested, shape: number[], out: number[], depth = 0): void {
+function flattenNested(
+  v: unknown,
+  shape: number[],
+  out: number[],
+  leaf: { depth: number },
+  depth = 0,
+): void {
   if (typeof v === "number") {
+    if (leaf.depth < 0) leaf.depth = depth;
+    else if (leaf.depth !== depth) {
+      throw new TypeError(
+        `Cannot make a tensor from a ragged array: numbers at depths ${leaf.depth} and ${depth}`,
+      );
+    }
     out.push(v);
     return;
   }
-  if (shape.length <= depth) shape.push(v.length);
-  else if (shape[depth] !== v.length) {
+  if (!Array.isArray(v) && !ArrayBuffer.isView(v)) {
+    throw new TypeError(
+      `Cannot make a tensor from ${
+        describeValue(v)
+      }: expected numbers, or (nested) arrays of numbers`,
+    );
+  }
+  if (depth === leaf.depth) {
+    throw new TypeError(
+      `Cannot make a tensor from a ragged array: an array at depth ${depth}, where numbers were`,
+    );
+  }
+  const a = v as ArrayLike<unknown>;
+  if (shape.length <= depth) shape.push(a.length);
+  else if (shape[depth] !== a.length) {
     throw new TypeError(
       `Cannot make a tensor from a ragged array: dimension ${depth} has lengths ${
         shape[depth]
-      } and ${v.length}`,
+      } and ${a.length}`,
     );
   }
-  for (const x of v) flattenNested(x, shape, out, depth + 1);
+  for (let i = 0; i < a.length; i++) flattenNested(a[i], shape, out, leaf, depth + 1);
+}
+
+function describeValue(v: unknown): string {
+  if (typeof v === "string") return `the string ${JSON.stringify(v.slice(0, 20))}`;
+  if (v === null) return "null";
+  if (typeof v === "object") return `an object (${Object.prototype.toString.call(v)})`;
+  return `a ${typeof v} (${String(v)})`;
+}
+
+function checkCreate(opts: CreateOptions, what: string): DType {
+  const dtype = opts.dtype ?? "f32";
+  checkDtypeName(dtype, what);
+  if (opts.requiresGrad !== undefined && typeof opts.requiresGrad !== "boolean") {
+    throw new TypeError(
+      `Cannot ${what} with requiresGrad ${String(opts.requiresGrad)}: expected a boolean`,
+    );
+  }
+  if (opts.requiresGrad && dtype !== "f32") {
+    throw new TypeError(
+      `Cannot ${what} an ${dtype} tensor with requiresGrad: only f32 tensors take gradients`,
+    );
+  }
+  return dtype;
+}
+
+const CREATE_KEYS = ["dtype", "requiresGrad"] as const;
+
+function finite(v: unknown, name: string, what: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== "number" || !Number.isFinite(v)) {
+    throw new RangeError(`Cannot ${what} with ${name} ${String(v)}: expected a finite number`);
+  }
+  return v;
 }
 
 /**
@@ -47,6 +108,8 @@ export function tensor(
   values: Nested | ArrayLike<number>,
   opts: CreateOptions & { shape?: readonly number[] } = {},
 ): Tensor {
+  checkOptionKeys(opts, [...CREATE_KEYS, "shape"], "tensor");
+  const dtype = checkCreate(opts, "make a tensor");
   let flat: ArrayLike<number>;
   let shape: number[];
   if (typeof values === "number") {
@@ -61,7 +124,7 @@ export function tensor(
   } else {
     const out: number[] = [];
     shape = [];
-    flattenNested(values as Nested, shape, out);
+    flattenNested(values, shape, out, { depth: -1 });
     flat = out;
   }
   if (opts.shape) {
@@ -73,10 +136,11 @@ export function tensor(
     }
     shape = [...opts.shape];
   }
-  const dtype = opts.dtype ?? "f32";
   const t = Tensor.empty(shape, dtype);
   if (flat.length > 0) {
-    device().write(t.buffer, dtype === "i32" ? Int32Array.from(flat) : Float32Array.from(flat));
+    const arr = hostArray(flat, dtype, `make an ${dtype} tensor`);
+    device().write(t.buffer, arr);
+    t.setHostValues(arr);
   }
   t.requiresGrad = opts.requiresGrad ?? false;
   return t;
@@ -84,6 +148,11 @@ export function tensor(
 
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+  checkOptionKeys(opts, CREATE_KEYS, "full/zeros/ones");
+  checkCreate(opts, "fill a tensor");
+  if (typeof value !== "number") {
+    throw new TypeError(`Cannot fill a tensor with ${describeValue(value)}: expected a number`);
+  }
   checkShape(shape);
   const n = sizeOf(shape);
   const arr = opts.dtype === "i32" ? new Int32Array(n) : new Float32Array(n);
@@ -104,17 +173,31 @@ export interface RandomOptions extends CreateOptions {
   seed?: number;
 }
 
+function checkRandom(opts: RandomOptions, what: string): void {
+  if (checkCreate(opts, what) !== "f32") {
+    throw new TypeError(`Cannot ${what} with dtype ${opts.dtype}: random values are f32`);
+  }
+  if (opts.seed !== undefined && !Number.isSafeInteger(opts.seed)) {
+    throw new RangeError(`Cannot ${what} with seed ${String(opts.seed)}: expected an integer`);
+  }
+}
+
 /** Uniform values in `[low, high)` from a seed. */
 export function rand(
   shape: readonly number[],
   opts: RandomOptions & { low?: number; high?: number } = {},
 ): Tensor {
+  checkOptionKeys(opts, [...CREATE_KEYS, "seed", "low", "high"], "rand");
+  checkRandom(opts, "rand");
   checkShape(shape);
   const rng = new Rng(opts.seed ?? 0);
-  const lo = opts.low ?? 0, hi = opts.high ?? 1;
+  const lo = finite(opts.low, "low", "rand", 0), hi = finite(opts.high, "high", "rand", 1);
+  if (lo > hi) {
+    throw new RangeError(`Cannot rand with low ${lo} > high ${hi}: expected low <= high`);
+  }
   const arr = new Float32Array(sizeOf(shape));
   for (let i = 0; i < arr.length; i++) arr[i] = lo + (hi - lo) * rng.next();
-  return tensor(arr, { ...opts, shape, dtype: "f32" });
+  return tensor(arr, { shape, dtype: "f32", requiresGrad: opts.requiresGrad });
 }
 
 /** Normal values with `mean` and `std` from a seed. */
@@ -122,10 +205,13 @@ export function randn(
   shape: readonly number[],
   opts: RandomOptions & { mean?: number; std?: number } = {},
 ): Tensor {
+  checkOptionKeys(opts, [...CREATE_KEYS, "seed", "mean", "std"], "randn");
+  checkRandom(opts, "randn");
   checkShape(shape);
   const rng = new Rng(opts.seed ?? 0);
-  const m = opts.mean ?? 0, s = opts.std ?? 1;
+  const m = finite(opts.mean, "mean", "randn", 0), s = finite(opts.std, "std", "randn", 1);
+  if (s < 0) throw new RangeError(`Cannot randn with std ${s}: expected std >= 0`);
   const arr = new Float32Array(sizeOf(shape));
   for (let i = 0; i < arr.length; i++) arr[i] = m + s * rng.normal();
-  return tensor(arr, { ...opts, shape, dtype: "f32" });
+  return tensor(arr, { shape, dtype: "f32", requiresGrad: opts.requiresGrad });
 }

@@ -43,3 +43,4 @@ export * from "./ops/pool.ts";
 export * from "./ops/batch_norm.ts";
 export * from "./ops/conv_bn.ts";
 export * from "./ops/dropout.ts";
+export * from "./ops/cast.ts";

@@ -11,6 +11,7 @@ import { recordCreated, recordDisposed } from "./leaks.ts";
 import { maybeTrim } from "./memory.ts";
 import { grid1d, stridedParams } from "./ops/_launch.ts";
 import { INSPECT, JUPYTER_DISPLAY, tensorDisplayHook, tensorSummary } from "./_display.ts";
+import { hostArray } from "./_host.ts";
 
 /** Element type of a tensor: `f32` for data, `i32` for labels and indices. */
 export type DType = "f32" | "i32";
@@ -19,6 +20,11 @@ export type DType = "f32" | "i32";
 export class Storage {
   /** The pooled GPU buffer; returned to the pool when the last reference is released. */
   readonly buf: PooledBuffer;
+  /**
+   * @internal Smallest and largest value, when the host wrote all of them (i32 tensors, see
+   * `Tensor.hostRange`); shared by the views of this storage.
+   */
+  hostRange: { min: number; max: number } | null = null;
   #refs = 1;
   /** Wraps `buf` with a reference count of 1. */
   constructor(buf: PooledBuffer) {
@@ -74,6 +80,28 @@ export class Tensor {
   /** @internal The autograd node that produced this tensor. */
   node: Node | null = null;
   #storage: Storage | null;
+
+  /**
+   * @internal The smallest and largest value of an `i32` tensor whose values came from the host
+   * (`tensor()`, `write()`), known without a readback; `null` when a kernel wrote them. The losses
+   * use it to reject out-of-range labels at once.
+   */
+  get hostRange(): { min: number; max: number } | null {
+    return this.#storage?.hostRange ?? null;
+  }
+
+  /** @internal Records the host-known range of `values` (i32 tensors only). */
+  setHostValues(values: ArrayLike<number>): void {
+    if (this.dtype !== "i32") return;
+    this.buffer; // throws after dispose()
+    let min = Infinity, max = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    this.#storage!.hostRange = values.length ? { min, max } : null;
+  }
 
   /**
    * The accumulated gradient of a leaf tensor after `backward()`. After an optimizer's `zeroGrad()`
@@ -191,8 +219,9 @@ export class Tensor {
         `Cannot write ${values.length} values into a tensor of shape [${this.shape}] (${this.size} elements)`,
       );
     }
-    const arr = this.dtype === "i32" ? Int32Array.from(values) : Float32Array.from(values);
+    const arr = hostArray(values, this.dtype, `write into an ${this.dtype} tensor`);
     device().write(this.buffer, arr);
+    this.setHostValues(arr);
     return this;
   }
 
@@ -229,6 +258,9 @@ export class Tensor {
 
 /** @internal `t[:] = value` in place (the fill op of the unary kernel), recorded after prior work. */
 export function fillInPlace(t: Tensor, value: number): void {
+  if (t.dtype !== "f32") {
+    throw new TypeError(`Cannot fill an ${t.dtype} tensor in place: fillInPlace takes f32 tensors`);
+  }
   const d = device();
   const p = stridedParams([t.size], [[0]], { s0: value });
   d.dispatch(

@@ -22,7 +22,7 @@ export function poolOut(g: PoolRefGeo): [number, number] {
   ];
 }
 
-/** Max pooling: output and gradient of sum(y * gy) (routed to the first maximum). */
+/** Max pooling: output and gradient of sum(y * gy) (routed to the first maximum, or the last NaN). */
 export function maxPoolRef(
   g: PoolRefGeo,
   x: ArrayLike<number>,
@@ -41,7 +41,11 @@ export function maxPoolRef(
             const w = ow * g.s[1] - g.p[1] + j;
             if (w < 0 || w >= g.w) continue;
             const xi = (b * g.h + h) * g.w + w;
-            if (arg < 0 || x[xi]! > best) [best, arg] = [x[xi]!, xi];
+            // PyTorch: `val > maxval || isnan(val)`, so a NaN wins (the window's last one).
+            const v = x[xi]!;
+            if (arg < 0 || Number.isNaN(v) || (!Number.isNaN(best) && v > best)) {
+              [best, arg] = [v, xi];
+            }
           }
         }
         const o = (b * ho + oh) * wo + ow;

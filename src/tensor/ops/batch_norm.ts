@@ -11,6 +11,7 @@ import { BATCH_NORM_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
+import { floatOnly } from "./_dtype.ts";
 import { fmt, grid1d } from "./_launch.ts";
 
 const WG = 256;
@@ -76,6 +77,7 @@ function check(x: Tensor, o: BatchNormOptions): number {
  */
 export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
   checkOptions("batchNorm", opts ?? null, BATCH_NORM_SPEC);
+  floatOnly("batchNorm", [x, opts?.weight, opts?.bias, opts?.runningMean, opts?.runningVar]);
   const c = check(x, opts);
   const d = device();
   const n = x.shape[0]!, hw = x.size / Math.max(1, n * c);

@@ -15,6 +15,7 @@ import { CONV2D_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
+import { floatOnly } from "./_dtype.ts";
 import { fmt, grid1d } from "./_launch.ts";
 import { type MatmulOptions, matmulRaw, type RawOptions } from "./matmul.ts";
 import { reduceRaw } from "./reduce.ts";
@@ -155,6 +156,7 @@ function planeGrid(pixels: number, wg: number, c: number, n: number): [number, n
 
 /** @internal x [N,C,H,W] -> cols [C*kh*kw, N*Ho*Wo]. */
 export function im2col(x: Tensor, g: Geo): Tensor {
+  floatOnly("im2col", [x]);
   const d = device();
   const cols = Tensor.empty([g.c * g.kh * g.kw, g.n * g.ho * g.wo]);
   const pp = g.ho * g.wo;
@@ -179,6 +181,7 @@ export function im2col(x: Tensor, g: Geo): Tensor {
 
 /** @internal dcols [C*kh*kw, N*Ho*Wo] -> dx [N,C,H,W] (adjoint of im2col). */
 export function col2im(dcols: Tensor, g: Geo): Tensor {
+  floatOnly("col2im", [dcols]);
   const d = device();
   const dx = Tensor.empty([g.n, g.c, g.h, g.w]);
   if (
@@ -258,6 +261,7 @@ export function conv2d(
   opts: Conv2dOptions = {},
 ): Tensor {
   checkOptions("conv2d", opts, CONV2D_SPEC);
+  floatOnly("conv2d", [x, w, bias]);
   const g = geometry(x, w, bias ?? null, opts);
   const G = g.groups;
   const k = g.c * g.kh * g.kw;

@@ -18,6 +18,7 @@ import { BATCH_NORM_SPEC, CONV2D_BN_SPEC, CONV2D_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
+import { floatOnly } from "./_dtype.ts";
 import { col2im, conv2d, type Conv2dOptions, geometry, im2col, pixelWg } from "./conv.ts";
 import { batchNorm, type BatchNormOptions } from "./batch_norm.ts";
 import { matmulRaw } from "./matmul.ts";
@@ -52,8 +53,9 @@ export function conv2dBatchNorm(
 ): Tensor {
   checkOptions("conv2dBatchNorm", opts ?? null, CONV2D_BN_SPEC);
   checkOptions("conv2dBatchNorm bn", opts.bn ?? null, BATCH_NORM_SPEC);
-  const g = geometry(x, w, bias ?? null, opts);
   const bn = opts.bn;
+  floatOnly("conv2dBatchNorm", [x, w, bias, bn?.weight, bn?.bias, bn?.runningMean, bn?.runningVar]);
+  const g = geometry(x, w, bias ?? null, opts);
   const bw = bn.weight ?? null, bb = bn.bias ?? null;
   if (g.groups !== 1 || !bn.training || !bw !== !bb) {
     const y = batchNorm(conv2d(x, w, bias, pickOptions(opts, CONV2D_SPEC)), bn);

@@ -9,6 +9,7 @@ import { DROPOUT_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
+import { floatOnly } from "./_dtype.ts";
 import { grid1d } from "./_launch.ts";
 
 const WG = 256;
@@ -65,14 +66,12 @@ function apply(a: Tensor, key: number, p: number): Tensor {
  */
 export function dropout(x: Tensor, opts: DropoutOptions): Tensor {
   checkOptions("dropout", opts ?? null, DROPOUT_SPEC);
+  floatOnly("dropout", [x]);
   const p = opts.p ?? 0.5;
   if (!(p >= 0 && p <= 1)) {
     throw new RangeError(`Cannot use dropout probability ${p}: expected a number in [0, 1]`);
   }
   if (!opts.training || p === 0) return x;
-  if (x.dtype !== "f32") {
-    throw new TypeError(`Cannot apply dropout to a ${x.dtype} tensor: expected f32`);
-  }
   const key = nextKey(opts.seed ?? defaultSeed);
   const y = apply(x, key, p);
   if (needsGrad(x)) record(y, "dropout", [x], [], (g) => [apply(g, key, p)]);

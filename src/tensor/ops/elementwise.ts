@@ -2,6 +2,13 @@
  * Elementwise ops with broadcasting and scalar operands, each forward beside its backward.
  * Unary and binary kernels are `shaders/unary.wgsl` and `shaders/binary.wgsl`; the op numbers below are
  * the `OP` override of those shaders.
+ *
+ * Dtypes, as PyTorch: an i32 operand with an f32 one (or with a fractional number) is converted to f32
+ * first (a real conversion, `cast.ts`), and the result is f32; `div` always gives f32 (true
+ * division); two i32 operands of `add`, `sub`, `mul`, `maximum`, `minimum` and the comparisons run
+ * the integer kernel `shaders/binary_i32.wgsl` (i32 results; comparisons give f32 0/1 as for f32).
+ * `exp`, `log`, `sqrt`, `sigmoid`, `tanh` convert an i32 input to f32; the other unary ops, `pow` of
+ * two i32 operands and `where` of two i32 operands refuse with a `TypeError` naming the dtypes.
  * @module
  */
 import { device } from "../device.ts";
@@ -9,6 +16,15 @@ import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { broadcastStrides, fmt, grid1d, stridedParams } from "./_launch.ts";
 import { sumTo } from "./reduce.ts";
+import { floatOnly } from "./_dtype.ts";
+import {
+  binaryI32Raw,
+  byDtype,
+  FLOAT_MATH,
+  isI32Scalar,
+  onFloat,
+  withI32Scalar,
+} from "./_int_ops.ts";
 
 const WG = 256;
 
@@ -65,6 +81,7 @@ export const B = {
 
 /** @internal Unary kernel on `a` without recording the graph. */
 export function unaryRaw(a: Tensor, op: number, s0 = 0, s1 = 0): Tensor {
+  floatOnly("run a unary kernel on", [a]);
   const d = device();
   const out = Tensor.empty(a.shape);
   const p = stridedParams([a.size], [[1]], { s0, s1 });
@@ -106,6 +123,7 @@ export function binaryRaw(
   s0 = 0,
   s1 = 0,
 ): Tensor {
+  floatOnly(name, [a, b]);
   const d = device();
   const shape = broadcastShape(a.shape, b.shape, name);
   const out = Tensor.empty(shape);
@@ -143,6 +161,10 @@ function unary(
   s0 = 0,
   s1 = 0,
 ): Tensor {
+  if (a.dtype !== "f32") {
+    if (!FLOAT_MATH.has(name)) floatOnly(name, [a]);
+    return onFloat([a], ([x]) => unary(x!, name, op, grad, s0, s1));
+  }
   const out = unaryRaw(a, op, s0, s1);
   if (needsGrad(a)) record(out, name, [a], [a, out], (g, [x, y]) => [grad(g, x!, y!)]);
   return out;
@@ -201,6 +223,8 @@ function scalarOp(
 /** `a + b` with broadcasting; either may be a number. */
 export function add(a: Operand, b: Operand): Tensor {
   if (typeof a === "number") return add(b, a);
+  const r = byDtype("add", a, b, B.add, add);
+  if (r) return r;
   if (typeof b === "number") return scalarOp(a, U.addS, b, (g) => unaryRaw(g, U.copy), "add");
   const out = binaryRaw(a, b, B.add, "add");
   if (needsGrad(a, b)) {
@@ -212,8 +236,15 @@ export function add(a: Operand, b: Operand): Tensor {
 /** `a - b` with broadcasting; either may be a number. */
 export function sub(a: Operand, b: Operand): Tensor {
   if (typeof a === "number") {
-    return scalarOp(b as Tensor, U.rsubS, a, (g) => unaryRaw(g, U.neg), "rsub");
+    const t = b as Tensor;
+    if (t.dtype === "i32" && isI32Scalar(a)) {
+      return withI32Scalar(a, (s) => binaryI32Raw(s, t, B.sub, "subtract"));
+    }
+    if (t.dtype !== "f32") return onFloat([t], ([x]) => sub(a, x!));
+    return scalarOp(t, U.rsubS, a, (g) => unaryRaw(g, U.neg), "rsub");
   }
+  const r = byDtype("subtract", a, b, B.sub, sub);
+  if (r) return r;
   if (typeof b === "number") return add(a, -b);
   const out = binaryRaw(a, b, B.sub, "subtract");
   if (needsGrad(a, b)) {
@@ -225,6 +256,8 @@ export function sub(a: Operand, b: Operand): Tensor {
 /** `a * b` with broadcasting; either may be a number. */
 export function mul(a: Operand, b: Operand): Tensor {
   if (typeof a === "number") return mul(b, a);
+  const r = byDtype("multiply", a, b, B.mul, mul);
+  if (r) return r;
   if (typeof b === "number") return scalarOp(a, U.mulS, b, (g) => unaryRaw(g, U.mulS, b), "mul");
   const out = binaryRaw(a, b, B.mul, "multiply");
   if (needsGrad(a, b)) {
@@ -240,12 +273,15 @@ export function mul(a: Operand, b: Operand): Tensor {
 export function div(a: Operand, b: Operand): Tensor {
   if (typeof a === "number") {
     const t = b as Tensor;
+    if (t.dtype !== "f32") return onFloat([t], ([x]) => div(a, x!));
     return scalarOp(t, U.rdivS, a, (g, x) => {
       // d(a/x)/dx = -a / x^2
       const r = unaryRaw(unaryRaw(x, U.square), U.rdivS, -a);
       return binaryRaw(g, r, B.mul);
     }, "rdiv");
   }
+  const r = byDtype("divide", a, b, null, div, true);
+  if (r) return r;
   if (typeof b === "number") return mul(a, 1 / b);
   const out = binaryRaw(a, b, B.div, "divide");
   if (needsGrad(a, b)) {
@@ -261,6 +297,8 @@ export function div(a: Operand, b: Operand): Tensor {
 
 /** `a ** b`: a scalar exponent uses {@linkcode powScalar}; a tensor exponent broadcasts. */
 export function pow(a: Tensor, b: Operand): Tensor {
+  const r = byDtype("pow", a, b, null, pow, typeof b === "number" && !Number.isInteger(b));
+  if (r) return r;
   if (typeof b === "number") return powScalar(a, b);
   const out = binaryRaw(a, b, B.pow, "pow");
   if (needsGrad(a, b)) {
@@ -277,8 +315,10 @@ export function pow(a: Tensor, b: Operand): Tensor {
   return out;
 }
 
-/** Elementwise maximum; the gradient goes to `a` where `a >= b`. */
+/** Elementwise maximum (NaN in gives NaN out); the gradient goes to `a` where `a >= b`. */
 export function maximum(a: Tensor, b: Operand): Tensor {
+  const r = byDtype("maximum", a, b, B.max, maximum);
+  if (r) return r;
   if (typeof b === "number") {
     return scalarOp(a, U.maxS, b, (g, x) => binaryRaw(g, unaryRaw(x, U.geS, b), B.mul), "maximum");
   }
@@ -292,7 +332,32 @@ export function maximum(a: Tensor, b: Operand): Tensor {
   return out;
 }
 
+/** Elementwise minimum (NaN in gives NaN out); the gradient goes to `a` where `a <= b`. */
+export function minimum(a: Tensor, b: Operand): Tensor {
+  const r = byDtype("minimum", a, b, B.min, minimum);
+  if (r) return r;
+  if (typeof b === "number") {
+    return scalarOp(
+      a,
+      U.minS,
+      b,
+      (g, x) => binaryRaw(g, unaryRaw(unaryRaw(x, U.gtS, b), U.rsubS, 1), B.mul),
+      "minimum",
+    );
+  }
+  const out = binaryRaw(a, b, B.min, "minimum");
+  if (needsGrad(a, b)) {
+    record(out, "minimum", [a, b], [a, b], (g, [x, y]) => [
+      sumTo(binaryRaw(g, binaryRaw(x!, y!, B.le), B.mul), a.shape),
+      sumTo(binaryRaw(g, binaryRaw(x!, y!, B.gt), B.mul), b.shape),
+    ]);
+  }
+  return out;
+}
+
 function compare(a: Tensor, b: Operand, op: number, sop: number, name: string): Tensor {
+  const r = byDtype(name, a, b, op, (x, y) => compare(x, y, op, sop, name));
+  if (r) return r;
   return typeof b === "number" ? unaryRaw(a, sop, b) : binaryRaw(a, b, op, name);
 }
 
@@ -307,6 +372,10 @@ export const eq = (a: Tensor, b: Operand): Tensor => compare(a, b, B.eq, U.eqS, 
 
 /** `cond != 0 ? a : b`, all three broadcast together. */
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  if (cond.dtype !== "f32" || a.dtype !== "f32" || b.dtype !== "f32") {
+    if (a.dtype === "i32" && b.dtype === "i32") floatOnly("where", [a, b]);
+    return onFloat([cond, a, b], ([c, x, y]) => where(c!, x!, y!));
+  }
   const d = device();
   const shape = broadcastShape(broadcastShape(cond.shape, a.shape, "where"), b.shape, "where");
   const out = Tensor.empty(shape);

@@ -9,11 +9,13 @@ import { checkOptions } from "../../_options.ts";
 import { MATMUL_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
-import { Tensor } from "../tensor.ts";
+import { fillInPlace, Tensor } from "../tensor.ts";
+import { floatOnly } from "./_dtype.ts";
 import { fmt } from "./_launch.ts";
 import { aligned, type Dims, reduceSplits } from "./_matmul_common.ts";
 import { matmulTexture, type TexLayout } from "./_matmul_tex.ts";
-import { B, binaryRaw } from "./elementwise.ts";
+import { B, binaryRaw, U, unaryRaw } from "./elementwise.ts";
+import { copyInto } from "./_accumulate.ts";
 import { reduceRaw, sumTo } from "./reduce.ts";
 
 export type { TexLayout };
@@ -95,12 +97,34 @@ export function matmulPlan(m: number, n: number, k: number, batch: number): Matm
 export const TEX_MIN_WORK = 1 << 21;
 
 /** @internal {@linkcode matmulRaw} with an explicit launch plan (for `tools/mm_tune.ts`). */
+/** A product over an empty inner dimension: sums of no terms are 0 (PyTorch), then bias and ReLU. */
+function emptyInner(dm: Dims, opts: MatmulOptions & RawOptions): Tensor {
+  const shape = [...dm.batchShape, dm.m, dm.n];
+  let r = Tensor.empty(shape);
+  fillInPlace(r, 0);
+  if (opts.bias) {
+    const z = r;
+    r = binaryRaw(z, opts.bias, B.add);
+    z.dispose();
+  }
+  if (opts.relu) {
+    const z = r;
+    r = unaryRaw(z, U.relu);
+    z.dispose();
+  }
+  if (!opts.out) return r;
+  copyInto(opts.out, r);
+  r.dispose();
+  return opts.out;
+}
+
 export function matmulPlanned(
   a: Tensor,
   b: Tensor,
   opts: MatmulOptions & RawOptions,
   plan?: MatmulPlan,
 ): Tensor {
+  floatOnly("matmul", [a, b, opts.bias, opts.out], "by");
   const ta = opts.transA ?? false, tb = opts.transB ?? false;
   const dm = dims(a, b, ta, tb);
   const into = opts.out;
@@ -111,6 +135,7 @@ export function matmulPlanned(
       }`,
     );
   }
+  if (dm.k === 0) return emptyInner(dm, opts);
   const d = device();
   const { wx, wy, splits, tex, layout } = plan ?? matmulPlan(dm.m, dm.n, dm.k, dm.batch);
   if (tex) {
@@ -214,6 +239,7 @@ export function matmulRaw(
  */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   checkOptions("matmul", opts, MATMUL_SPEC);
+  floatOnly("matmul", [a, b], "by");
   const ta = opts.transA ?? false, tb = opts.transB ?? false;
   const out = matmulRaw(a, b, opts);
   if (needsGrad(a, b)) {
@@ -248,6 +274,7 @@ export function linear(
   bias?: Tensor | null,
   opts: { relu?: boolean } = {},
 ): Tensor {
+  floatOnly("linear", [x, w, bias]);
   const out = matmulRaw(x, w, { transB: true, bias: bias ?? undefined, relu: opts.relu });
   if (needsGrad(x, w, bias)) {
     const inputs = bias ? [x, w, bias] : [x, w];

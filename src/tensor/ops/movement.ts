@@ -1,6 +1,7 @@
 /**
  * Shape ops: `reshape`/`flatten` (views, no copy), and `transpose`/`permute`/`slice`/`concat`/`pad`
- * (strided copies by `shaders/unary.wgsl`). Each backward is the inverse movement.
+ * (strided copies by `shaders/unary.wgsl`, or for i32 by `shaders/cast.wgsl` as raw words). Each
+ * backward is the inverse movement. They keep the dtype; `concat` of mixed dtypes gives f32.
  * @module
  */
 import { device } from "../device.ts";
@@ -8,6 +9,7 @@ import { needsGrad, record } from "../autograd.ts";
 import { sizeOf, Tensor } from "../tensor.ts";
 import { contiguousStrides, fmt, grid1d, stridedParams } from "./_launch.ts";
 import { fill } from "./_accumulate.ts";
+import { asFloat, castRaw } from "./cast.ts";
 
 /** A view of `a` with another shape of the same size; one dimension may be -1. */
 export function reshape(a: Tensor, shape: readonly number[]): Tensor {
@@ -31,12 +33,15 @@ export function flatten(a: Tensor, startDim = 0): Tensor {
   return reshape(a, [...a.shape.slice(0, sd), -1]);
 }
 
+/** The copy kernel of `a`'s dtype: f32 through `unary.wgsl`, i32 as raw words through `cast.wgsl`. */
+const copyKernel = (a: Tensor) => (a.dtype === "f32" ? "unary" : "cast");
+
 function stridedCopy(a: Tensor, shape: number[], strides: number[], offset = 0): Tensor {
   const d = device();
-  const out = Tensor.empty(shape);
+  const out = Tensor.empty(shape, a.dtype);
   const p = stridedParams(shape, [strides], { offsets: [offset] });
   d.dispatch(
-    d.kernel("unary", { OP: 0, CONTIG: 0 }),
+    d.kernel(copyKernel(a), { OP: 0, CONTIG: 0 }),
     [d.uniform(p), a.buffer, out.buffer],
     grid1d(out.size, 256),
   );
@@ -49,7 +54,10 @@ function scatter(src: Tensor, dst: Tensor, offset: number[]): void {
   const ds = contiguousStrides(dst.shape);
   const off = offset.reduce((acc, o, i) => acc + o * ds[i]!, 0);
   const p = stridedParams(src.shape, [contiguousStrides(src.shape), ds], { offsets: [0, off] });
-  d.dispatch(d.kernel("unary", { OP: 0, CONTIG: 0, SCATTER: 1 }), [
+  if (src.dtype !== dst.dtype) {
+    throw new TypeError(`Cannot scatter ${src.dtype} into ${dst.dtype}`); // callers promote first
+  }
+  d.dispatch(d.kernel(copyKernel(src), { OP: 0, CONTIG: 0, SCATTER: 1 }), [
     d.uniform(p),
     src.buffer,
     dst.buffer,
@@ -115,6 +123,15 @@ export function slice(a: Tensor, starts: readonly number[], ends?: readonly numb
 /** Concatenates tensors along `axis`; all other dimensions must match. */
 export function concat(ts: readonly Tensor[], axis = 0): Tensor {
   if (ts.length === 0) throw new TypeError("Cannot concat an empty list of tensors");
+  if (ts.some((t) => t.dtype !== ts[0]!.dtype)) {
+    // PyTorch promotes mixed dtypes (i32 with f32 gives f32).
+    const fs = ts.map(asFloat);
+    try {
+      return concat(fs, axis);
+    } finally {
+      fs.forEach((t, i) => t !== ts[i] && t.dispose());
+    }
+  }
   const first = ts[0]!;
   const ax = axis < 0 ? axis + first.rank : axis;
   for (const t of ts) {
@@ -126,7 +143,7 @@ export function concat(ts: readonly Tensor[], axis = 0): Tensor {
   }
   const shape = [...first.shape];
   shape[ax] = ts.reduce((s, t) => s + t.shape[ax]!, 0);
-  const out = Tensor.empty(shape);
+  const out = Tensor.empty(shape, first.dtype);
   const offsets: number[] = [];
   let o = 0;
   for (const t of ts) {
@@ -169,7 +186,12 @@ export function pad(a: Tensor, padding: readonly (readonly [number, number])[], 
     );
   }
   const shape = a.shape.map((d, i) => d + p[i]![0] + p[i]![1]);
-  const out = fill(shape, value);
+  let out = fill(shape, value);
+  if (a.dtype !== "f32") {
+    const f = out;
+    out = castRaw(f, a.dtype);
+    f.dispose();
+  }
   scatter(a, out, p.map(([x]) => x));
   if (needsGrad(a)) {
     record(

@@ -7,6 +7,8 @@
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
+import { floatOnly } from "./_dtype.ts";
+import { kernelSizeOf } from "./_kernel_size.ts";
 import { fmt, grid1d } from "./_launch.ts";
 import type { Pair } from "./conv.ts";
 
@@ -52,13 +54,33 @@ interface Geo {
 }
 
 function planes(x: Tensor, what: string): [number, number, number, number] {
+  floatOnly(what, [x]);
   if (x.rank !== 4) {
     throw new TypeError(`Cannot ${what} input ${fmt(x.shape)}: expected [N, C, H, W]`);
   }
   return x.shape as [number, number, number, number];
 }
 
-function geometry(x: Tensor, o: Pool2dOptions, what: string): Geo {
+/** The options of a pooling op, given as options or as a bare kernel size (PyTorch's `max_pool2d(x, 2)`). */
+function poolOptions<T extends Pool2dOptions>(o: T | Pair, what: string): T {
+  if (typeof o === "number" || Array.isArray(o)) {
+    kernelSizeOf(o, what);
+    return { kernelSize: o } as T;
+  }
+  if (o === null || typeof o !== "object") {
+    throw new TypeError(
+      `Cannot ${what} with ${
+        JSON.stringify(o) ?? String(o)
+      }: expected a kernel size (a number or [h, w]) or options ` +
+        `{ kernelSize, stride?, padding? }`,
+    );
+  }
+  kernelSizeOf((o as Pool2dOptions).kernelSize, what);
+  return o as T;
+}
+
+function geometry(x: Tensor, opts: Pool2dOptions | Pair, what: string): Geo {
+  const o = poolOptions(opts, what);
   const [n, c, h, w] = planes(x, what);
   const k = pair(o.kernelSize, 1, "kernelSize", 1);
   const s = pair(o.stride ?? o.kernelSize, 1, "stride", 1);
@@ -153,10 +175,12 @@ function globalBwd(g: Geo, gy: Tensor, shape: readonly number[]): Tensor {
  * @example Usage
  * ```ts ignore
  * const y = maxPool2d(x, { kernelSize: 2 }); // [N,C,32,32] -> [N,C,16,16]
+ * const z = maxPool2d(x, 2); // the same: a bare number is the kernel size, as in PyTorch
  * ```
- * @throws {TypeError} For an input that is not 4-D. @throws {RangeError} For bad sizes.
+ * @throws {TypeError} For an input that is not 4-D or f32, or a kernel size that is not a number or
+ *   a pair. @throws {RangeError} For bad sizes.
  */
-export function maxPool2d(x: Tensor, opts: Pool2dOptions): Tensor {
+export function maxPool2d(x: Tensor, opts: Pool2dOptions | Pair): Tensor {
   const g = geometry(x, opts, "maxPool2d");
   const outShape = [g.n, g.c, g.ho, g.wo];
   const idx = Tensor.empty(outShape, "i32");
@@ -182,11 +206,13 @@ export function maxPool2d(x: Tensor, opts: Pool2dOptions): Tensor {
  * ```ts ignore
  * const y = avgPool2d(x, { kernelSize: 3, stride: 1, padding: 1 });
  * ```
- * @throws {TypeError} For an input that is not 4-D. @throws {RangeError} For bad sizes.
+ * @throws {TypeError} For an input that is not 4-D or f32, or a kernel size that is not a number or
+ *   a pair. @throws {RangeError} For bad sizes.
  */
-export function avgPool2d(x: Tensor, opts: AvgPool2dOptions): Tensor {
-  const g = geometry(x, opts, "avgPool2d");
-  const cp = opts.countIncludePad ?? true ? 1 : 0;
+export function avgPool2d(x: Tensor, opts: AvgPool2dOptions | Pair): Tensor {
+  const o = poolOptions(opts, "avgPool2d");
+  const g = geometry(x, o, "avgPool2d");
+  const cp = o.countIncludePad ?? true ? 1 : 0;
   const y = run("avg_fwd", g, x, null, [g.n, g.c, g.ho, g.wo], null, cp);
   if (needsGrad(x)) {
     record(y, "avg_pool2d", [x], [], (gy) => [run("avg_bwd", g, gy, null, [...x.shape], null, cp)]);

@@ -9,6 +9,7 @@ import { REDUCE_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
+import { floatOnly } from "./_dtype.ts";
 import { B, binaryRaw, U, unaryRaw } from "./elementwise.ts";
 import { broadcastStrides, contiguousStrides, fmt, grid1d, stridedParams } from "./_launch.ts";
 
@@ -85,6 +86,7 @@ export function reduceRaw(
   keepDim = false,
   into?: Tensor,
 ): Tensor {
+  floatOnly("reduce", [a, into]);
   const d = device();
   const { p, outSize, rsize } = reduceParams(a.shape, axes, scale);
   if (into && into.size !== outSize) {
@@ -110,10 +112,10 @@ export function reduceRaw(
 /** @internal Broadcasting copy of `a` to `shape` without graph. */
 export function expandRaw(a: Tensor, shape: readonly number[]): Tensor {
   const d = device();
-  const out = Tensor.empty(shape);
+  const out = Tensor.empty(shape, a.dtype);
   const p = stridedParams(shape, [broadcastStrides(a.shape, shape)]);
   d.dispatch(
-    d.kernel("unary", { OP: 0, CONTIG: 0 }),
+    d.kernel(a.dtype === "f32" ? "unary" : "cast", { OP: 0, CONTIG: 0 }),
     [d.uniform(p), a.buffer, out.buffer],
     grid1d(out.size, 256),
   );
@@ -122,6 +124,7 @@ export function expandRaw(a: Tensor, shape: readonly number[]): Tensor {
 
 /** Sums `g` down to `shape` (the inverse of broadcasting `shape` up to `g.shape`). */
 export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  floatOnly("sumTo", [g]);
   if (g.shape.join() === shape.join()) return g;
   const k = g.rank - shape.length;
   const axes: number[] = [];
@@ -161,6 +164,7 @@ export function mean(
   axes?: number | readonly number[],
   opts: ReduceOptions = {},
 ): Tensor {
+  floatOnly("mean", [a]);
   const ax = normAxes(axes, a.shape);
   let n = 1;
   for (const i of ax) n *= a.shape[i]!;
@@ -175,6 +179,7 @@ function sumScaled(
   name: string,
 ): Tensor {
   checkOptions(name, opts, REDUCE_SPEC);
+  floatOnly(name, [a]);
   const ax = normAxes(axes, a.shape);
   const out = reduceRaw(a, ax, 0, scale, opts.keepDim ?? false);
   if (needsGrad(a)) {
@@ -188,6 +193,19 @@ function sumScaled(
   return out;
 }
 
+/** max/min/argmax have no identity: reducing an empty extent is a RangeError, as in PyTorch. */
+function nonEmpty(a: Tensor, axes: number[], name: string): void {
+  const empty = axes.filter((i) => a.shape[i] === 0);
+  if (empty.length === 0 && !(axes.length === 0 && a.size === 0)) return;
+  throw new RangeError(
+    `Cannot take ${name} of a tensor of shape ${fmt(a.shape)} over ${
+      axes.length === a.rank ? "all axes" : `axes [${axes}]`
+    }: the reduced extent is empty (axis ${
+      empty[0] ?? 0
+    } has size 0), and ${name} of nothing is undefined`,
+  );
+}
+
 function extreme(
   a: Tensor,
   axes: number | readonly number[] | undefined,
@@ -196,7 +214,9 @@ function extreme(
   name: string,
 ): Tensor {
   checkOptions(name, opts, REDUCE_SPEC);
+  floatOnly(name, [a]);
   const ax = normAxes(axes, a.shape);
+  nonEmpty(a, ax, name);
   const out = reduceRaw(a, ax, op, 1, opts.keepDim ?? false);
   if (needsGrad(a)) {
     const keepShape = outShape(a.shape, ax, true);
@@ -225,7 +245,9 @@ export const min = (
 /** Index of the first maximum along `axis` (an `i32` tensor; no gradient). */
 export function argmax(a: Tensor, axis = -1, opts: ReduceOptions = {}): Tensor {
   checkOptions("argmax", opts, REDUCE_SPEC);
+  floatOnly("argmax", [a]);
   const ax = normAxes(axis, a.shape);
+  nonEmpty(a, ax, "argmax");
   const d = device();
   const { p, outSize } = reduceParams(a.shape, ax, 1);
   const out = Tensor.empty(outShape(a.shape, ax, opts.keepDim ?? false), "i32");

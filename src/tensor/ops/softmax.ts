@@ -7,6 +7,7 @@
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
+import { floatOnly } from "./_dtype.ts";
 import { fmt, grid1d } from "./_launch.ts";
 import { reduceRaw } from "./reduce.ts";
 import { isUnitSeed } from "./_accumulate.ts";
@@ -25,6 +26,7 @@ function rows(a: Tensor, dim: number): Uint32Array {
 }
 
 function softmaxImpl(a: Tensor, dim: number, log: boolean): Tensor {
+  floatOnly(log ? "logSoftmax" : "softmax", [a]);
   const d = device();
   const p = rows(a, dim);
   const n = p[0]! * p[2]!;
@@ -65,6 +67,19 @@ function checkTargets(input: Tensor, target: Tensor, what: string): void {
         fmt(target.shape)
       }: ` +
         `expected i32 targets of shape [${input.shape[0]}]`,
+    );
+  }
+  if (input.dtype !== "f32") {
+    throw new TypeError(
+      `Cannot compute ${what} of an ${input.dtype} input: ${what} takes f32 inputs (convert with toFloat())`,
+    );
+  }
+  // Labels uploaded from the host have a known range: an out-of-range one is an error now, not NaN.
+  const r = target.hostRange, c = input.shape[1]!;
+  if (r && (r.max >= c || r.min < 0)) {
+    const bad = r.max >= c ? r.max : r.min;
+    throw new RangeError(
+      `Cannot compute ${what}: label ${bad} is out of range for ${c} classes (expected labels in [0, ${c}))`,
     );
   }
 }

@@ -2,6 +2,7 @@ import { assertClose, gradCheck, randArray, testDevice } from "../_test_util.ts"
 import { arr, crossEntropyRef, softmaxRef } from "./_cpu_ref.ts";
 import { tensor } from "../creation.ts";
 import { crossEntropy, logSoftmax, nllLoss, softmax } from "./softmax.ts";
+import { toInt } from "./cast.ts";
 
 await testDevice();
 
@@ -57,12 +58,23 @@ Deno.test("crossEntropy rejects targets of the wrong type or length, naming the 
   x.dispose();
 });
 
-Deno.test("crossEntropy gives NaN for a label outside the classes instead of a silent number", async () => {
+Deno.test("crossEntropy: a label outside the classes is a RangeError (host labels) or NaN (kernel-made)", async () => {
   const x = tensor(new Float32Array(6), { shape: [2, 3] });
   const y = tensor([0, 5], { dtype: "i32" });
-  const l = crossEntropy(x, y);
+  let err: unknown = null;
+  try {
+    crossEntropy(x, y);
+  } catch (e) {
+    err = e;
+  }
+  if (!(err instanceof RangeError) || !/label 5 is out of range for 3 classes/.test(err.message)) {
+    throw new Error(`expected a RangeError naming label 5, got ${err}`);
+  }
+  // labels written by a kernel have no host-known range: the kernel's NaN makes it visible
+  const yk = toInt(tensor([0, 5]));
+  const l = crossEntropy(x, yk);
   if (!Number.isNaN(await l.item())) throw new Error("expected NaN");
-  for (const o of [x, y, l]) o.dispose();
+  for (const o of [x, y, yk, l]) o.dispose();
 });
 
 Deno.test("crossEntropy's gradient: precomputed for backward(loss), computed for any other upstream", async () => {
