@@ -1,3 +1,8 @@
+/**
+ * Tensor's one-line inspect and its Jupyter display. No `using` here: type-checked together with
+ * the other tests, TypeScript then reports Tensor as lacking `[Symbol.dispose]` (as it does for
+ * tools/safetensors_torch_check.ts on main).
+ */
 import assert from "node:assert/strict";
 import { testDevice } from "./_test_util.ts";
 import { tensor, zeros } from "./creation.ts";
@@ -10,7 +15,7 @@ const display = (t: object) =>
   (t as Record<symbol, () => Promise<Bundle>>)[Symbol.for("Jupyter.display")]();
 
 Deno.test("console.log(t) is one line: dtype, shape, device, no values", () => {
-  using t = tensor([1.5, -2, 3, 4, 5, 6], { shape: [2, 3] });
+  const t = tensor([1.5, -2, 3, 4, 5, 6], { shape: [2, 3] });
   assert.equal(Deno.inspect(t), "Tensor(f32[2,3], webgpu)");
   assert.equal(Deno.inspect([t]), "[ Tensor(f32[2,3], webgpu) ]");
   t.requiresGrad = true;
@@ -20,16 +25,18 @@ Deno.test("console.log(t) is one line: dtype, shape, device, no values", () => {
 });
 
 Deno.test("the Jupyter display of a small tensor shows all its values", async () => {
-  using t = tensor([1.5, -2, 3.14159, 4, 5, 6], { shape: [2, 3] });
+  const t = tensor([1.5, -2, 3.14159, 4, 5, 6], { shape: [2, 3] });
   const b = await display(t);
   assert.equal(b["text/plain"], "Tensor(f32[2,3], webgpu) 6 elements: [1.5, -2, 3.142, 4, 5, 6]");
   assert.match(b["text/html"], /<code>Tensor\(f32\[2,3\], webgpu\)<\/code> 6 elements/);
-  using i = tensor([3, 1, 2], { dtype: "i32" });
+  const i = tensor([3, 1, 2], { dtype: "i32" });
   assert.equal((await display(i))["text/plain"], "Tensor(i32[3], webgpu) 3 elements: [3, 1, 2]");
+  t.dispose();
+  i.dispose();
 });
 
 Deno.test("the Jupyter display of a million elements shows the first 8, not a dump", async () => {
-  using t = zeros([1000, 1000]);
+  const t = zeros([1000, 1000]);
   const b = await display(t);
   const zeros8 = Array(DISPLAY_VALUES).fill("0").join(", ");
   assert.equal(
@@ -37,6 +44,7 @@ Deno.test("the Jupyter display of a million elements shows the first 8, not a du
     `Tensor(f32[1000,1000], webgpu) 1,000,000 elements: [${zeros8}, … (999992 more)]`,
   );
   assert.ok(b["text/html"].length < 400, `${b["text/html"].length} characters`);
+  t.dispose();
 });
 
 Deno.test("a disposed tensor displays without a readback", async () => {
@@ -46,7 +54,7 @@ Deno.test("a disposed tensor displays without a readback", async () => {
 });
 
 Deno.test("in the kernel the bundle is sent at once and the kernel's result is empty", async () => {
-  using t = tensor([1, 2]);
+  const t = tensor([1, 2]);
   const sent: [string, Record<string, unknown>][] = [];
   const r = await tensorDisplayHook(t, (type, content) => {
     sent.push([type, content]);
@@ -56,4 +64,5 @@ Deno.test("in the kernel the bundle is sent at once and the kernel's result is e
   assert.equal(sent.length, 1);
   assert.equal(sent[0][0], "display_data");
   assert.deepEqual(sent[0][1].data, await display(t));
+  t.dispose();
 });
