@@ -1,6 +1,7 @@
 // Shared by the elementwise kernels: the uniform layout and the strided index of up to three operands.
 // `shape` is the output shape (row-major, rank <= 8); `sa`/`sb`/`sc` are the operands' element strides
-// (0 on broadcast dimensions) and `off` their element offsets.
+// (0 on broadcast dimensions) and `off` their element offsets; `off.w` is the first element of a chunk
+// when the host splits a big op into several dispatches (`src/tensor/ops/_chunk.ts`), else 0.
 struct Params {
   numel: u32,
   rank: u32,
@@ -14,7 +15,7 @@ struct Params {
 }
 
 fn strided3(i: u32) -> vec3<u32> {
-  var rem = i;
+  var rem = i + P.off.w;
   var o = P.off.xyz;
   for (var d = i32(P.rank) - 1; d >= 0; d--) {
     let q = u32(d) / 4u;

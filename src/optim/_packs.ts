@@ -28,6 +28,10 @@ export function dispatchSteps(d: Device, k: StepKernels, jobs: [number, PooledBu
   const single = (i: number, u: PooledBuffer) => {
     const p = k.params[i]!;
     const v4 = p.size % 4 === 0;
+    if (p.buffer.size > d.maxBinding) {
+      chunked(d, k, i, u);
+      return;
+    }
     d.dispatch(
       v4 ? k.single4 : k.single,
       [u, k.meta[i]!, p.grad!.buffer, p.buffer, ...k.state[i]!],
@@ -40,6 +44,7 @@ export function dispatchSteps(d: Device, k: StepKernels, jobs: [number, PooledBu
   const whole = (b: PooledBuffer, bytes: number) => b.offset === undefined && b.size >= bytes;
   const packable = (i: number) => {
     const p = k.params[i]!;
+    if (p.buffer.size > d.maxBinding) return false;
     if (p.size % 4 === 0) return true;
     const bytes = Math.ceil(p.size / 4) * 16;
     return whole(p.buffer, bytes) && whole(p.grad!.buffer, bytes) &&
@@ -78,5 +83,32 @@ export function dispatchSteps(d: Device, k: StepKernels, jobs: [number, PooledBu
       }
       d.dispatch(k.multi!, [u, d.uniform(table), ...buffers], grid(groups * 256));
     }
+  }
+}
+
+/**
+ * The update of parameter `i`, bigger than one storage binding, as dispatches over ranges of its
+ * elements (each bound as a slice of the gradient, the parameter and its state; the element count of a
+ * range is a uniform of the device's cache, so later steps create nothing).
+ */
+function chunked(d: Device, k: StepKernels, i: number, u: PooledBuffer): void {
+  const p = k.params[i]!;
+  const v4 = p.size % 4 === 0;
+  const per = Math.floor(d.maxBinding / 4 / 64) * 64;
+  for (let s = 0; s < p.size; s += per) {
+    const n = Math.min(per, p.size - s);
+    const part = (b: PooledBuffer) => (b === d.dummy ? b : d.slice(b, s * 4, n * 4));
+    d.dispatch(
+      v4 ? k.single4 : k.single,
+      [
+        u,
+        d.uniform(new Uint32Array([n, 0, 0, 0])),
+        part(p.grad!.buffer),
+        part(p.buffer),
+        ...k.state[i]!.map(part),
+      ],
+      grid(v4 ? n / 4 : n),
+      () => `the optimizer update of ${p}`,
+    );
   }
 }

@@ -5,6 +5,7 @@
  * `queue.writeBuffer` are the exception; the device flushes pending commands before one.)
  * @module
  */
+import type { ErrorScopes } from "./_errors.ts";
 
 /** A GPU buffer with a stable id (for bind-group caching) and its bucket size in bytes. */
 export interface PooledBuffer {
@@ -46,9 +47,19 @@ export function bucketSize(bytes: number): number {
   return p;
 }
 
+/** Options of a {@linkcode BufferPool}. */
+export interface PoolOptions {
+  /** Largest buffer of the device: a bucket above it is cut to the request (rounded to 256 bytes). */
+  maxBufferSize?: number;
+  /** Error scopes around buffer creation (out-of-memory reported at the allocation). */
+  scopes?: ErrorScopes;
+}
+
 /** Size-bucketed pool of storage buffers of one device; see the module doc. */
 export class BufferPool {
   #device: GPUDevice;
+  #maxBufferSize: number;
+  #scopes: ErrorScopes | undefined;
   #free = new Map<number, PooledBuffer[]>();
   #nextId = 1;
   #stats: PoolStats = { liveBuffers: 0, liveBytes: 0, inUseBuffers: 0, inUseBytes: 0, created: 0 };
@@ -60,18 +71,27 @@ export class BufferPool {
     GPUBufferUsage.COPY_DST;
 
   /** Creates an empty pool of buffers of `device`. */
-  constructor(device: GPUDevice) {
+  constructor(device: GPUDevice, opts: PoolOptions = {}) {
     this.#device = device;
+    this.#maxBufferSize = opts.maxBufferSize ?? device.limits.maxBufferSize;
+    this.#scopes = opts.scopes;
   }
 
-  /** A free buffer of at least `bytes` bytes (its bucket size), created when none is free. */
-  acquire(bytes: number): PooledBuffer {
-    const size = bucketSize(bytes);
+  /**
+   * A free buffer of at least `bytes` bytes (its bucket size), created when none is free. `what` names
+   * the allocation in an out-of-memory error (called only then).
+   */
+  acquire(bytes: number, what?: () => string): PooledBuffer {
+    let size = bucketSize(bytes);
+    if (size > this.#maxBufferSize) size = Math.ceil(bytes / 256) * 256;
     this.#clock++;
     const list = this.#free.get(size);
     let b = list?.pop();
     if (!b) {
-      const buffer = this.#device.createBuffer({ size, usage: BufferPool.usage });
+      const create = () => this.#device.createBuffer({ size, usage: BufferPool.usage });
+      const buffer = this.#scopes
+        ? this.#scopes.guard(() => `Allocating ${what ? what() : `${size} bytes`}`, create)
+        : create();
       b = { id: this.#nextId++, buffer, size };
       this.#stats.liveBuffers++;
       this.#stats.liveBytes += size;

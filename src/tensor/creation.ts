@@ -9,6 +9,13 @@ import { hostArray } from "./_host.ts";
 import { Rng } from "./_rng.ts";
 import { checkDtypeName } from "./ops/_dtype.ts";
 import { checkOptionKeys } from "./_options.ts";
+import { checkedBytes } from "./_limits.ts";
+
+/** Checks `shape` and that a tensor of it fits the device, before any host or GPU memory is used. */
+function checkFits(shape: readonly number[], dtype: DType | undefined): void {
+  checkShape(shape);
+  checkedBytes(shape, dtype ?? "f32", device().limits, "create");
+}
 
 /** Options of the creation functions. */
 export interface CreateOptions {
@@ -153,7 +160,7 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
   if (typeof value !== "number") {
     throw new TypeError(`Cannot fill a tensor with ${describeValue(value)}: expected a number`);
   }
-  checkShape(shape);
+  checkFits(shape, opts.dtype);
   const n = sizeOf(shape);
   const arr = opts.dtype === "i32" ? new Int32Array(n) : new Float32Array(n);
   arr.fill(value);
@@ -189,7 +196,7 @@ export function rand(
 ): Tensor {
   checkOptionKeys(opts, [...CREATE_KEYS, "seed", "low", "high"], "rand");
   checkRandom(opts, "rand");
-  checkShape(shape);
+  checkFits(shape, "f32");
   const rng = new Rng(opts.seed ?? 0);
   const lo = finite(opts.low, "low", "rand", 0), hi = finite(opts.high, "high", "rand", 1);
   if (lo > hi) {
@@ -207,7 +214,7 @@ export function randn(
 ): Tensor {
   checkOptionKeys(opts, [...CREATE_KEYS, "seed", "mean", "std"], "randn");
   checkRandom(opts, "randn");
-  checkShape(shape);
+  checkFits(shape, "f32");
   const rng = new Rng(opts.seed ?? 0);
   const m = finite(opts.mean, "mean", "randn", 0), s = finite(opts.std, "std", "randn", 1);
   if (s < 0) throw new RangeError(`Cannot randn with std ${s}: expected std >= 0`);

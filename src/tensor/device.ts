@@ -1,7 +1,9 @@
 /**
  * The one place that owns the WebGPU device: adapter and device requests (with the adapter's limits),
  * the buffer pool, cached pipelines, uniforms and bind groups, and the command encoder that batches many
- * dispatches into one submit. Nothing here waits for the GPU except `read()`.
+ * dispatches into one submit. Nothing here waits for the GPU except `read()`. The limits it works within
+ * are in `_limits.ts`, its error scopes in `_errors.ts`; splitting an op that is too big for one binding
+ * is the ops' business (`ops/_chunk.ts`), but a binding too big for the device is refused here, at the op.
  *
  * Ordering rule: `queue.writeBuffer` runs before any command not yet submitted, so `write()` flushes the
  * open encoder first; everything else is recorded in order and the GPU runs it in order.
@@ -9,9 +11,19 @@
  */
 import { BufferPool, type PooledBuffer, type PoolStats } from "./_buffer_pool.ts";
 import { type ShaderName, shaders } from "./_shaders.ts";
-import { GpuError, NO_ADAPTER_MESSAGE } from "./gpu_error.ts";
+import { GpuError } from "./gpu_error.ts";
+import { ErrorScopes } from "./_errors.ts";
+import {
+  bucketFloor,
+  checkFits,
+  type DeviceLimits,
+  fmtBytes,
+  type InitOptions,
+  resolveLimits,
+} from "./_limits.ts";
 
-export type { BufferPool, PooledBuffer, PoolStats, ShaderName, shaders };
+export type { BufferPool, DeviceLimits, InitOptions, PooledBuffer, PoolStats, ShaderName, shaders };
+export { device, init } from "./_init.ts";
 
 /** A compiled compute pipeline with a stable id. */
 export interface Kernel {
@@ -51,10 +63,22 @@ export class Device {
   readonly description: string;
   /** The pool every storage buffer of tempo comes from. */
   readonly pool: BufferPool;
+  /**
+   * The limits tempo works within: the adapter's, lowered by the caps given to `init()`. Ops split their
+   * dispatches so that no binding exceeds `maxStorageBufferBindingSize`; no tensor exceeds `maxBufferSize`.
+   */
+  readonly limits: DeviceLimits;
+  /**
+   * @internal The largest binding the ops plan for: `limits.maxStorageBufferBindingSize` rounded down to
+   * a pool bucket size, so a tensor whose bytes fit it has a buffer that can be bound whole.
+   */
+  readonly maxBinding: number;
   #kernels = new Map<string, Kernel>();
   #uniforms = new Map<string, PooledBuffer>();
   #bindGroups = new Map<string, GPUBindGroup>();
-  #pendingErrors: Promise<GpuError | null>[] = [];
+  #slices = new Map<string, PooledBuffer>();
+  #scopes: ErrorScopes;
+  #submitKernels = new Set<string>();
   #uncaptured: GPUError | null = null;
   #lost: string | null = null;
   #encoder: GPUCommandEncoder | null = null;
@@ -72,11 +96,21 @@ export class Device {
   /** A 4-byte buffer bound where a kernel's optional input is absent. */
   readonly dummy: PooledBuffer;
 
-  /** Wraps the device `gpu`: creates its buffer pool and watches for loss and uncaptured errors. */
-  constructor(gpu: GPUDevice, description: string) {
+  /**
+   * Wraps the device `gpu` (working within `limits`, by default its own): creates its buffer pool and
+   * watches for loss and uncaptured errors.
+   */
+  constructor(
+    gpu: GPUDevice,
+    description: string,
+    limits: DeviceLimits = resolveLimits(gpu.limits),
+  ) {
     this.gpu = gpu;
     this.description = description;
-    this.pool = new BufferPool(gpu);
+    this.limits = limits;
+    this.maxBinding = bucketFloor(limits.maxStorageBufferBindingSize);
+    this.#scopes = new ErrorScopes(gpu);
+    this.pool = new BufferPool(gpu, { maxBufferSize: limits.maxBufferSize, scopes: this.#scopes });
     this.dummy = this.pool.acquire(4);
     gpu.lost.then((info) => {
       this.#lost = `${info.reason}: ${info.message}`;
@@ -100,25 +134,24 @@ export class Device {
     if (k) return k;
     this.#checkLost();
     const code = shaders[name];
-    this.gpu.pushErrorScope("validation");
-    const module = this.gpu.createShaderModule({ code, label: name });
-    const pipeline = this.gpu.createComputePipeline({
-      label: key,
-      layout: "auto",
-      compute: { module, entryPoint, constants },
-    });
-    this.#pendingErrors.push(
-      this.gpu.popErrorScope().then(async (err) => {
-        if (!err) return null;
+    let module: GPUShaderModule;
+    const pipeline = this.#scopes.guard(
+      () => `Compiling kernel '${key}'`,
+      () => {
+        module = this.gpu.createShaderModule({ code, label: name });
+        return this.gpu.createComputePipeline({
+          label: key,
+          layout: "auto",
+          compute: { module, entryPoint, constants },
+        });
+      },
+      async (err) => {
         const info = await module.getCompilationInfo();
         const lines = info.messages.map((m) =>
           `  [${m.type} at ${m.lineNum}:${m.linePos}] ${m.message}`
         );
-        return new GpuError(
-          `Cannot compile kernel '${key}': ${err.message.trim()}` +
-            (lines.length ? `\n${lines.join("\n")}` : ""),
-        );
-      }),
+        return err.message.trim() + (lines.length ? `\n${lines.join("\n")}` : "");
+      },
     );
     this.#counters.pipelinesCreated++;
     k = { id: this.#nextId++, name: key, pipeline };
@@ -158,45 +191,65 @@ export class Device {
   }
 
   /**
+   * @internal The `bytes` bytes of `buf` from `byteOffset` (a multiple of
+   * `limits.minStorageBufferOffsetAlignment`) as a buffer to bind, with a stable id for bind-group caching.
+   */
+  slice(buf: PooledBuffer, byteOffset: number, bytes: number): PooledBuffer {
+    const offset = (buf.offset ?? 0) + byteOffset;
+    if (offset === 0 && bytes === buf.size && buf.offset === undefined) return buf;
+    const key = `${buf.id}:${offset}:${bytes}`;
+    let s = this.#slices.get(key);
+    if (!s) {
+      if (this.#slices.size >= MAX_BIND_GROUPS) this.#slices.clear();
+      s = { id: this.#nextId++, buffer: buf.buffer, size: bytes, offset };
+      this.#slices.set(key, s);
+    }
+    return s;
+  }
+
+  /**
    * Records one dispatch of `kernel` with `buffers` bound at bindings 0.. in order (`null` skips a
-   * binding the entry point does not use).
+   * binding the entry point does not use). `what` names the op and its shapes in errors (called only
+   * when there is one). Throws a `GpuError` naming the op when a binding exceeds the device's limits.
    */
   dispatch(
     kernel: Kernel,
     buffers: (PooledBuffer | null)[],
     workgroups: [number, number?, number?],
+    what?: () => string,
   ): void {
     this.#checkLost();
     let key = String(kernel.id);
     for (const b of buffers) key += "," + (b ? b.id : "-");
     let group = this.#bindGroups.get(key);
     if (!group) {
+      checkFits(this.limits, kernel.name, buffers.map((b) => b?.size ?? 0), workgroups, what);
       if (this.#bindGroups.size >= MAX_BIND_GROUPS) this.#bindGroups.clear();
-      group = this.gpu.createBindGroup({
-        layout: kernel.pipeline.getBindGroupLayout(0),
-        entries: buffers.flatMap((b, i) =>
-          b
-            ? [{
-              binding: i,
-              resource: b.offset === undefined
-                ? { buffer: b.buffer }
-                : { buffer: b.buffer, offset: b.offset, size: b.size },
-            }]
-            : []
-        ),
-      });
+      group = this.#scopes.guard(
+        () => `The bind group of ${what ? what() + " " : ""}(kernel '${kernel.name}')`,
+        () =>
+          this.gpu.createBindGroup({
+            layout: kernel.pipeline.getBindGroupLayout(0),
+            entries: buffers.flatMap((b, i) =>
+              b
+                ? [{
+                  binding: i,
+                  resource: b.offset === undefined
+                    ? { buffer: b.buffer }
+                    : { buffer: b.buffer, offset: b.offset, size: b.size },
+                }]
+                : []
+            ),
+          }),
+      );
       this.#bindGroups.set(key, group);
       this.#counters.bindGroupsCreated++;
+    } else if (
+      workgroups[0] > 65535 || (workgroups[1] ?? 1) > 65535 || (workgroups[2] ?? 1) > 65535
+    ) {
+      checkFits(this.limits, kernel.name, [], workgroups, what);
     }
-    if (!this.#pass) {
-      this.#encoder ??= this.gpu.createCommandEncoder();
-      this.#pass = this.#encoder.beginComputePass();
-    }
-    this.#pass.setPipeline(kernel.pipeline);
-    this.#pass.setBindGroup(0, group);
-    this.#pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
-    this.#counters.dispatches++;
-    if (++this.#inPass >= MAX_DISPATCHES_PER_SUBMIT) this.flush();
+    this.#record(kernel, group, workgroups);
   }
 
   /**
@@ -208,19 +261,40 @@ export class Device {
     key: string,
     entries: () => GPUBindGroupEntry[],
     workgroups: [number, number?, number?],
+    what?: () => string,
   ): void {
     this.#checkLost();
     const k = `${kernel.id}|${key}`;
     let group = this.#bindGroups.get(k);
     if (!group) {
+      const list = entries();
+      checkFits(
+        this.limits,
+        kernel.name,
+        list.map((e) => {
+          const r = e.resource as GPUBufferBinding;
+          return r.buffer instanceof GPUBuffer ? r.size ?? r.buffer.size - (r.offset ?? 0) : 0;
+        }),
+        workgroups,
+        what,
+      );
       if (this.#bindGroups.size >= MAX_BIND_GROUPS) this.#bindGroups.clear();
-      group = this.gpu.createBindGroup({
-        layout: kernel.pipeline.getBindGroupLayout(0),
-        entries: entries(),
-      });
+      group = this.#scopes.guard(
+        () => `The bind group of ${what ? what() + " " : ""}(kernel '${kernel.name}')`,
+        () =>
+          this.gpu.createBindGroup({
+            layout: kernel.pipeline.getBindGroupLayout(0),
+            entries: list,
+          }),
+      );
       this.#bindGroups.set(k, group);
       this.#counters.bindGroupsCreated++;
     }
+    this.#record(kernel, group, workgroups);
+  }
+
+  #record(kernel: Kernel, group: GPUBindGroup, workgroups: [number, number?, number?]): void {
+    this.#submitKernels.add(kernel.name);
     if (!this.#pass) {
       this.#encoder ??= this.gpu.createCommandEncoder();
       this.#pass = this.#encoder.beginComputePass();
@@ -268,8 +342,15 @@ export class Device {
   flush(): void {
     this.#endPass();
     if (this.#encoder) {
-      this.gpu.queue.submit([this.#encoder.finish()]);
+      const encoder = this.#encoder;
       this.#encoder = null;
+      const names = this.#submitKernels;
+      this.#submitKernels = new Set();
+      this.#scopes.guard(
+        () =>
+          `A submit of kernels ${[...names].map((n) => `'${n}'`).join(", ") || "(copies only)"}`,
+        () => this.gpu.queue.submit([encoder.finish()]),
+      );
       this.#counters.submits++;
     }
     this.#inPass = 0;
@@ -292,10 +373,11 @@ export class Device {
   async read(src: PooledBuffer, byteOffset: number, bytes: number): Promise<ArrayBuffer> {
     this.#checkLost();
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
-    const staging = this.gpu.createBuffer({
-      size,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
+    const staging = this.#scopes.guard(
+      () => `Reading back ${fmtBytes(bytes)}`,
+      () =>
+        this.gpu.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+    );
     try {
       this.copy(src, byteOffset, { id: 0, buffer: staging, size }, 0, size);
       this.flush();
@@ -308,11 +390,12 @@ export class Device {
     }
   }
 
-  /** Waits for pending compile checks and throws the first device error seen, as a `GpuError`. */
+  /**
+   * Waits for the open error scopes and throws the first device error seen, as a `GpuError` naming the
+   * op that caused it.
+   */
   async checkErrors(): Promise<void> {
-    const pending = this.#pendingErrors;
-    this.#pendingErrors = [];
-    for (const e of await Promise.all(pending)) if (e) throw e;
+    await this.#scopes.check();
     if (this.#uncaptured) {
       const err = this.#uncaptured;
       this.#uncaptured = null;
@@ -334,69 +417,4 @@ export class Device {
   stats(): DeviceStats {
     return { ...this.pool.stats(), ...this.#counters };
   }
-}
-
-let current: Device | null = null;
-let pending: Promise<Device> | null = null;
-
-/**
- * Requests the adapter and device once (asking for the adapter's own limits) and returns it.
- *
- * @example Usage
- * ```ts ignore
- * import { init, tensor } from "./mod.ts";
- * await init();
- * const t = tensor([1, 2, 3]);
- * console.log(await t.data());
- * ```
- * @throws {GpuError} When no adapter or device can be had, with how to get one.
- */
-export function init(): Promise<Device> {
-  if (current) return Promise.resolve(current);
-  pending ??= (async () => {
-    if (typeof navigator === "undefined" || !navigator.gpu) {
-      throw new GpuError(NO_ADAPTER_MESSAGE + " (navigator.gpu is undefined)");
-    }
-    const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
-    if (!adapter) throw new GpuError(NO_ADAPTER_MESSAGE);
-    const description = adapter.info.description || adapter.info.vendor || "unknown adapter";
-    const l = adapter.limits;
-    let gpu: GPUDevice;
-    try {
-      gpu = await adapter.requestDevice({
-        requiredLimits: {
-          maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
-          maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
-          maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
-          maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
-          maxComputeWorkgroupSizeY: l.maxComputeWorkgroupSizeY,
-          maxBufferSize: l.maxBufferSize,
-          maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-          maxTextureDimension2D: l.maxTextureDimension2D,
-        },
-      });
-    } catch (e) {
-      throw new GpuError(`Cannot create a WebGPU device on '${description}': ${e}`, { cause: e });
-    }
-    current = new Device(gpu, description);
-    // Tear the device down in order when the program ends, rather than leaving the driver's
-    // teardown to process exit (lavapipe has crashed there with live queues and buffers).
-    globalThis.addEventListener?.("unload", () => {
-      current?.flush();
-      gpu.destroy();
-    });
-    return current;
-  })();
-  pending.catch(() => {
-    pending = null;
-  });
-  return pending;
-}
-
-/** The device created by {@linkcode init}; throws a `GpuError` when `init()` was not awaited yet. */
-export function device(): Device {
-  if (!current) {
-    throw new GpuError("Cannot run a kernel before the device exists: call `await init()` first");
-  }
-  return current;
 }

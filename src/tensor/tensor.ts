@@ -9,9 +9,10 @@ import type { Node } from "./autograd.ts";
 import { track } from "./scope.ts";
 import { recordCreated, recordDisposed } from "./leaks.ts";
 import { maybeTrim } from "./memory.ts";
-import { grid1d, stridedParams } from "./ops/_launch.ts";
 import { INSPECT, JUPYTER_DISPLAY, tensorDisplayHook, tensorSummary } from "./_display.ts";
 import { hostArray } from "./_host.ts";
+import { runStrided } from "./ops/_chunk.ts";
+import { checkedBytes } from "./_limits.ts";
 
 /** Element type of a tensor: `f32` for data, `i32` for labels and indices. */
 export type DType = "f32" | "i32";
@@ -42,6 +43,11 @@ export class Storage {
     d.pool.release(this.buf);
     maybeTrim(d); // past the high-water mark, idle buffers go back to the device
   }
+}
+
+/** Storage borrowed from another tensor's buffer (a slab of it): releasing it returns nothing. */
+class BorrowedStorage extends Storage {
+  override release(): void {}
 }
 
 let nextId = 1;
@@ -154,10 +160,23 @@ export class Tensor {
     recordCreated(this);
   }
 
-  /** @internal A new, empty tensor of `shape` in a pooled buffer. */
+  /**
+   * @internal A new, empty tensor of `shape` in a pooled buffer; throws a `RangeError` naming the shape,
+   * its bytes and the limit, before any GPU work, when it is bigger than the device's `maxBufferSize`.
+   */
   static empty(shape: readonly number[], dtype: DType = "f32"): Tensor {
-    const bytes = Math.max(4, sizeOf(shape) * 4);
-    return new Tensor(new Storage(device().pool.acquire(bytes)), shape, dtype);
+    const d = device();
+    const bytes = checkedBytes(shape, dtype, d.limits);
+    const buf = d.pool.acquire(bytes, () => `a [${shape}] ${dtype} tensor`);
+    return new Tensor(new Storage(buf), shape, dtype);
+  }
+
+  /**
+   * @internal A tensor over `buf`, a slice of another tensor's buffer, that does not own it: the caller
+   * keeps the owner alive while this is used (ops split into slabs use it within one call).
+   */
+  static borrow(buf: PooledBuffer, shape: readonly number[], dtype: DType = "f32"): Tensor {
+    return new Tensor(new BorrowedStorage(buf), shape, dtype);
   }
 
   /** @internal The GPU buffer; throws a `ReferenceError` after `dispose()`. */
@@ -262,10 +281,14 @@ export function fillInPlace(t: Tensor, value: number): void {
     throw new TypeError(`Cannot fill an ${t.dtype} tensor in place: fillInPlace takes f32 tensors`);
   }
   const d = device();
-  const p = stridedParams([t.size], [[0]], { s0: value });
-  d.dispatch(
+  runStrided(
     d.kernel("unary", { OP: 17, CONTIG: 1 }),
-    [d.uniform(p), d.dummy, t.buffer],
-    grid1d(t.size, 256),
+    [t.size],
+    [{
+      buf: d.dummy,
+      strides: [0],
+    }],
+    t.buffer,
+    { s0: value, contig: true, what: () => `filling [${t.shape}]` },
   );
 }

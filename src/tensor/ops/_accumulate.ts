@@ -5,18 +5,30 @@
 import { device } from "../device.ts";
 import { Tensor } from "../tensor.ts";
 import { untrack } from "../scope.ts";
-import { grid1d, stridedParams } from "./_launch.ts";
+import { fmt, grid1d } from "./_launch.ts";
+import { chunkRanges, fitsWhole, runStrided } from "./_chunk.ts";
 
 const WG = 256;
 
 /** In place: `y = beta * y + alpha * x` (same element count). */
 export function axpy(y: Tensor, x: Tensor, alpha = 1, beta = 1): void {
   const d = device();
-  const p = new ArrayBuffer(16);
-  new Uint32Array(p)[0] = y.size;
-  new Float32Array(p)[1] = alpha;
-  new Float32Array(p)[2] = beta;
-  d.dispatch(d.kernel("axpy"), [d.uniform(p), x.buffer, y.buffer], grid1d(y.size, WG));
+  const whole = fitsWhole(x.buffer, y.buffer);
+  for (const [s, n] of whole ? [[0, y.size]] : chunkRanges(y.size)) {
+    const p = new ArrayBuffer(16);
+    new Uint32Array(p)[0] = n!;
+    new Float32Array(p)[1] = alpha;
+    new Float32Array(p)[2] = beta;
+    const [xb, yb] = whole
+      ? [x.buffer, y.buffer]
+      : [x.buffer, y.buffer].map((b) => d.slice(b, s! * 4, n! * 4));
+    d.dispatch(
+      d.kernel("axpy"),
+      [d.uniform(p), xb!, yb!],
+      grid1d(n!, WG),
+      () => `accumulating ${fmt(x.shape)} into ${fmt(y.shape)}`,
+    );
+  }
 }
 
 /** In place: `y += x`. */
@@ -28,11 +40,12 @@ export function accumulate(y: Tensor, x: Tensor): void {
 export function unaryContig(a: Tensor, op: number, s0 = 0, s1 = 0, shape = a.shape): Tensor {
   const d = device();
   const out = Tensor.empty(shape, a.dtype);
-  const p = stridedParams([out.size], [[1]], { s0, s1 });
-  d.dispatch(
+  runStrided(
     d.kernel("unary", { OP: op, CONTIG: 1 }),
-    [d.uniform(p), a.buffer, out.buffer],
-    grid1d(out.size, WG),
+    [out.size],
+    [{ buf: a.buffer, strides: [1] }],
+    out.buffer,
+    { s0, s1, contig: true, what: () => `unary op ${op} of ${fmt(a.shape)}` },
   );
   return out;
 }
@@ -76,11 +89,12 @@ export function copy(a: Tensor): Tensor {
 export function fill(shape: readonly number[], value: number): Tensor {
   const d = device();
   const out = Tensor.empty(shape);
-  const p = stridedParams([out.size], [[0]], { s0: value });
-  d.dispatch(
+  runStrided(
     d.kernel("unary", { OP: 17, CONTIG: 1 }),
-    [d.uniform(p), d.dummy, out.buffer],
-    grid1d(out.size, WG),
+    [out.size],
+    [{ buf: d.dummy, strides: [0] }],
+    out.buffer,
+    { s0: value, contig: true, what: () => `filling ${fmt(shape)}` },
   );
   return out;
 }
@@ -89,11 +103,12 @@ export function fill(shape: readonly number[], value: number): Tensor {
 export function add(a: Tensor, b: Tensor): Tensor {
   const d = device();
   const out = Tensor.empty(a.shape);
-  const p = stridedParams([out.size], [[1], [1]]);
-  d.dispatch(
+  runStrided(
     d.kernel("binary", { OP: 0, CONTIG: 1 }),
-    [d.uniform(p), a.buffer, b.buffer, out.buffer],
-    grid1d(out.size, WG),
+    [out.size],
+    [{ buf: a.buffer, strides: [1] }, { buf: b.buffer, strides: [1] }],
+    out.buffer,
+    { contig: true, what: () => `adding ${fmt(a.shape)} and ${fmt(b.shape)}` },
   );
   return out;
 }

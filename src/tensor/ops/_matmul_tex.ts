@@ -12,6 +12,7 @@
 import { device, type PooledBuffer } from "../device.ts";
 import { Tensor } from "../tensor.ts";
 import { aligned, type Dims, reduceSplits } from "./_matmul_common.ts";
+import { fmt } from "./_launch.ts";
 
 /** How the texture path lays out one product. */
 export interface TexLayout {
@@ -173,8 +174,13 @@ export function matmulTexture(
   const d = device();
   const { swap, cw } = layout;
   const lanes = swap ? m : n, rows = swap ? n : m;
-  const maxDim = d.gpu.limits.maxTextureDimension2D;
+  const maxDim = d.limits.maxTextureDimension2D;
   if (Math.ceil(lanes / 4) > maxDim || Math.ceil(k / 4) * 4 > maxDim) return null;
+  // The staging buffer of the pack and the split-K partials must fit one binding, else the plain path.
+  const stagingBytes = Math.ceil(Math.ceil(lanes / 4) / 16) * 16 * 16 * Math.ceil(k / 4) * 4;
+  if (stagingBytes > d.maxBinding || m * n * 4 * Math.max(1, layout.splits) > d.maxBinding) {
+    return null;
+  }
   // Texture: T [k, lanes]. Normal: T = op(B) (stored B [k,n], or [n,k] when tb). Swapped:
   // T = op(A)^T (stored A [k,m] when ta, else [m,k]).
   const tx = swap ? textureOf(a, k, m, ta ? m : k, !ta) : textureOf(b, k, n, tb ? k : n, tb);
@@ -200,16 +206,23 @@ export function matmulTexture(
     RELU: splits === 1 && relu ? 1 : 0,
   }, vec4 ? "main4" : "main");
   const u = d.uniform(new Uint32Array([rows, lanes, k, pr.ld / 4, kChunk, splits, 0, 0]));
-  d.dispatchEntries(kernel, `${u.id},${pr.t.buffer.id},${tx.id},${bb.id},${out.buffer.id}`, () => [
-    { binding: 0, resource: { buffer: u.buffer } },
-    { binding: 1, resource: bindingOf(pr.t.buffer) },
-    { binding: 2, resource: tx.view },
-    {
-      binding: 3,
-      resource: bindingOf(bb),
-    },
-    { binding: 4, resource: bindingOf(out.buffer) },
-  ], [Math.ceil(lanes / (4 * cw * LANES)), Math.ceil(rows / RM), splits]);
+  d.dispatchEntries(
+    kernel,
+    `${u.id},${pr.t.buffer.id},${tx.id},${bb.id},${out.buffer.id}`,
+    () => [
+      { binding: 0, resource: { buffer: u.buffer } },
+      { binding: 1, resource: bindingOf(pr.t.buffer) },
+      { binding: 2, resource: tx.view },
+      {
+        binding: 3,
+        resource: bindingOf(bb),
+      },
+      { binding: 4, resource: bindingOf(out.buffer) },
+    ],
+    [Math.ceil(lanes / (4 * cw * LANES)), Math.ceil(rows / RM), splits],
+    () =>
+      `matmul ${fmt(a.shape)}${ta ? "^T" : ""} by ${fmt(b.shape)}${tb ? "^T" : ""} (texture path)`,
+  );
   if (pr.copy) pr.t.dispose();
   if (splits === 1) return out;
   return reduceSplits(out, shape, splits, n, bias, relu, into);

@@ -13,6 +13,8 @@ import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
 import { fmt, grid1d } from "./_launch.ts";
+import { fitsWhole } from "./_chunk.ts";
+import { batchNormComposed } from "./_batch_norm_big.ts";
 
 const WG = 256;
 
@@ -79,6 +81,7 @@ export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
   checkOptions("batchNorm", opts ?? null, BATCH_NORM_SPEC);
   floatOnly("batchNorm", [x, opts?.weight, opts?.bias, opts?.runningMean, opts?.runningVar]);
   const c = check(x, opts);
+  if (!fitsWhole(x.buffer)) return batchNormComposed(x, opts);
   const d = device();
   const n = x.shape[0]!, hw = x.size / Math.max(1, n * c);
   const { weight, bias, runningMean: rm, runningVar: rv } = opts;
@@ -107,6 +110,7 @@ export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
       d.kernel("batch_norm", {}, "stats_main"),
       [uni, x.buffer, null, x.buffer, rm?.buffer ?? d.dummy, rv?.buffer ?? d.dummy, stats.buffer],
       wgGrid,
+      () => `the batch statistics of batchNorm of ${fmt(x.shape)}`,
     );
   } else {
     d.dispatch(
@@ -130,6 +134,7 @@ export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
       y.buffer,
     ],
     grid1d(x.size, WG),
+    () => `batchNorm of ${fmt(x.shape)}`,
   );
   if (needsGrad(x, weight, bias)) {
     const inputs = [x, weight ?? null, bias ?? null].filter((t): t is Tensor => t !== null);

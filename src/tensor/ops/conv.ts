@@ -19,6 +19,8 @@ import { floatOnly } from "./_dtype.ts";
 import { fmt, grid1d } from "./_launch.ts";
 import { type MatmulOptions, matmulRaw, type RawOptions } from "./matmul.ts";
 import { reduceRaw } from "./reduce.ts";
+import { byImageGroups } from "./_batch_split.ts";
+import { checkedBytes } from "../_limits.ts";
 
 const WG = 256;
 
@@ -167,6 +169,7 @@ export function im2col(x: Tensor, g: Geo): Tensor {
       im2colKernel(g, "main4", wg),
       [d.uniform(im2colParams(g, cols.size)), x.buffer, null, cols.buffer],
       planeGrid(pp / 4, wg, g.c, g.n),
+      () => `im2col of ${fmt(x.shape)}`,
     );
     return cols;
   }
@@ -175,6 +178,7 @@ export function im2col(x: Tensor, g: Geo): Tensor {
     im2colKernel(g, "main", wg),
     [d.uniform(im2colParams(g, cols.size)), x.buffer, cols.buffer],
     planeGrid(pp, wg, g.c, g.n),
+    () => `im2col of ${fmt(x.shape)}`,
   );
   return cols;
 }
@@ -194,6 +198,7 @@ export function col2im(dcols: Tensor, g: Geo): Tensor {
       im2colKernel(g, "col2im4", wg),
       [d.uniform(im2colParams(g, dx.size)), dcols.buffer, null, dx.buffer],
       planeGrid(quads, wg, g.c, g.n),
+      () => `col2im to ${fmt(dx.shape)}`,
     );
     return dx;
   }
@@ -203,6 +208,7 @@ export function col2im(dcols: Tensor, g: Geo): Tensor {
     im2colKernel(g, "col2im", wg),
     [d.uniform(im2colParams(g, dx.size)), dcols.buffer, dx.buffer],
     planeGrid(blocks, wg, g.c, g.n),
+    () => `col2im to ${fmt(dx.shape)}`,
   );
   return dx;
 }
@@ -226,6 +232,7 @@ function relayout(src: Tensor, g: Geo, toNchw: boolean, bias?: Tensor | null): T
       out.buffer,
     ],
     grid1d(out.size, WG),
+    () => `the conv2d relayout of ${fmt(src.shape)} to ${fmt(out.shape)}`,
   );
   return out;
 }
@@ -266,6 +273,17 @@ export function conv2d(
   const G = g.groups;
   const k = g.c * g.kh * g.kw;
   const np = g.n * g.ho * g.wo;
+  // Past the binding limit (im2col columns, input or output of the batch): groups of images. The
+  // output must fit a buffer: checked before any group runs.
+  checkedBytes([g.n, g.co, g.ho, g.wo], "f32", device().limits);
+  const perImage = Math.max(k * g.ho * g.wo, g.c * g.h * g.w, g.co * g.ho * g.wo) * 4;
+  const split = byImageGroups(
+    x,
+    perImage,
+    (part) => conv2d(part, w, bias, opts),
+    () => `conv2d of ${fmt(x.shape)} with ${fmt(w.shape)}`,
+  );
+  if (split) return split;
   const cols = im2col(x, g);
   const ym = gemm(blocks(w, G, g.co, k / G), blocks(cols, G, k, np));
   const y = relayout(ym, g, true, bias);

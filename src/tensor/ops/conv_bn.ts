@@ -57,7 +57,10 @@ export function conv2dBatchNorm(
   floatOnly("conv2dBatchNorm", [x, w, bias, bn?.weight, bn?.bias, bn?.runningMean, bn?.runningVar]);
   const g = geometry(x, w, bias ?? null, opts);
   const bw = bn.weight ?? null, bb = bn.bias ?? null;
-  if (g.groups !== 1 || !bn.training || !bw !== !bb) {
+  const big = Math.max(g.c * g.kh * g.kw * g.ho * g.wo, g.c * g.h * g.w, g.co * g.ho * g.wo) * 4 *
+      g.n > device().maxBinding;
+  if (g.groups !== 1 || !bn.training || !bw !== !bb || big) {
+    // Past the binding limit too: the composition splits itself (conv by images, batch norm composed).
     const y = batchNorm(conv2d(x, w, bias, pickOptions(opts, CONV2D_SPEC)), bn);
     return opts.relu ? reluOp(y) : y;
   }

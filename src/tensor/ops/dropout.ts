@@ -11,6 +11,7 @@ import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
 import { grid1d } from "./_launch.ts";
+import { chunkRanges, fitsWhole } from "./_chunk.ts";
 
 const WG = 256;
 
@@ -43,13 +44,25 @@ function nextKey(seed: number): number {
 function apply(a: Tensor, key: number, p: number): Tensor {
   const d = device();
   const out = Tensor.empty(a.shape);
-  const buf = new ArrayBuffer(16);
-  const u = new Uint32Array(buf);
-  u[0] = a.size;
-  u[1] = key;
-  u[2] = p >= 1 ? 0xffffffff : Math.round(p * 2 ** 32);
-  new Float32Array(buf)[3] = p >= 1 ? 0 : 1 / (1 - p);
-  d.dispatch(d.kernel("dropout"), [d.uniform(buf), a.buffer, out.buffer], grid1d(a.size, WG));
+  const whole = fitsWhole(a.buffer, out.buffer);
+  for (const [s, n] of whole ? [[0, a.size]] : chunkRanges(a.size)) {
+    const buf = new ArrayBuffer(20);
+    const u = new Uint32Array(buf);
+    u[0] = n!;
+    u[1] = key;
+    u[2] = p >= 1 ? 0xffffffff : Math.round(p * 2 ** 32);
+    new Float32Array(buf)[3] = p >= 1 ? 0 : 1 / (1 - p);
+    u[4] = s!;
+    const [x, y] = whole
+      ? [a.buffer, out.buffer]
+      : [a.buffer, out.buffer].map((b) => d.slice(b, s! * 4, n! * 4));
+    d.dispatch(
+      d.kernel("dropout"),
+      [d.uniform(buf), x!, y!],
+      grid1d(n!, WG),
+      () => `dropout of [${a.shape}]`,
+    );
+  }
   return out;
 }
 

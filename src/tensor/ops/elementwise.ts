@@ -14,7 +14,8 @@
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
-import { broadcastStrides, fmt, grid1d, stridedParams } from "./_launch.ts";
+import { broadcastStrides, fmt, grid1d } from "./_launch.ts";
+import { chunkRanges, fitsWhole, runStrided } from "./_chunk.ts";
 import { sumTo } from "./reduce.ts";
 import { floatOnly } from "./_dtype.ts";
 import {
@@ -84,11 +85,17 @@ export function unaryRaw(a: Tensor, op: number, s0 = 0, s1 = 0): Tensor {
   floatOnly("run a unary kernel on", [a]);
   const d = device();
   const out = Tensor.empty(a.shape);
-  const p = stridedParams([a.size], [[1]], { s0, s1 });
-  d.dispatch(
+  runStrided(
     d.kernel("unary", { OP: op, CONTIG: 1 }),
-    [d.uniform(p), a.buffer, out.buffer],
-    grid1d(a.size, WG),
+    [a.size],
+    [{ buf: a.buffer, strides: [1] }],
+    out.buffer,
+    {
+      s0,
+      s1,
+      contig: true,
+      what: () => `unary op ${op} of ${fmt(a.shape)}`,
+    },
   );
   return out;
 }
@@ -128,27 +135,30 @@ export function binaryRaw(
   const shape = broadcastShape(a.shape, b.shape, name);
   const out = Tensor.empty(shape);
   const same = a.shape.join() === b.shape.join();
+  const what = () => `${name} ${fmt(a.shape)} with ${fmt(b.shape)}`;
   if (same && out.size % 4 === 0) {
-    const pv = new ArrayBuffer(16);
-    new Uint32Array(pv)[0] = out.size / 4;
-    new Float32Array(pv).set([s0, s1], 2);
-    d.dispatch(
-      d.kernel("binary_vec4", { OP: op }),
-      [d.uniform(pv), a.buffer, b.buffer, out.buffer],
-      grid1d(out.size / 4, WG),
-    );
+    const k = d.kernel("binary_vec4", { OP: op });
+    const whole = fitsWhole(a.buffer, b.buffer, out.buffer);
+    for (const [s, n] of whole ? [[0, out.size]] : chunkRanges(out.size)) {
+      const pv = new ArrayBuffer(16);
+      new Uint32Array(pv)[0] = n! / 4;
+      new Float32Array(pv).set([s0, s1], 2);
+      const [x, y, z] = whole
+        ? [a.buffer, b.buffer, out.buffer]
+        : [a.buffer, b.buffer, out.buffer].map((buf) => d.slice(buf, s! * 4, n! * 4));
+      d.dispatch(k, [d.uniform(pv), x!, y!, z!], grid1d(n! / 4, WG), what);
+    }
     return out;
   }
-  const p = same
-    ? stridedParams([out.size], [[1], [1]], { s0, s1 })
-    : stridedParams(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)], {
-      s0,
-      s1,
-    });
-  d.dispatch(
+  runStrided(
     d.kernel("binary", { OP: op, CONTIG: same ? 1 : 0 }),
-    [d.uniform(p), a.buffer, b.buffer, out.buffer],
-    grid1d(out.size, WG),
+    shape,
+    [
+      { buf: a.buffer, strides: broadcastStrides(a.shape, shape) },
+      { buf: b.buffer, strides: broadcastStrides(b.shape, shape) },
+    ],
+    out.buffer,
+    { s0, s1, contig: same, what },
   );
   return out;
 }
@@ -376,19 +386,9 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
     if (a.dtype === "i32" && b.dtype === "i32") floatOnly("where", [a, b]);
     return onFloat([cond, a, b], ([c, x, y]) => where(c!, x!, y!));
   }
-  const d = device();
   const shape = broadcastShape(broadcastShape(cond.shape, a.shape, "where"), b.shape, "where");
   const out = Tensor.empty(shape);
-  const p = stridedParams(shape, [
-    broadcastStrides(cond.shape, shape),
-    broadcastStrides(a.shape, shape),
-    broadcastStrides(b.shape, shape),
-  ]);
-  d.dispatch(
-    d.kernel("where"),
-    [d.uniform(p), cond.buffer, a.buffer, b.buffer, out.buffer],
-    grid1d(out.size, WG),
-  );
+  runWhere(cond, a, b, out);
   if (needsGrad(a, b)) {
     record(out, "where", [a, b], [cond], (g, [c]) => {
       const zero = unaryRaw(g, U.fill, 0);
@@ -402,18 +402,20 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
 }
 
 function whereRaw(c: Tensor, a: Tensor, b: Tensor): Tensor {
-  const d = device();
   const shape = broadcastShape(broadcastShape(c.shape, a.shape), b.shape);
   const out = Tensor.empty(shape);
-  const p = stridedParams(shape, [
-    broadcastStrides(c.shape, shape),
-    broadcastStrides(a.shape, shape),
-    broadcastStrides(b.shape, shape),
-  ]);
-  d.dispatch(
-    d.kernel("where"),
-    [d.uniform(p), c.buffer, a.buffer, b.buffer, out.buffer],
-    grid1d(out.size, WG),
-  );
+  runWhere(c, a, b, out);
   return out;
+}
+
+function runWhere(c: Tensor, a: Tensor, b: Tensor, out: Tensor): void {
+  const d = device();
+  const shape = out.shape;
+  runStrided(
+    d.kernel("where"),
+    shape,
+    [c, a, b].map((t) => ({ buf: t.buffer, strides: broadcastStrides(t.shape, shape) })),
+    out.buffer,
+    { what: () => `where ${fmt(c.shape)}, ${fmt(a.shape)}, ${fmt(b.shape)}` },
+  );
 }

@@ -16,6 +16,8 @@ import { aligned, type Dims, reduceSplits } from "./_matmul_common.ts";
 import { matmulTexture, type TexLayout } from "./_matmul_tex.ts";
 import { B, binaryRaw, U, unaryRaw } from "./elementwise.ts";
 import { copyInto } from "./_accumulate.ts";
+import { matmulFits, matmulSplit } from "./_matmul_split.ts";
+import { fitsWhole } from "./_chunk.ts";
 import { reduceRaw, sumTo } from "./reduce.ts";
 
 export type { TexLayout };
@@ -137,7 +139,16 @@ export function matmulPlanned(
   }
   if (dm.k === 0) return emptyInner(dm, opts);
   const d = device();
-  const { wx, wy, splits, tex, layout } = plan ?? matmulPlan(dm.m, dm.n, dm.k, dm.batch);
+  const planned = plan ?? matmulPlan(dm.m, dm.n, dm.k, dm.batch);
+  const { wx, wy, tex, layout } = planned;
+  let splits = planned.splits;
+  if (!matmulFits(dm, ta, tb, splits)) {
+    if (!matmulFits(dm, ta, tb, 1)) {
+      return matmulSplit(a, b, dm, ta, tb, opts, (x, y, o) => matmulPlanned(x, y, o));
+    }
+    // Only the split-K partials are too big: fewer partials.
+    splits = Math.max(1, Math.floor(d.maxBinding / (dm.batch * dm.m * dm.n * 4)));
+  }
   if (tex) {
     const out = matmulTexture(
       a,
@@ -197,7 +208,7 @@ export function matmulPlanned(
     Math.ceil(dm.n / (8 * wx)),
     Math.ceil(dm.m / (8 * wy)),
     dm.batch * realSplits,
-  ]);
+  ], () => `matmul ${fmt(a.shape)}${ta ? "^T" : ""} by ${fmt(b.shape)}${tb ? "^T" : ""}`);
   if (pa.copy) pa.t.dispose();
   if (pb.copy) pb.t.dispose();
   if (fuse) return target;
@@ -284,18 +295,23 @@ export function linear(
       // the masked gradient written in the same dispatch; without a bias, the mask alone.
       const cols = g.shape[g.rank - 1]!, rows = g.size / cols;
       let gg = g, gb: Tensor | null = null;
-      if (bias?.requiresGrad && rows <= BIAS_GRAD_MAX_ROWS) {
+      if (bias?.requiresGrad && rows <= BIAS_GRAD_MAX_ROWS && fitsWhole(g.buffer)) {
         gb = dests[2] ?? Tensor.empty([cols]);
         if (opts.relu) gg = Tensor.empty(g.shape);
         const d = device();
-        d.dispatch(d.kernel("bias_grad", { RELU: opts.relu ? 1 : 0 }), [
-          d.uniform(new Uint32Array([rows, cols, 0, 0])),
-          g.buffer,
-          // Unused without the ReLU; bound to buffers already read / written by this dispatch.
-          opts.relu ? y!.buffer : g.buffer,
-          opts.relu ? gg.buffer : gb.buffer,
-          gb.buffer,
-        ], [Math.ceil(cols / 64)]);
+        d.dispatch(
+          d.kernel("bias_grad", { RELU: opts.relu ? 1 : 0 }),
+          [
+            d.uniform(new Uint32Array([rows, cols, 0, 0])),
+            g.buffer,
+            // Unused without the ReLU; bound to buffers already read / written by this dispatch.
+            opts.relu ? y!.buffer : g.buffer,
+            opts.relu ? gg.buffer : gb.buffer,
+            gb.buffer,
+          ],
+          [Math.ceil(cols / 64)],
+          () => `the bias gradient of linear at ${fmt(g.shape)}`,
+        );
       } else if (opts.relu) gg = binaryRaw(y!, g, B.reluGrad);
       const g2 = gg.rank > 2 ? gg.view([rows, cols]) : gg;
       // Both products read gg as their A operand (dX: [n,out], dW: [n,out]^T): pad it once.

@@ -7,7 +7,8 @@
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { sizeOf, Tensor } from "../tensor.ts";
-import { contiguousStrides, fmt, grid1d, stridedParams } from "./_launch.ts";
+import { contiguousStrides, fmt } from "./_launch.ts";
+import { runStrided } from "./_chunk.ts";
 import { fill } from "./_accumulate.ts";
 import { asFloat, castRaw } from "./cast.ts";
 
@@ -39,11 +40,15 @@ const copyKernel = (a: Tensor) => (a.dtype === "f32" ? "unary" : "cast");
 function stridedCopy(a: Tensor, shape: number[], strides: number[], offset = 0): Tensor {
   const d = device();
   const out = Tensor.empty(shape, a.dtype);
-  const p = stridedParams(shape, [strides], { offsets: [offset] });
-  d.dispatch(
+  runStrided(
     d.kernel(copyKernel(a), { OP: 0, CONTIG: 0 }),
-    [d.uniform(p), a.buffer, out.buffer],
-    grid1d(out.size, 256),
+    shape,
+    [{ buf: a.buffer, strides, offset }],
+    out.buffer,
+    {
+      what: () => `a strided copy of ${fmt(a.shape)} to ${fmt(shape)}`,
+      scatter: d.kernel(copyKernel(a), { OP: 0, CONTIG: 0, SCATTER: 1 }),
+    },
   );
   return out;
 }
@@ -53,15 +58,20 @@ function scatter(src: Tensor, dst: Tensor, offset: number[]): void {
   const d = device();
   const ds = contiguousStrides(dst.shape);
   const off = offset.reduce((acc, o, i) => acc + o * ds[i]!, 0);
-  const p = stridedParams(src.shape, [contiguousStrides(src.shape), ds], { offsets: [0, off] });
   if (src.dtype !== dst.dtype) {
     throw new TypeError(`Cannot scatter ${src.dtype} into ${dst.dtype}`); // callers promote first
   }
-  d.dispatch(d.kernel(copyKernel(src), { OP: 0, CONTIG: 0, SCATTER: 1 }), [
-    d.uniform(p),
-    src.buffer,
-    dst.buffer,
-  ], grid1d(src.size, 256));
+  runStrided(
+    d.kernel(copyKernel(src), { OP: 0, CONTIG: 0, SCATTER: 1 }),
+    src.shape,
+    [{ buf: src.buffer, strides: contiguousStrides(src.shape) }, {
+      buf: dst.buffer,
+      strides: ds,
+      offset: off,
+    }],
+    null,
+    { what: () => `writing ${fmt(src.shape)} into ${fmt(dst.shape)} at ${fmt(offset)}` },
+  );
 }
 
 /** Reorders dimensions: `out.shape[i] = a.shape[dims[i]]`. */

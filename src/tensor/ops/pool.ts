@@ -9,6 +9,7 @@ import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
 import { kernelSizeOf } from "./_kernel_size.ts";
+import { byImageGroups } from "./_batch_split.ts";
 import { fmt, grid1d } from "./_launch.ts";
 import type { Pair } from "./conv.ts";
 
@@ -129,6 +130,7 @@ function run(
       idxOut ? idxOut.buffer : null,
     ],
     grid1d(out.size, WG),
+    () => `pool2d ${entry} of ${fmt(src.shape)} to ${fmt(outShape)}`,
   );
   return out;
 }
@@ -144,6 +146,9 @@ function globalFwd4(g: Geo, x: Tensor): Tensor {
   );
   return out;
 }
+
+/** The bytes per image of the biggest buffer of a pool (input or output planes). */
+const perImage = (g: Geo) => g.c * Math.max(g.h * g.w, g.ho * g.wo) * 4;
 
 /** Backward of a global average pool: gy [N, C, 1, 1] spread over each H x W plane. */
 function globalBwd(g: Geo, gy: Tensor, shape: readonly number[]): Tensor {
@@ -182,6 +187,13 @@ function globalBwd(g: Geo, gy: Tensor, shape: readonly number[]): Tensor {
  */
 export function maxPool2d(x: Tensor, opts: Pool2dOptions | Pair): Tensor {
   const g = geometry(x, opts, "maxPool2d");
+  const split = byImageGroups(
+    x,
+    perImage(g),
+    (p) => maxPool2d(p, opts),
+    () => `maxPool2d of ${fmt(x.shape)}`,
+  );
+  if (split) return split;
   const outShape = [g.n, g.c, g.ho, g.wo];
   const idx = Tensor.empty(outShape, "i32");
   const y = run("max_fwd", g, x, null, outShape, idx);
@@ -212,6 +224,13 @@ export function maxPool2d(x: Tensor, opts: Pool2dOptions | Pair): Tensor {
 export function avgPool2d(x: Tensor, opts: AvgPool2dOptions | Pair): Tensor {
   const o = poolOptions(opts, "avgPool2d");
   const g = geometry(x, o, "avgPool2d");
+  const split = byImageGroups(
+    x,
+    perImage(g),
+    (p) => avgPool2d(p, o),
+    () => `avgPool2d of ${fmt(x.shape)}`,
+  );
+  if (split) return split;
   const cp = o.countIncludePad ?? true ? 1 : 0;
   const y = run("avg_fwd", g, x, null, [g.n, g.c, g.ho, g.wo], null, cp);
   if (needsGrad(x)) {
@@ -237,6 +256,13 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
     throw new RangeError(`Cannot adaptiveAvgPool2d an empty input ${fmt(x.shape)}`);
   }
   const g: Geo = { n, c, h, w, ho, wo, k: [0, 0], s: [1, 1], p: [0, 0] };
+  const split = byImageGroups(
+    x,
+    perImage(g),
+    (p) => adaptiveAvgPool2d(p, outputSize),
+    () => `adaptiveAvgPool2d of ${fmt(x.shape)}`,
+  );
+  if (split) return split;
   const y = ho === 1 && wo === 1 && (h * w) % 4 === 0
     ? globalFwd4(g, x)
     : run("adaptive_fwd", g, x, null, [n, c, ho, wo], null);

@@ -11,7 +11,9 @@ import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
 import { B, binaryRaw, U, unaryRaw } from "./elementwise.ts";
-import { broadcastStrides, contiguousStrides, fmt, grid1d, stridedParams } from "./_launch.ts";
+import { broadcastStrides, contiguousStrides, fmt, grid1d } from "./_launch.ts";
+import { fitsWhole, runStrided } from "./_chunk.ts";
+import { forRowSlabs, rowRanges, slabOf } from "./_slabs.ts";
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -93,31 +95,80 @@ export function reduceRaw(
     throw new TypeError(`Cannot reduce into ${into.size} elements: the result has ${outSize}`);
   }
   const out = into ?? Tensor.empty(outShape(a.shape, axes, keepDim));
+  if (!fitsWhole(a.buffer, out.buffer)) {
+    reduceSplit(a, axes, op, scale, out);
+    return out;
+  }
   if (rsize >= 256 && outSize <= 4096) {
     d.dispatch(
       d.kernel("reduce", { OP: op }, "main_wg"),
       [d.uniform(p), a.buffer, out.buffer],
       grid1d(outSize, 1),
+      () => `reduction ${op} of ${fmt(a.shape)} over ${fmt(axes)}`,
     );
   } else {
     d.dispatch(
       d.kernel("reduce", { OP: op, WG: 64 }),
       [d.uniform(p), a.buffer, out.buffer],
       grid1d(outSize, 64),
+      () => `reduction ${op} of ${fmt(a.shape)} over ${fmt(axes)}`,
     );
   }
   return out;
+}
+
+/**
+ * A reduction whose input or output is bigger than one binding, over slabs of the leading dimension
+ * (each slab reduced by `reduceRaw`, which splits a slab further when one row is still too big): the
+ * partial results are combined when dimension 0 is reduced, else copied into their rows of `out`.
+ */
+function reduceSplit(a: Tensor, axes: number[], op: number, scale: number, out: Tensor): void {
+  const d = device();
+  const [n0, ...rest] = a.shape as number[];
+  const rowElems = rest.reduce((x, y) => x * y, 1);
+  const over0 = axes.includes(0);
+  const outRow = over0 ? 0 : out.size / n0!;
+  const whole = rowElems * 4 <= d.maxBinding;
+  const what = `reduction ${op} of ${fmt(a.shape)} over ${fmt(axes)}`;
+  const ranges = whole
+    ? rowRanges(n0!, [rowElems, outRow], what)
+    : Array.from({ length: n0! }, (_, r) => [r, r + 1] as [number, number]);
+  const slabAxes = whole ? axes : axes.filter((x) => x > 0).map((x) => x - 1);
+  let acc: Tensor | null = null;
+  for (const [r0, r1] of ranges) {
+    const slab = slabOf({ t: a, rowElems }, r0, r1, whole ? [r1 - r0, ...rest] : rest);
+    const part = reduceRaw(slab, slabAxes, op, scale);
+    slab.dispose();
+    if (over0) {
+      if (!acc) acc = part;
+      else {
+        const next = binaryRaw(acc, part, op === 0 ? B.add : op === 1 ? B.max : B.min);
+        acc.dispose();
+        part.dispose();
+        acc = next;
+      }
+    } else {
+      const o = out.buffer.offset ?? 0, po = part.buffer.offset ?? 0;
+      d.copy(part.buffer, po, out.buffer, o + r0 * outRow * 4, part.size * 4);
+      part.dispose();
+    }
+  }
+  if (acc) {
+    d.copy(acc.buffer, acc.buffer.offset ?? 0, out.buffer, out.buffer.offset ?? 0, out.size * 4);
+    acc.dispose();
+  }
 }
 
 /** @internal Broadcasting copy of `a` to `shape` without graph. */
 export function expandRaw(a: Tensor, shape: readonly number[]): Tensor {
   const d = device();
   const out = Tensor.empty(shape, a.dtype);
-  const p = stridedParams(shape, [broadcastStrides(a.shape, shape)]);
-  d.dispatch(
+  runStrided(
     d.kernel(a.dtype === "f32" ? "unary" : "cast", { OP: 0, CONTIG: 0 }),
-    [d.uniform(p), a.buffer, out.buffer],
-    grid1d(out.size, 256),
+    shape,
+    [{ buf: a.buffer, strides: broadcastStrides(a.shape, shape) }],
+    out.buffer,
+    { what: () => `expanding ${fmt(a.shape)} to ${fmt(shape)}` },
   );
   return out;
 }
@@ -251,10 +302,33 @@ export function argmax(a: Tensor, axis = -1, opts: ReduceOptions = {}): Tensor {
   const d = device();
   const { p, outSize } = reduceParams(a.shape, ax, 1);
   const out = Tensor.empty(outShape(a.shape, ax, opts.keepDim ?? false), "i32");
+  const what = `argmax of ${fmt(a.shape)} along ${ax[0]}`;
+  if (!fitsWhole(a.buffer, out.buffer) && ax[0] !== 0) {
+    // Rows of dimension 0 are independent: one argmax per slab of them.
+    const [n0, ...rest] = a.shape as number[];
+    forRowSlabs(
+      n0!,
+      [{ t: a, rowElems: a.size / n0! }],
+      [{ t: out, rowElems: out.size / n0! }],
+      (k, n) => (k === 0 ? [n, ...rest] : [n * (out.size / n0!)]),
+      ([x], [y]) => {
+        const q = reduceParams(x!.shape, ax, 1);
+        d.dispatch(
+          d.kernel("argmax", { WG: 64 }),
+          [d.uniform(q.p), x!.buffer, y!.buffer],
+          grid1d(q.outSize, 64),
+          () => what,
+        );
+      },
+      what,
+    );
+    return out;
+  }
   d.dispatch(
     d.kernel("argmax", { WG: 64 }),
     [d.uniform(p), a.buffer, out.buffer],
     grid1d(outSize, 64),
+    () => what,
   );
   return out;
 }

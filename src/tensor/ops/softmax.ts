@@ -11,6 +11,58 @@ import { floatOnly } from "./_dtype.ts";
 import { fmt, grid1d } from "./_launch.ts";
 import { reduceRaw } from "./reduce.ts";
 import { isUnitSeed } from "./_accumulate.ts";
+import { fitsWhole } from "./_chunk.ts";
+import { forRowSlabs } from "./_slabs.ts";
+
+/**
+ * Dispatches a row kernel (softmax, its backward, the loss rows) over `n` threads, or, when a buffer is
+ * too big for one binding, over slabs of the `outer` rows (`u32` uniform `[outer, ...rest]`).
+ */
+function rowDispatch(
+  entry: {
+    name: "softmax" | "softmax_backward" | "nll_loss";
+    k: Record<string, number>;
+    e?: string;
+  },
+  p: Uint32Array,
+  ins: { t: Tensor | null; rowElems: number }[],
+  outs: { t: Tensor; rowElems: number }[],
+  order: (ins: (Tensor | null)[], outs: Tensor[]) => (Tensor | null)[],
+  threadsPerRow: number,
+  what: string,
+): void {
+  const d = device();
+  const kernel = d.kernel(entry.name, entry.k, entry.e);
+  const rows = p[0]!;
+  const real = ins.filter((o) => o.t) as { t: Tensor; rowElems: number }[];
+  if (fitsWhole(...real.map((o) => o.t.buffer), ...outs.map((o) => o.t.buffer))) {
+    const bufs = order(ins.map((o) => o.t), outs.map((o) => o.t)).map((t) => t?.buffer ?? null);
+    d.dispatch(
+      kernel,
+      [d.uniform(p.buffer), ...bufs],
+      grid1d(rows * threadsPerRow, 64),
+      () => what,
+    );
+    return;
+  }
+  const shapeOf = (k: number, n: number) => {
+    const o = k < real.length ? real[k]! : outs[k - real.length]!;
+    return [n * o.rowElems];
+  };
+  forRowSlabs(rows, real, outs, shapeOf, (si, so) => {
+    const q = Uint32Array.from(p);
+    q[0] = si[0]!.size / real[0]!.rowElems;
+    let j = 0;
+    const sIns = ins.map((o) => (o.t ? si[j++]! : null));
+    const bufs = order(sIns, so).map((t) => t?.buffer ?? null);
+    d.dispatch(
+      kernel,
+      [d.uniform(q.buffer), ...bufs],
+      grid1d(q[0]! * threadsPerRow, 64),
+      () => what,
+    );
+  }, what);
+}
 
 function rows(a: Tensor, dim: number): Uint32Array {
   const r = a.rank;
@@ -27,22 +79,30 @@ function rows(a: Tensor, dim: number): Uint32Array {
 
 function softmaxImpl(a: Tensor, dim: number, log: boolean): Tensor {
   floatOnly(log ? "logSoftmax" : "softmax", [a]);
-  const d = device();
   const p = rows(a, dim);
-  const n = p[0]! * p[2]!;
   const out = Tensor.empty(a.shape);
-  d.dispatch(
-    d.kernel("softmax", { LOG: log ? 1 : 0 }),
-    [d.uniform(p.buffer), a.buffer, out.buffer],
-    grid1d(n, 64),
+  const row = p[1]! * p[2]!;
+  const name = `${log ? "logSoftmax" : "softmax"} of ${fmt(a.shape)}`;
+  rowDispatch(
+    { name: "softmax", k: { LOG: log ? 1 : 0 } },
+    p,
+    [{ t: a, rowElems: row }],
+    [{ t: out, rowElems: row }],
+    (i, o) => [...i, ...o],
+    p[2]!,
+    name,
   );
   if (needsGrad(a)) {
     record(out, log ? "log_softmax" : "softmax", [a], [out], (g, [y]) => {
       const gx = Tensor.empty(a.shape);
-      d.dispatch(
-        d.kernel("softmax_backward", { LOG: log ? 1 : 0 }),
-        [d.uniform(p.buffer), y!.buffer, g.buffer, gx.buffer],
-        grid1d(n, 64),
+      rowDispatch(
+        { name: "softmax_backward", k: { LOG: log ? 1 : 0 } },
+        p,
+        [{ t: y!, rowElems: row }, { t: g, rowElems: row }],
+        [{ t: gx, rowElems: row }],
+        (i, o) => [...i, ...o],
+        p[2]!,
+        `the backward of ${name}`,
       );
       return [gx];
     });
@@ -98,28 +158,36 @@ function nllImpl(input: Tensor, target: Tensor, fromLogits: boolean): Tensor {
   // With a graph and one workgroup's rows, the forward also writes the gradient for an upstream
   // gradient of 1 (what `backward(loss)` seeds): the backward then needs no dispatch.
   let pre: Tensor | null = null;
-  if (n <= 4096 && needsGrad(input)) {
+  const fits = fitsWhole(input.buffer);
+  const name = `${what} of ${fmt(input.shape)}`;
+  if (n <= 4096 && fits && needsGrad(input)) {
     out = Tensor.empty([]);
     pre = Tensor.empty(input.shape);
     d.dispatch(
       d.kernel("nll_loss", k, "main_mean_grad"),
       [u, input.buffer, target.buffer, out.buffer, null, pre.buffer],
       [1],
+      () => name,
     );
-  } else if (n <= 4096) {
+  } else if (n <= 4096 && fits) {
     // One workgroup: row losses and their mean in one dispatch.
     out = Tensor.empty([]);
     d.dispatch(
       d.kernel("nll_loss", k, "main_mean"),
       [u, input.buffer, target.buffer, out.buffer],
       [1],
+      () => name,
     );
   } else {
     const rowLoss = Tensor.empty([n]);
-    d.dispatch(
-      d.kernel("nll_loss", k),
-      [u, input.buffer, target.buffer, rowLoss.buffer],
-      grid1d(n, 64),
+    rowDispatch(
+      { name: "nll_loss", k },
+      new Uint32Array(p),
+      [{ t: input, rowElems: c }, { t: target, rowElems: 1 }],
+      [{ t: rowLoss, rowElems: 1 }],
+      (i, o) => [...i, ...o],
+      1,
+      name,
     );
     out = reduceRaw(rowLoss, [0], 0, 1 / n);
     rowLoss.dispose();
@@ -129,10 +197,14 @@ function nllImpl(input: Tensor, target: Tensor, fromLogits: boolean): Tensor {
     record(out, what, [input], saved, (g, [x, t, unit]) => {
       if (unit && isUnitSeed(g)) return [unit.view(input.shape)];
       const gx = Tensor.empty(input.shape);
-      d.dispatch(
-        d.kernel("nll_loss", k, "backward"),
-        [u, x!.buffer, t!.buffer, null, g.buffer, gx.buffer],
-        grid1d(n, 64),
+      rowDispatch(
+        { name: "nll_loss", k, e: "backward" },
+        new Uint32Array(p),
+        [{ t: x!, rowElems: c }, { t: t!, rowElems: 1 }, { t: g, rowElems: 0 }],
+        [{ t: gx, rowElems: c }],
+        ([x, t, g], [o]) => [x!, t!, null, g!, o!],
+        1,
+        `the backward of ${name}`,
       );
       return [gx];
     });
