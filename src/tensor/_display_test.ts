@@ -1,7 +1,6 @@
 /**
- * Tensor's one-line inspect and its Jupyter display. No `using` here: type-checked together with
- * the other tests, TypeScript then reports Tensor as lacking `[Symbol.dispose]` (as it does for
- * tools/safetensors_torch_check.ts on main).
+ * Tensor's one-line inspect and its Jupyter display. Plain `dispose()` rather than `using`: in
+ * `deno task test`'s batch type-check TypeScript once reported Tensor as lacking `[Symbol.dispose]`.
  */
 import assert from "node:assert/strict";
 import { testDevice } from "./_test_util.ts";
