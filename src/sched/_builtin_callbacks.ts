@@ -19,7 +19,7 @@ import { DivergenceDetector, type StopDivOptions } from "./divergence.ts";
 import type { SmoothLoss } from "./smooth_loss.ts";
 import type { Recorder, RecorderJSON } from "./recorder.ts";
 import type { LearnerData } from "./learner_types.ts";
-import { ProgressBar, statsHeader, statsRow } from "./_progress.ts";
+import type { FitViews } from "./_fit_views.ts";
 import { validate, type ValidateContext } from "./_validate.ts";
 
 /** Writes each batch's hyperparameters (times `ctx.lrScale`) into the optimizer's uniforms. */
@@ -137,46 +137,49 @@ export class RecorderCallback implements Callback {
   }
 }
 
-/** The progress bar (terminals) and fastai's epoch table (`log` lines). */
+/**
+ * The progress bar and fastai's epoch table (`_fit_views.ts`: text lines and a terminal bar, or in
+ * Jupyter one HTML table and one bar output updated in place).
+ */
 export class ProgressCallback implements Callback {
   readonly order = 90;
-  #bar: ProgressBar;
-  #log: ((line: string) => void) | null;
+  #views: FitViews;
   #metricNames: readonly string[];
   #done = 0;
-  constructor(
-    log: ((line: string) => void) | null,
-    progress: boolean,
-    metricNames: readonly string[],
-  ) {
-    this.#bar = new ProgressBar(progress);
-    this.#log = log;
+  constructor(views: FitViews, metricNames: readonly string[]) {
+    this.#views = views;
     this.#metricNames = metricNames;
   }
   beforeFit(): void {
-    this.#log?.(statsHeader(this.#metricNames));
+    this.#views.stats.header(this.#metricNames);
   }
   beforeEpoch(ctx: FitContext): void {
     const e = ctx.plan.epochEnds[ctx.epoch]!;
     const start = ctx.epoch > 0 ? ctx.plan.epochEnds[ctx.epoch - 1]!.iteration : 0;
     this.#done = ctx.iteration - start;
-    this.#bar.start(e.iteration - start);
+    this.#views.bar.start(e.iteration - start);
   }
   afterBatch(ctx: FitContext): void {
-    this.#bar.update(++this.#done, ctx.smoothLoss);
+    this.#views.bar.update(++this.#done, ctx.smoothLoss);
   }
   beforeValidate(): void {
-    this.#bar.end();
+    this.#views.bar.end();
   }
   afterEpoch(ctx: FitContext): void {
-    this.#bar.end();
-    this.#log?.(statsRow(ctx.epoch, [ctx.smoothLoss, ctx.valLoss, ...Object.values(ctx.metrics)]));
+    this.#views.bar.end();
+    this.#views.stats.row(ctx.epoch, [
+      ctx.smoothLoss,
+      ctx.valLoss,
+      ...Object.values(ctx.metrics),
+    ]);
   }
-  afterCancelFit(): void {
-    this.#bar.end(true);
-  }
-  afterFit(): void {
-    this.#bar.end();
+  /**
+   * Ends the bar (kept after a stop) and waits until every notebook update is sent; the learner
+   * calls it after the fit, whatever happened.
+   */
+  async close(stopped: boolean): Promise<void> {
+    this.#views.bar.end(stopped);
+    await this.#views.flush();
   }
 }
 

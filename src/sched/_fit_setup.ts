@@ -18,6 +18,8 @@ import type { Recorder } from "./recorder.ts";
 import type { ValidateContext } from "./_validate.ts";
 import type { FitOptSchedOptions, LearnerData } from "./learner_types.ts";
 import { deno } from "../_platform.ts";
+import { type FitViews, fitViews } from "./_fit_views.ts";
+import { jupyterApi } from "./_jupyter.ts";
 import { checkCallbacks } from "./_events.ts";
 import { planFingerprint } from "./_train_state.ts";
 import { planSchedule, type SchedulePlan } from "./schedule.ts";
@@ -33,8 +35,7 @@ export interface FitSetup {
   dataList: readonly LearnerData[];
   stopDiv: boolean;
   stopDivOptions?: StopDivOptions;
-  log: ((line: string) => void) | null;
-  progress: boolean;
+  views: FitViews;
   onBatchEnd?: (iteration: number) => void;
   own: readonly Callback[];
 }
@@ -44,23 +45,28 @@ export function fitCallbacks(s: FitSetup): {
   callbacks: Callback[];
   recorder: RecorderCallback;
   validator: Validator;
+  progress: ProgressCallback;
 } {
   const recorder = new RecorderCallback(s.recorder);
+  const progress = new ProgressCallback(s.views, s.validateContext.metrics.map((m) => m.name));
   const validator = new Validator(s.validateContext, s.dataList);
   const cbs: Callback[] = [
     new ParamScheduler(),
     recorder,
-    new ProgressCallback(s.log, s.progress, s.validateContext.metrics.map((m) => m.name)),
+    progress,
     validator,
   ];
   if (!s.own.some((cb) => cb instanceof TerminateOnNaN)) cbs.push(new TerminateOnNaN());
   if (s.stopDiv) cbs.push(new StopDivCallback(s.stopDivOptions));
   if (s.onBatchEnd) cbs.push(onBatchEndCallback(s.onBatchEnd));
   cbs.push(...s.own);
-  return { callbacks: cbs, recorder, validator };
+  return { callbacks: cbs, recorder, validator, progress };
 }
 
-/** The setup of a fit from its options: the log sink (default `console.log`) and the progress bar. */
+/**
+ * The setup of a fit from its options: the log sink (default `console.log`; in Jupyter, with `log`
+ * not given, one HTML table) and the progress bar (default: in a terminal or in Jupyter).
+ */
 export function fitSetup(
   options: FitOptSchedOptions,
   recorder: Recorder,
@@ -68,15 +74,18 @@ export function fitSetup(
   dataList: readonly LearnerData[],
   own: readonly Callback[],
 ): FitSetup {
+  const jupyter = jupyterApi();
+  const htmlTable = jupyter !== undefined && options.log === undefined;
   const log = options.log === false ? null : options.log ?? ((l: string) => console.log(l));
+  const progress = options.progress ??
+    (log !== null && (jupyter !== undefined || (deno()?.stdout.isTerminal() ?? false)));
   return {
     recorder,
     validateContext,
     dataList,
     stopDiv: options.stopDiv ?? false,
     stopDivOptions: options.stopDivOptions,
-    log,
-    progress: options.progress ?? (log !== null && (deno()?.stdout.isTerminal() ?? false)),
+    views: fitViews({ jupyter, log, htmlTable, progress }),
     onBatchEnd: options.onBatchEnd,
     own,
   };

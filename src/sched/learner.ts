@@ -242,11 +242,12 @@ export class Learner {
       groups,
       optimizerFor: (cls, lr) => this.#optimizerFor(cls, groups, lr),
     };
-    const { callbacks, recorder, validator } = fitCallbacks(
+    const { callbacks, recorder, validator, progress } = fitCallbacks(
       fitSetup(options, rec, ctx, datas, own),
     );
+    let out: FitResult | undefined;
     try {
-      return await runPlan(ctx, {
+      out = await runPlan(ctx, {
         plan,
         fingerprint,
         classes,
@@ -259,7 +260,11 @@ export class Learner {
       });
     } finally {
       validator.dispose();
+      // every notebook update must reach the cell; an error here must not hide one of the loop's
+      const shown = progress.close(out?.stopped !== false);
+      await (out ? shown : shown.catch(() => {}));
     }
+    return out;
   }
 
   /**
