@@ -32,10 +32,11 @@ const FIT_COMMON: OptionSpec = {
   onBatchEnd: "function",
   callbacks: "array",
   validate: "boolean",
+  resume: "path",
 };
 
 /** `FitOptSchedOptions`. */
-export const FIT_SPEC: OptionSpec = { ...FIT_COMMON, dataList: "array", resume: "path" };
+export const FIT_SPEC: OptionSpec = { ...FIT_COMMON, dataList: "array" };
 
 /** `SchedulePreviewOptions`. */
 export const PREVIEW_SPEC: OptionSpec = { dataList: "array" };
