@@ -126,7 +126,8 @@ export interface FitContext {
    * Asks for `t`'s values without a readback now: the loop copies them into the next readback group
    * of the loss ring and calls `onValues` when that group comes back (a few batches later; at the
    * latest at the next epoch end). Call it where `t` is alive (inside the step's events, `t` may be
-   * a temporary).
+   * a temporary). Requested up to `afterLoss`, the values travel with the batch's loss; later in the
+   * step they may travel with the next group. Float32 tensors only.
    */
   request(t: Tensor, onValues: (values: Float32Array) => void): void;
   /**
