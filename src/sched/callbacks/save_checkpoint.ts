@@ -7,6 +7,11 @@
  * the GPU and dropout's RNG stream (the loaders' shuffling and augmentation derive from `(seed,
  * epoch, batch)`). `learn.fitOptSched(phases, { resume: path })` continues from it, in this process
  * or another. Each save reads the weights back: a checkpoint's cost, on the batches it is due.
+ *
+ * Not saved: gradients. With `GradientAccumulation`, save at step boundaries (`everyBatches` a
+ * multiple of its `steps`); a checkpoint between two steps resumes without the partial gradients.
+ * Resuming mid-epoch re-reads the epoch's first batches to reach the saved position (the loader
+ * is iterated, the batches skipped, not trained).
  * @module
  */
 import { writeBytesAtomic } from "../../io/_files.ts";
