@@ -23,6 +23,7 @@ export type CheckpointProblem = "truncated" | "corrupt" | "not-a-checkpoint";
  * ```
  */
 export class CheckpointError extends Error {
+  /** `"CheckpointError"`. */
   override name = "CheckpointError";
   /** `"truncated"`, `"corrupt"` or `"not-a-checkpoint"`. */
   readonly problem: CheckpointProblem;

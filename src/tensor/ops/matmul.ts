@@ -120,6 +120,11 @@ function emptyInner(dm: Dims, opts: MatmulOptions & RawOptions): Tensor {
   return opts.out;
 }
 
+/**
+ * {@linkcode matmul} with the kernel plan given instead of chosen (`plan` omitted: chosen as
+ * `matmul` does). For tests and tuning: a plan forces a tile size, a split-K count or the texture
+ * path, which the automatic choice would take only for other shapes.
+ */
 export function matmulPlanned(
   a: Tensor,
   b: Tensor,
