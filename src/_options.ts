@@ -130,11 +130,11 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
     prev = cur;
   }
-  return prev[b.length];
+  return prev[b.length]!;
 }
 
 /**
@@ -198,7 +198,7 @@ export function checkOptions(what: string, obj: unknown, spec: OptionSpec): void
     }
     const v = (obj as Record<string, unknown>)[key];
     if (v === undefined) continue;
-    const c = spec[key];
+    const c = spec[key]!;
     if (!accepts(c, v)) {
       throw new TypeError(
         `Cannot use ${what} option '${key}': expected ${expected(c)}, got ${describe(v)}`,

@@ -8,7 +8,7 @@ Deno.test("liveTensors: an undisposed tensor is listed with the line that create
   trackTensors(true);
   try {
     const kept = zeros([3, 4]); // the line the report must point at
-    const line = Number(new Error().stack!.split("\n")[1].match(/leaks_test\.ts:(\d+)/)![1]) - 1;
+    const line = Number(new Error().stack!.split("\n")[1]!.match(/leaks_test\.ts:(\d+)/)![1]) - 1;
     const gone = zeros([5]);
     gone.dispose();
     const sum = add(kept, kept); // made inside an op: the report names this file, not the op's
