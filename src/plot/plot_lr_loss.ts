@@ -68,7 +68,7 @@ export function plotLrLoss(data: PlotData, opts: PlotLrLossOptions = {}): string
       kind: "scatter",
       x: [s.lr],
       y: [s.loss],
-      color: COLORS[(i + 1) % COLORS.length],
+      color: COLORS[(i + 1) % COLORS.length]!,
       label: `${s.name}: ${formatValue(Number(s.lr.toPrecision(3)))}`,
       radius: 6,
     });

@@ -74,9 +74,9 @@ Deno.test("plotLrLoss: suggestions are markers with a legend", () => {
   const d = finder();
   const svg = plotLrLoss(d, {
     suggestions: [
-      { name: "valley", lr: d.lrs[40], loss: d.losses[40] },
-      { name: "steep", lr: d.lrs[30], loss: d.losses[30] },
-      { name: "minimum", lr: d.lrs[80], loss: d.losses[80] },
+      { name: "valley", lr: d.lrs[40]!, loss: d.losses[40]! },
+      { name: "steep", lr: d.lrs[30]!, loss: d.losses[30]! },
+      { name: "minimum", lr: d.lrs[80]!, loss: d.losses[80]! },
     ],
   });
   const root = parse(svg);
