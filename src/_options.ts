@@ -179,10 +179,12 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
  * to `undefined` passes (it means "the default").
  *
  * @example
- * ```ts ignore
- * checkOptions("fitOptSched", { stop_div: true }, { stopDiv: "boolean" });
- * // TypeError: Cannot use fitOptSched option 'stop_div': unknown option, did you mean 'stopDiv'?
- * //   (expected one of stopDiv)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.throws(
+ *   () => checkOptions("fitOptSched", { stop_div: true }, { stopDiv: "boolean" }),
+ *   /Cannot use fitOptSched option 'stop_div': unknown option, did you mean 'stopDiv'\?/,
+ * );
  * ```
  */
 export function checkOptions(what: string, obj: unknown, spec: OptionSpec): void {

@@ -290,7 +290,7 @@ function checked(
  * ```ts
  * import { loadFashionMnist } from "./mod.ts";
  * const { train, test, classes } = await loadFashionMnist();
- * console.log(train.n, test.n, classes[train.labels[0]]); // 60000 10000 "Ankle boot"
+ * console.log(train.n, test.n, classes[train.labels[0]!]); // 60000 10000 "Ankle boot"
  * ```
  */
 export async function loadFashionMnist(opts: LoadFashionMnistOptions = {}): Promise<MnistDataset> {

@@ -248,8 +248,12 @@ export function matmulRaw(
  * Matrix product of the last two dimensions, batched over the leading ones (a batch of 1 broadcasts).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn } from "../mod.ts";
+ * await init();
+ * const a = randn([4, 3]), b = randn([5, 3]);
  * const c = matmul(a, b, { transB: true }); // a [m,k], b [n,k] -> c [m,n]
+ * c.shape; // [4, 5]
  * ```
  * @throws {TypeError} When the inner or batch dimensions do not match, naming both shapes.
  */
