@@ -220,7 +220,7 @@ export interface MnistBytes {
  * browser). `classes` default to `"0"`..`"9"`; `name` labels errors.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { FASHION_MNIST_CLASSES, FASHION_MNIST_FILES, mnistFromBytes } from "./mod.ts";
  * const get = async (f: string) => new Uint8Array(await (await fetch(`data/${f}`)).arrayBuffer());
  * const ds = await mnistFromBytes({

@@ -153,7 +153,7 @@ export async function readIdx(path: string): Promise<IdxArray> {
  * reading the file, for bytes from `fetch` or a user-picked `File` in a browser.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { decodeIdx } from "./mod.ts";
  * const res = await fetch("data/t10k-labels-idx1-ubyte.gz");
  * const labels = await decodeIdx(new Uint8Array(await res.arrayBuffer()), res.url);
