@@ -6,6 +6,7 @@
  * `conv_bn` vec4 kernels with x in NCHW).
  * @module
  */
+import { tensorArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { BATCH_NORM_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
@@ -82,6 +83,7 @@ function check(x: Tensor, o: BatchNormOptions): number {
  * hyperparameters or a single value per channel in training.
  */
 export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
+  tensorArg("batchNorm", "the input", x);
   checkOptions("batchNorm", opts ?? null, BATCH_NORM_SPEC);
   floatOnly("batchNorm", [x, opts?.weight, opts?.bias, opts?.runningMean, opts?.runningVar]);
   const c = check(x, opts);

@@ -5,6 +5,7 @@
  * returns a copy. The gradient flows through a cast to f32 (to i32: none, as PyTorch's integers).
  * @module
  */
+import { tensorArg } from "./_args.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { type DType, Tensor } from "../tensor.ts";
@@ -38,6 +39,7 @@ export function castRaw(a: Tensor, dtype: DType): Tensor {
  * @throws {TypeError} For a dtype that is not `"f32"` or `"i32"`.
  */
 export function cast(a: Tensor, dtype: DType): Tensor {
+  tensorArg("cast", "the input", a);
   checkDtypeName(dtype, "cast");
   const out = castRaw(a, dtype);
   if (dtype === "f32" && a.dtype === "f32" && needsGrad(a)) {

@@ -10,6 +10,7 @@
  * All GEMMs go through `matmulRaw`, so they speed up with it.
  * @module
  */
+import { tensorsArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { CONV2D_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
@@ -270,6 +271,7 @@ export function conv2d(
   bias?: Tensor | null,
   opts: Conv2dOptions = {},
 ): Tensor {
+  tensorsArg("conv2d", { x, w, bias }, ["bias"]);
   checkOptions("conv2d", opts, CONV2D_SPEC);
   floatOnly("conv2d", [x, w, bias]);
   const g = geometry(x, w, bias ?? null, opts);

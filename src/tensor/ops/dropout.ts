@@ -4,7 +4,8 @@
  * the forward mask exactly.
  * @module
  */
-import { checkOptions } from "../../_options.ts";
+import { tensorArg } from "./_args.ts";
+import { checkOptions, requireOptions } from "../../_options.ts";
 import { DROPOUT_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
@@ -81,7 +82,9 @@ function apply(a: Tensor, key: number, p: number): Tensor {
  * @throws {RangeError} When `p` is outside [0, 1].
  */
 export function dropout(x: Tensor, opts: DropoutOptions): Tensor {
+  tensorArg("dropout", "the input", x);
   checkOptions("dropout", opts ?? null, DROPOUT_SPEC);
+  requireOptions("dropout", opts, ["training"]);
   floatOnly("dropout", [x]);
   const p = opts.p ?? 0.5;
   if (!(p >= 0 && p <= 1)) {

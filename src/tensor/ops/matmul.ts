@@ -5,6 +5,7 @@
  * here too, with its backward (bias gradient and ReLU mask fused, gradients written in place).
  * @module
  */
+import { tensorsArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { MATMUL_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
@@ -258,6 +259,7 @@ export function matmulRaw(
  * @throws {TypeError} When the inner or batch dimensions do not match, naming both shapes.
  */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
+  tensorsArg("matmul", { a, b });
   checkOptions("matmul", opts, MATMUL_SPEC);
   floatOnly("matmul", [a, b], "by");
   const ta = opts.transA ?? false, tb = opts.transB ?? false;
@@ -294,6 +296,7 @@ export function linear(
   bias?: Tensor | null,
   opts: { relu?: boolean } = {},
 ): Tensor {
+  tensorsArg("linear", { x, w, bias }, ["bias"]);
   floatOnly("linear", [x, w, bias]);
   const out = matmulRaw(x, w, { transB: true, bias: bias ?? undefined, relu: opts.relu });
   if (needsGrad(x, w, bias)) {
