@@ -81,7 +81,8 @@ async function sources(): Promise<string[]> {
 const checks: Record<string, () => Promise<Result>> = {
   async fmt() {
     const { code, out } = await sh(["fmt", "--check"]);
-    const files = num(out, /Checked (\d+) files?/);
+    const files = num(out, /Checked (\d+) files?/) ??
+      num(out, /not formatted files? in (\d+) files/);
     const bad = num(out, /Found (\d+) not formatted files?/);
     return {
       ok: code === 0,
