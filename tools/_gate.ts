@@ -38,18 +38,20 @@ export function lineCount(text: string): number {
 
 /**
  * Every counted file under `dirs` (relative to `root`) with more than `limit` lines, and how many
- * files were counted.
+ * files were counted. `generated` files (relative paths) are not counted: their size is their
+ * generator's.
  */
 export async function sizeProblems(
   root: string,
   dirs: readonly string[],
   limit: number,
+  generated: readonly string[] = [],
 ): Promise<{ counted: number; problems: SizeProblem[] }> {
   const problems: SizeProblem[] = [];
   let counted = 0;
   for (const dir of dirs) {
     for await (const path of walk(join(root, dir))) {
-      if (!COUNTED.test(path)) continue;
+      if (!COUNTED.test(path) || generated.includes(relative(root, path))) continue;
       counted++;
       const lines = lineCount(await Deno.readTextFile(path));
       if (lines > limit) problems.push({ file: relative(root, path), lines });

@@ -37,15 +37,20 @@ Deno.test("sizeProblems names each code file over the budget, in every folder gi
     "examples/d.ts": lines(3),
     "src/e.bin": lines(900), // not code
     "tests/f.ts": lines(900), // not a budgeted folder
+    "src/_gen.ts": lines(900), // generated
   });
   try {
-    const { counted, problems } = await sizeProblems(root, ["src", "shaders", "examples"], 400);
+    const dirs = ["src", "shaders", "examples"];
+    const { counted, problems } = await sizeProblems(root, dirs, 400, ["src/_gen.ts"]);
     assert.equal(counted, 4);
     assert.deepEqual(problems, [
       { file: "src/deep/b.ts", lines: 401 },
       { file: "shaders/c.wgsl", lines: 500 },
     ]);
-    assert.deepEqual((await sizeProblems(root, ["src"], 401)).problems, []);
+    assert.deepEqual((await sizeProblems(root, ["src"], 401, ["src/_gen.ts"])).problems, []);
+    assert.deepEqual((await sizeProblems(root, ["src"], 401)).problems, [
+      { file: "src/_gen.ts", lines: 900 },
+    ]);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -113,13 +113,9 @@ function modelTensors(saved: Saved): [string, SafetensorsTensor][] {
  *
  * @example
  * ```ts
- * import { init } from "../tensor/mod.ts";
- * import { simpleNet } from "../nn/mod.ts";
- * import { ImageClassifierData } from "../data/mod.ts";
- * import { Learner } from "./mod.ts";
+ * import { ImageClassifierData, init, Learner, simpleNet } from "../../mod.ts";
  * await init();
- * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256);
- * const y = Int32Array.from({ length: 32 }, (_, i) => i % 3);
+ * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256), y = new Int32Array(32);
  * const data = ImageClassifierData.fromArrays({ train: [x, y], valid: [x, y], shape: [3, 4, 4], bs: 8 });
  * const learn = Learner.fromModelData(simpleNet([48, 8, 3], { seed: 0 }), data);
  * const bytes = snapshotToSafetensors(await learn.snapshot(), learn); // e.g. for a download
@@ -303,13 +299,9 @@ function optimizerFromFile(
  *
  * @example
  * ```ts
- * import { init } from "../tensor/mod.ts";
- * import { simpleNet } from "../nn/mod.ts";
- * import { ImageClassifierData } from "../data/mod.ts";
- * import { Learner } from "./mod.ts";
+ * import { ImageClassifierData, init, Learner, simpleNet } from "../../mod.ts";
  * await init();
- * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256);
- * const y = Int32Array.from({ length: 32 }, (_, i) => i % 3);
+ * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256), y = new Int32Array(32);
  * const data = ImageClassifierData.fromArrays({ train: [x, y], valid: [x, y], shape: [3, 4, 4], bs: 8 });
  * const learn = Learner.fromModelData(simpleNet([48, 8, 3], { seed: 0 }), data);
  * const bytes = snapshotToSafetensors(await learn.snapshot(), learn);
@@ -348,13 +340,9 @@ export function safetensorsToSnapshot(
  *
  * @example
  * ```ts
- * import { init } from "../tensor/mod.ts";
- * import { simpleNet } from "../nn/mod.ts";
- * import { ImageClassifierData } from "../data/mod.ts";
- * import { Learner } from "./mod.ts";
+ * import { ImageClassifierData, init, Learner, simpleNet } from "../../mod.ts";
  * await init();
- * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256);
- * const y = Int32Array.from({ length: 32 }, (_, i) => i % 3);
+ * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256), y = new Int32Array(32);
  * const data = ImageClassifierData.fromArrays({ train: [x, y], valid: [x, y], shape: [3, 4, 4], bs: 8 });
  * const learn = Learner.fromModelData(simpleNet([48, 8, 3], { seed: 0 }), data);
  * const path = await Deno.makeTempFile({ suffix: ".safetensors" }); // or "model.safetensors"
@@ -375,13 +363,9 @@ export async function saveSafetensors(
  *
  * @example
  * ```ts
- * import { init } from "../tensor/mod.ts";
- * import { simpleNet } from "../nn/mod.ts";
- * import { ImageClassifierData } from "../data/mod.ts";
- * import { Learner } from "./mod.ts";
+ * import { ImageClassifierData, init, Learner, simpleNet } from "../../mod.ts";
  * await init();
- * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256);
- * const y = Int32Array.from({ length: 32 }, (_, i) => i % 3);
+ * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256), y = new Int32Array(32);
  * const data = ImageClassifierData.fromArrays({ train: [x, y], valid: [x, y], shape: [3, 4, 4], bs: 8 });
  * const learn = Learner.fromModelData(simpleNet([48, 8, 3], { seed: 0 }), data);
  * const path = await Deno.makeTempFile({ suffix: ".safetensors" }); // or "model.safetensors"

@@ -65,13 +65,9 @@ export interface LrFindResult {
  *
  * @example
  * ```ts
- * import { init } from "../tensor/mod.ts";
- * import { simpleNet } from "../nn/mod.ts";
- * import { ImageClassifierData } from "../data/mod.ts";
- * import { Learner } from "./mod.ts";
+ * import { ImageClassifierData, init, Learner, simpleNet } from "../../mod.ts";
  * await init();
- * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256);
- * const y = Int32Array.from({ length: 32 }, (_, i) => i % 3);
+ * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256), y = new Int32Array(32);
  * const data = ImageClassifierData.fromArrays({ train: [x, y], valid: [x, y], shape: [3, 4, 4], bs: 8 });
  * const learn = Learner.fromModelData(simpleNet([48, 8, 3], { seed: 0 }), data);
  * const r = await lrFind(learn, { startLr: 1e-5, endLr: 10, epochs: 1 });

@@ -31,14 +31,9 @@ export interface FileOption {
  *
  * @example
  * ```ts
- * import { init } from "../tensor/mod.ts";
- * import { simpleNet } from "../nn/mod.ts";
- * import { ImageClassifierData } from "../data/mod.ts";
- * import { SGD } from "../optim/mod.ts";
- * import { Learner, TrainingPhase } from "./mod.ts";
+ * import { ImageClassifierData, init, Learner, SGD, simpleNet, TrainingPhase } from "../../mod.ts";
  * await init();
- * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256);
- * const y = Int32Array.from({ length: 32 }, (_, i) => i % 3);
+ * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256), y = new Int32Array(32);
  * const data = ImageClassifierData.fromArrays({ train: [x, y], valid: [x, y], shape: [3, 4, 4], bs: 8 });
  * const learn = Learner.fromModelData(simpleNet([48, 8, 3], { seed: 0 }), data);
  * await learn.fitOptSched([new TrainingPhase({ epochs: 1, optimizer: SGD, lr: 1e-2 })]);
