@@ -29,6 +29,7 @@ import { readBytes, writeBytesAtomic } from "./_files.ts";
  * await writeSafetensors(path, { "1.weight": { dtype: "F32", shape: [1], data: new Float32Array([1]) } });
  * const { tensors } = await readSafetensors(path);
  * console.log([...tensors.keys()]); // ["1.weight"]
+ * await Deno.remove(path);
  * ```
  */
 export async function readSafetensors(path: string | URL): Promise<SafetensorsContents> {
@@ -49,6 +50,7 @@ export async function readSafetensors(path: string | URL): Promise<SafetensorsCo
  * await writeSafetensors(path, {
  *   w: { dtype: "F32", shape: [2], data: new Float32Array([1, 2]) },
  * });
+ * await Deno.remove(path);
  * ```
  */
 export async function writeSafetensors(

@@ -29,6 +29,7 @@ export type CheckpointProblem = "truncated" | "corrupt" | "not-a-checkpoint";
  *   if (e instanceof CheckpointError && e.problem === "truncated") console.error("re-run the save");
  *   else throw e;
  * }
+ * await Deno.remove(path);
  * ```
  */
 export class CheckpointError extends Error {

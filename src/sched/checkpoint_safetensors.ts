@@ -347,6 +347,7 @@ export function safetensorsToSnapshot(
  * const learn = Learner.fromModelData(simpleNet([48, 8, 3], { seed: 0 }), data);
  * const path = await Deno.makeTempFile({ suffix: ".safetensors" }); // or "model.safetensors"
  * await saveSafetensors(learn, await learn.snapshot(), path);
+ * await Deno.remove(path);
  * ```
  */
 export async function saveSafetensors(
@@ -371,6 +372,7 @@ export async function saveSafetensors(
  * const path = await Deno.makeTempFile({ suffix: ".safetensors" }); // or "model.safetensors"
  * await saveSafetensors(learn, await learn.snapshot(), path);
  * await learn.restore(await loadSafetensors(learn, path));
+ * await Deno.remove(path);
  * ```
  */
 export async function loadSafetensors(
