@@ -124,7 +124,7 @@ export async function validate(
             if (v.size !== 1) {
               throw new TypeError(
                 `Cannot validate: ${
-                  j === 0 ? "the loss" : `metric ${metrics[j - 1].name}`
+                  j === 0 ? "the loss" : `metric ${metrics[j - 1]!.name}`
                 } gave shape [${v.shape}], expected a scalar`,
               );
             }
@@ -132,7 +132,7 @@ export async function validate(
           });
         })
       );
-      sizes.push(b.shape[0]);
+      sizes.push(b.shape[0]!);
     }
   } finally {
     model.train?.();
@@ -142,7 +142,7 @@ export async function validate(
   }
   const vals = new Float32Array(await d.read(buf.buffer, 0, sizes.length * width * 4));
   const total = sizes.reduce((a, b) => a + b, 0);
-  const avg = (j: number) => sizes.reduce((s, n, i) => s + vals[i * width + j] * n, 0) / total;
+  const avg = (j: number) => sizes.reduce((s, n, i) => s + vals[i * width + j]! * n, 0) / total;
   return {
     valLoss: avg(0),
     metrics: Object.fromEntries(metrics.map((m, j) => [m.name, avg(j + 1)])),
@@ -157,7 +157,7 @@ interface Segment {
 function segments(plan: SchedulePlan, dataList: readonly LearnerData[]): Segment[] {
   const out: Segment[] = [];
   for (const p of plan.phases) {
-    const data = dataList[p.index];
+    const data = dataList[p.index]!;
     const stop = p.firstBatch + p.batchCount;
     const last = out.at(-1);
     if (last && last.data === data) last.stop = stop;
@@ -238,7 +238,7 @@ export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResu
           const h = hypersAt(plan, k);
           if (h.phase !== phase) {
             phase = h.phase;
-            opt = ctx.optimizerFor(o.classes[phase], h.lr[0]);
+            opt = ctx.optimizerFor(o.classes[phase]!, h.lr[0]!);
           }
           applyPhaseHypers(opt!, h);
           const { x, y } = ctx.uploader.upload(b);
@@ -266,11 +266,11 @@ export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResu
           bar.update(inPass, smooth.value);
           o.onBatchEnd?.(k);
           if (stop !== null) break;
-          if (ends[e] !== undefined && ends[e].iteration === k) {
+          if (ends[e] !== undefined && ends[e]!.iteration === k) {
             consume(await ring.drain());
             if (stop !== null) break;
             bar.end();
-            last = await validate(ctx, o.dataList[ends[e].phase], scratch);
+            last = await validate(ctx, o.dataList[ends[e]!.phase]!, scratch);
             recorder.recordEpoch({ valLoss: last.valLoss, metrics: last.metrics });
             views.stats.row(e, [smooth.value, last.valLoss, ...Object.values(last.metrics)]);
             e++;
