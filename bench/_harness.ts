@@ -79,7 +79,7 @@ export function median(xs: readonly number[]): number {
   if (xs.length === 0) throw new RangeError("Cannot take the median of an empty list");
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /**
@@ -202,9 +202,9 @@ export function formatTable(cases: readonly BenchCase[], results: readonly Bench
       rp === undefined ? "-" : `${rp.toFixed(2)}x`,
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
-    "| " + cells.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i])))
+    "| " + cells.map((s, i) => (i === 0 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!)))
       .join(" | ") +
     " |";
   const sep = "|" +

@@ -136,7 +136,7 @@ Deno.test({
       for (const c of tagged(nb, "plot")) {
         const img = withData(c, "image/svg+xml");
         assert.equal(img.length, 1, `${where(c)}: one image`);
-        assert.match(join(img[0].data?.["image/svg+xml"]), /<svg [^>]*xmlns=/, where(c));
+        assert.match(join(img[0]!.data?.["image/svg+xml"]), /<svg [^>]*xmlns=/, where(c));
         for (const o of c.outputs ?? []) {
           assert.doesNotMatch(join(o.data?.["text/plain"]), /<svg/, `${where(c)}: SVG as text`);
         }
@@ -149,10 +149,10 @@ Deno.test({
       for (const c of tagged(nb, "fit")) {
         const tables = (c.outputs ?? []).filter((o) => /<table/.test(html(o)));
         assert.equal(tables.length, 1, `${where(c)}: one HTML table`);
-        assert.equal(tables[0].output_type, "display_data");
-        const rows = html(tables[0]).match(/<tr><td>/g)?.length;
+        assert.equal(tables[0]!.output_type, "display_data");
+        const rows = html(tables[0]!).match(/<tr><td>/g)?.length;
         assert.equal(rows, 3, `${where(c)}: a row per epoch`);
-        assert.match(html(tables[0]), /<th>trn_loss<\/th><th>val_loss<\/th><th>accuracy<\/th>/);
+        assert.match(html(tables[0]!), /<th>trn_loss<\/th><th>val_loss<\/th><th>accuracy<\/th>/);
         assert.equal(progressOf(c).length, 1, `${where(c)}: one progress display, updated`);
         const text = (c.outputs ?? []).filter((o) => o.output_type === "stream").map((o) =>
           join(o.text)
@@ -162,12 +162,12 @@ Deno.test({
       for (const c of tagged(nb, "progress")) {
         const p = progressOf(c);
         assert.equal(p.length, 1, `${where(c)}: one progress display, updated in place`);
-        const [, done, max] = html(p[0]).match(/<progress value="(\d+)" max="(\d+)"/)!;
+        const [, done, max] = html(p[0]!).match(/<progress value="(\d+)" max="(\d+)"/)!;
         // the last pass's final state (a stop leaves it short of its end)
         assert.ok(Number(done) >= 1 && Number(done) <= Number(max), `${where(c)}: ${done}/${max}`);
       }
 
-      const [tc] = tagged(nb, "tensor");
+      const tc = tagged(nb, "tensor")[0]!;
       const [tout] = withData(tc, "text/html");
       assert.ok(tout, `${where(tc)}: no display`);
       assert.match(

@@ -242,7 +242,7 @@ export class ImageClassifierData {
    * names and stats by default.
    *
    * @example
-   * ```ts ignore
+   * ```ts
    * import { FASHION_MNIST_FILES, ImageClassifierData } from "./mod.ts";
    * const get = async (f: string) => new Uint8Array(await (await fetch(`data/${f}`)).arrayBuffer());
    * const data = await ImageClassifierData.fromMnistBytes({

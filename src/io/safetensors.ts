@@ -28,6 +28,9 @@ import {
   type ReadableDtype,
 } from "./_dtypes.ts";
 
+/** A dtype tempo reads from a file: `"F32"`, `"F16"`, `"BF16"`, `"F64"`, `"I32"` or `"I64"`. */
+export type { ReadableDtype };
+
 /** A tensor as tempo writes it: F32 or I32, a shape and flat row-major values. */
 export interface SafetensorsTensor {
   /** Element type in the file. */

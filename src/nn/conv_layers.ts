@@ -39,7 +39,10 @@ export interface Conv2dLayerOptions {
  * 2-D convolution, weight `[out, in/groups, kh, kw]` (PyTorch `nn.Conv2d`, same init).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn } from "../tensor/mod.ts";
+ * await init();
+ * const x = randn([2, 3, 8, 8]);
  * const conv = new Conv2d(3, 8, 3, { stride: 1, padding: 1, bias: false, seed: 0 });
  * const y = conv.forward(x); // [N,3,H,W] -> [N,8,H,W]
  * ```

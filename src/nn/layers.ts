@@ -33,7 +33,10 @@ export interface LinearOptions {
  * `y = x W^T + b` with `W: [out, in]` (PyTorch `nn.Linear`, same init).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn } from "../tensor/mod.ts";
+ * await init();
+ * const x = randn([2, 192]);
  * const fc = new Linear(192, 40, { seed: 1 });
  * const y = fc.forward(x); // [N,192] -> [N,40]
  * ```
@@ -205,7 +208,9 @@ export class Dropout extends Module {
  * Runs its children in order; they are named "0", "1", ... as in PyTorch.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init } from "../tensor/mod.ts";
+ * await init();
  * const net = new Sequential(new Flatten(), new Linear(192, 40), new ReLU(), new Linear(40, 10));
  * ```
  */

@@ -14,8 +14,11 @@ export { crossEntropy, nllLoss };
  * among the maxima counts as correct (argmax would pick the first).
  *
  * @example Usage
- * ```ts ignore
- * const acc = accuracy(model.forward(x), y); // shape []
+ * ```ts
+ * import { init, tensor } from "../tensor/mod.ts";
+ * await init();
+ * const out = tensor([[0.1, 0.9], [0.8, 0.2]]), y = tensor([1, 1], { dtype: "i32" });
+ * const acc = accuracy(out, y); // shape []: 0.5, or accuracy(model.forward(x), y)
  * ```
  */
 export function accuracy(output: Tensor, target: Tensor): Tensor {

@@ -44,14 +44,14 @@ export function plotLoss(data: PlotData, opts: PlotLossOptions = {}): string {
   checkSameLength(epIts, vals, "epochIterations", "valLosses");
   const skip = nSkip < its.length ? nSkip : 0;
   const x = Array.from(its).slice(skip), y = Array.from(losses).slice(skip);
-  const from = x.length > 0 ? x[0] : -Infinity;
-  const keep = Array.from(epIts, (_, i) => i).filter((i) => !(epIts[i] < from));
+  const from = x[0] ?? -Infinity;
+  const keep = Array.from(epIts, (_, i) => i).filter((i) => !(epIts[i]! < from));
   const series: Series[] = [{ kind: "line", x, y, color: COLORS[0], label: "train" }];
   if (keep.length > 0) {
     series.push({
       kind: "line",
-      x: keep.map((i) => epIts[i]),
-      y: keep.map((i) => vals[i]),
+      x: keep.map((i) => epIts[i]!),
+      y: keep.map((i) => vals[i]!),
       color: COLORS[1],
       label: "valid",
       markers: true,

@@ -36,7 +36,7 @@ export interface PlotLrOptions {
  *   losses: [], valLosses: [], epochIterations: [],
  *   phases: [{ start: 0, end: 2, optimizerName: "SGD" }, { start: 2, end: 4, optimizerName: "Adam", beta: 0.99 }],
  * }, { showMoms: false });
- * await Deno.writeTextFile("lr.svg", svg);
+ * svg.startsWith("<svg"); // true: save it with Deno.writeTextFile("lr.svg", svg)
  * ```
  */
 export function plotLr(data: PlotData, opts: PlotLrOptions = {}): string {

@@ -47,7 +47,7 @@ export interface PlotLrLossOptions {
  * const losses = lrs.map((lr) => 2 - Math.log10(lr) / 10 + lr ** 2);
  * const svg = plotLrLoss(
  *   { iterations: [], lrs, momentums: [], losses, valLosses: [], epochIterations: [], phases: [] },
- *   { suggestions: [{ name: "valley", lr: lrs[60], loss: losses[60] }] },
+ *   { suggestions: [{ name: "valley", lr: lrs[60]!, loss: losses[60]! }] },
  * );
  * ```
  */
@@ -69,7 +69,7 @@ export function plotLrLoss(data: PlotData, opts: PlotLrLossOptions = {}): string
       kind: "scatter",
       x: [s.lr],
       y: [s.loss],
-      color: COLORS[(i + 1) % COLORS.length],
+      color: COLORS[(i + 1) % COLORS.length]!,
       label: `${s.name}: ${formatValue(Number(s.lr.toPrecision(3)))}`,
       radius: 6,
     });

@@ -61,14 +61,14 @@ Deno.test("SvgPlot: the same characters, an image sent at display time, a short 
   const hook = (x: object) =>
     (x as Record<symbol, () => Record<string, string> | Promise<Record<string, string>>>)[
       Symbol.for("Jupyter.display")
-    ].call(x);
+    ]!.call(x);
   // in the kernel: the image goes out as display_data before the hook returns, the result is empty
   assert.deepEqual(await hook(p), {});
   assert.equal(k.sent.length, 1);
-  assert.equal(k.sent[0].type, "display_data");
-  const b = k.data(k.sent[0]);
+  assert.equal(k.sent[0]!.type, "display_data");
+  const b = k.data(k.sent[0]!);
   assert.equal(b["image/svg+xml"], SVG);
-  assert.ok(!b["text/plain"].includes("<svg"), "the text fallback is a summary, not the SVG");
+  assert.ok(!b["text/plain"]!.includes("<svg"), "the text fallback is a summary, not the SVG");
   // without a kernel (Deno.jupyter.format elsewhere): the bundle itself
   assert.equal((await hook(new SvgPlot(SVG)))["image/svg+xml"], SVG);
 });
@@ -112,9 +112,9 @@ Deno.test("NotebookProgress: one output for the whole fit, throttled, ends on th
   assert.ok(k.sent.every((m) => k.id(m) === bar.displayId));
   assert.ok(k.sent.length < 20, `throttled: ${k.sent.length} messages for 800 batches`);
   const last = k.data(k.sent.at(-1)!);
-  assert.match(last["text/html"], /<progress value="300" max="300"/);
-  assert.match(last["text/html"], /300\/300 \[\d\d:\d\d&#60;00:00, [\d.]+it\/s, loss=1\.25\]/);
-  assert.match(last["text/plain"], /^100%\|█{20}\| 300\/300 /);
+  assert.match(last["text/html"]!, /<progress value="300" max="300"/);
+  assert.match(last["text/html"]!, /300\/300 \[\d\d:\d\d&#60;00:00, [\d.]+it\/s, loss=1\.25\]/);
+  assert.match(last["text/plain"]!, /^100%\|█{20}\| 300\/300 /);
 });
 
 Deno.test("HtmlStatsTable: one output, a row per epoch, the text table as fallback", async () => {
@@ -126,7 +126,7 @@ Deno.test("HtmlStatsTable: one output, a row per epoch, the text table as fallba
   t.row(1, [1.0, NaN, 0.75, 2]);
   await t.flush();
   assert.deepEqual(k.sent.map((m) => m.type), ["display_data", "update_display_data"]);
-  const html = k.data(k.sent[1])["text/html"];
+  const html = k.data(k.sent[1]!)["text/html"]!;
   assert.match(html, /^<table/);
   assert.match(
     html,
@@ -134,7 +134,7 @@ Deno.test("HtmlStatsTable: one output, a row per epoch, the text table as fallba
   );
   assert.equal(html.match(/<tr><td>/g)?.length, 2);
   assert.match(html, /<tr><td>1<\/td><td>1<\/td><td>nan<\/td><td>0.75<\/td><td>2<\/td><\/tr>/);
-  assert.equal(k.data(k.sent[1])["text/plain"].split("\n").length, 3);
+  assert.equal(k.data(k.sent[1]!)["text/plain"]!.split("\n").length, 3);
 });
 
 Deno.test("fitViews: the terminal bar and text lines without a kernel", async () => {

@@ -183,7 +183,7 @@ export class Learner {
     const same = cur !== null && cur.constructor === cls && this.#optGroups !== null &&
       this.#optGroups.length === groups.length &&
       this.#optGroups.every((g, i) =>
-        g.length === groups[i].length && g.every((t, j) => t === groups[i][j])
+        g.length === groups[i]!.length && g.every((t, j) => t === groups[i]![j])
       );
     if (same) return cur!;
     cur?.dispose?.();

@@ -30,9 +30,14 @@ export interface FileOption {
  * The recorder of the last scheduled fit, with plot methods (`learner.sched`, as fastai's).
  *
  * @example
- * ```ts ignore
- * await learn.fitOptSched(phases);
- * learn.sched.plotLr({ showText: false, showMoms: false, file: "lr.svg" });
+ * ```ts
+ * import { ImageClassifierData, init, Learner, SGD, simpleNet, TrainingPhase } from "../../mod.ts";
+ * await init();
+ * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256), y = new Int32Array(32);
+ * const data = ImageClassifierData.fromArrays({ train: [x, y], valid: [x, y], shape: [3, 4, 4], bs: 8 });
+ * const learn = Learner.fromModelData(simpleNet([48, 8, 3], { seed: 0 }), data);
+ * await learn.fitOptSched([new TrainingPhase({ epochs: 1, optimizer: SGD, lr: 1e-2 })]);
+ * const lrSvg = learn.sched.plotLr({ showText: false, showMoms: false }); // { file: "lr.svg" } writes it
  * const svg = learn.sched.plot({ linear: true });
  * ```
  */

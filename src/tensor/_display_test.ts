@@ -11,7 +11,7 @@ await testDevice();
 
 type Bundle = Record<string, string>;
 const display = (t: object) =>
-  (t as Record<symbol, () => Promise<Bundle>>)[Symbol.for("Jupyter.display")]();
+  (t as Record<symbol, () => Promise<Bundle>>)[Symbol.for("Jupyter.display")]!();
 
 Deno.test("console.log(t) is one line: dtype, shape, device, no values", () => {
   const t = tensor([1.5, -2, 3, 4, 5, 6], { shape: [2, 3] });
@@ -27,7 +27,7 @@ Deno.test("the Jupyter display of a small tensor shows all its values", async ()
   const t = tensor([1.5, -2, 3.14159, 4, 5, 6], { shape: [2, 3] });
   const b = await display(t);
   assert.equal(b["text/plain"], "Tensor(f32[2,3], webgpu) 6 elements: [1.5, -2, 3.142, 4, 5, 6]");
-  assert.match(b["text/html"], /<code>Tensor\(f32\[2,3\], webgpu\)<\/code> 6 elements/);
+  assert.match(b["text/html"]!, /<code>Tensor\(f32\[2,3\], webgpu\)<\/code> 6 elements/);
   const i = tensor([3, 1, 2], { dtype: "i32" });
   assert.equal((await display(i))["text/plain"], "Tensor(i32[3], webgpu) 3 elements: [3, 1, 2]");
   t.dispose();
@@ -42,7 +42,7 @@ Deno.test("the Jupyter display of a million elements shows the first 8, not a du
     b["text/plain"],
     `Tensor(f32[1000,1000], webgpu) 1,000,000 elements: [${zeros8}, … (999992 more)]`,
   );
-  assert.ok(b["text/html"].length < 400, `${b["text/html"].length} characters`);
+  assert.ok(b["text/html"]!.length < 400, `${b["text/html"]!.length} characters`);
   t.dispose();
 });
 
@@ -61,7 +61,7 @@ Deno.test("in the kernel the bundle is sent at once and the kernel's result is e
   });
   assert.deepEqual(r, {});
   assert.equal(sent.length, 1);
-  assert.equal(sent[0][0], "display_data");
-  assert.deepEqual(sent[0][1].data, await display(t));
+  assert.equal(sent[0]![0], "display_data");
+  assert.deepEqual(sent[0]![1].data, await display(t));
   t.dispose();
 });

@@ -102,7 +102,7 @@ export class Tensor {
     this.buffer; // throws after dispose()
     let min = Infinity, max = -Infinity;
     for (let i = 0; i < values.length; i++) {
-      const v = values[i];
+      const v = values[i]!;
       if (v < min) min = v;
       if (v > max) max = v;
     }

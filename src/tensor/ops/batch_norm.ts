@@ -72,7 +72,11 @@ function check(x: Tensor, o: BatchNormOptions): number {
  * Differentiable in `x`, `weight` and `bias`.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, ones, randn, zeros } from "../mod.ts";
+ * await init();
+ * const x = randn([4, 3, 5, 5]);
+ * const weight = ones([3]), bias = zeros([3]), runningMean = zeros([3]), runningVar = ones([3]);
  * const y = batchNorm(x, { weight, bias, runningMean, runningVar, training: true });
  * ```
  * @throws {TypeError} When a parameter is not `[C]`, naming the shapes. @throws {RangeError} For bad

@@ -30,8 +30,11 @@ export function castRaw(a: Tensor, dtype: DType): Tensor {
  * `a` converted to `dtype` (`"f32"` or `"i32"`).
  *
  * @example Usage
- * ```ts ignore
- * const y = cast(tensor([1.7, -1.7]), "i32"); // [1, -1]
+ * ```ts
+ * import { init, tensor } from "../mod.ts";
+ * await init();
+ * const y = cast(tensor([1.7, -1.7]), "i32");
+ * await y.data(); // Int32Array [1, -1]
  * ```
  * @throws {TypeError} For a dtype that is not `"f32"` or `"i32"`.
  */

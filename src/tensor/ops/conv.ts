@@ -256,8 +256,11 @@ function gemm(a: Tensor, b: Tensor, opts: MatmulOptions & RawOptions = {}): Tens
  * plus an optional `bias [Cout]`; differentiable in all three.
  *
  * @example Usage
- * ```ts ignore
- * const y = conv2d(x, w, b, { stride: 2, padding: 1 }); // [64,3,32,32] * [64,3,3,3] -> [64,64,16,16]
+ * ```ts
+ * import { init, randn } from "../mod.ts";
+ * await init();
+ * const x = randn([2, 3, 32, 32]), w = randn([16, 3, 3, 3]), b = randn([16]);
+ * const y = conv2d(x, w, b, { stride: 2, padding: 1 }); // [2,3,32,32] * [16,3,3,3] -> [2,16,16,16]
  * ```
  * @throws {TypeError} When ranks, channels, groups or the bias shape do not fit, naming the shapes.
  * @throws {RangeError} For bad stride/padding/dilation/groups or a kernel larger than the padded input.

@@ -39,7 +39,11 @@ export interface Conv2dBatchNormOptions extends Conv2dOptions {
  * and gradients as the composition, same in-place update of the running statistics.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, ones, randn, zeros } from "../mod.ts";
+ * await init();
+ * const x = randn([2, 3, 8, 8]), w = randn([4, 3, 3, 3]);
+ * const weight = ones([4]), bias = zeros([4]), runningMean = zeros([4]), runningVar = ones([4]);
  * const y = conv2dBatchNorm(x, w, null, {
  *   stride: 2, padding: 1, relu: true,
  *   bn: { weight, bias, runningMean, runningVar, training: true },

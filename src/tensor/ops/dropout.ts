@@ -108,8 +108,11 @@ function apply(a: Tensor, key: number, p: number): Tensor {
  * `p` is 0.
  *
  * @example Usage
- * ```ts ignore
- * const h = dropout(x, { p: 0.25, training: true, seed: 42 });
+ * ```ts
+ * import { init, ones } from "../mod.ts";
+ * await init();
+ * const x = ones([4, 8]);
+ * const h = dropout(x, { p: 0.25, training: true, seed: 42 }); // kept values scaled by 1 / 0.75
  * ```
  * @throws {RangeError} When `p` is outside [0, 1].
  */

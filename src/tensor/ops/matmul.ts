@@ -121,6 +121,11 @@ function emptyInner(dm: Dims, opts: MatmulOptions & RawOptions): Tensor {
   return opts.out;
 }
 
+/**
+ * {@linkcode matmul} with the kernel plan given instead of chosen (`plan` omitted: chosen as
+ * `matmul` does). For tests and tuning: a plan forces a tile size, a split-K count or the texture
+ * path, which the automatic choice would take only for other shapes.
+ */
 export function matmulPlanned(
   a: Tensor,
   b: Tensor,
@@ -244,8 +249,12 @@ export function matmulRaw(
  * Matrix product of the last two dimensions, batched over the leading ones (a batch of 1 broadcasts).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn } from "../mod.ts";
+ * await init();
+ * const a = randn([4, 3]), b = randn([5, 3]);
  * const c = matmul(a, b, { transB: true }); // a [m,k], b [n,k] -> c [m,n]
+ * c.shape; // [4, 5]
  * ```
  * @throws {TypeError} When the inner or batch dimensions do not match, naming both shapes.
  */

@@ -202,8 +202,11 @@ function sliceRaw(a: Tensor, st: number[], en: number[]): Tensor {
  * Zero-pads: `padding[i] = [before, after]` for dimension i (missing dims unpadded).
  *
  * @example Usage
- * ```ts ignore
- * const y = pad(x, [[0, 0], [0, 0], [1, 1], [1, 1]]); // NCHW, one pixel around
+ * ```ts
+ * import { init, randn } from "../mod.ts";
+ * await init();
+ * const x = randn([1, 3, 4, 4]);
+ * const y = pad(x, [[0, 0], [0, 0], [1, 1], [1, 1]]); // NCHW, one pixel around: [1,3,6,6]
  * ```
  */
 export function pad(a: Tensor, padding: readonly (readonly [number, number])[], value = 0): Tensor {

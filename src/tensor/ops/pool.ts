@@ -185,7 +185,10 @@ function globalBwd(g: Geo, gy: Tensor, shape: readonly number[]): Tensor {
  * (first) maximum.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn } from "../mod.ts";
+ * await init();
+ * const x = randn([2, 3, 32, 32]);
  * const y = maxPool2d(x, { kernelSize: 2 }); // [N,C,32,32] -> [N,C,16,16]
  * const z = maxPool2d(x, 2); // the same: a bare number is the kernel size, as in PyTorch
  * ```
@@ -222,8 +225,11 @@ export function maxPool2d(x: Tensor, opts: Pool2dOptions | Pair): Tensor {
  * unless `countIncludePad: false`).
  *
  * @example Usage
- * ```ts ignore
- * const y = avgPool2d(x, { kernelSize: 3, stride: 1, padding: 1 });
+ * ```ts
+ * import { init, randn } from "../mod.ts";
+ * await init();
+ * const x = randn([2, 3, 8, 8]);
+ * const y = avgPool2d(x, { kernelSize: 3, stride: 1, padding: 1 }); // [2,3,8,8]
  * ```
  * @throws {TypeError} For an input that is not 4-D or f32, or a kernel size that is not a number or
  *   a pair. @throws {RangeError} For bad sizes.
@@ -251,7 +257,10 @@ export function avgPool2d(x: Tensor, opts: AvgPool2dOptions | Pair): Tensor {
  * PyTorch's bins `floor(i*H/out) .. ceil((i+1)*H/out)`.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn } from "../mod.ts";
+ * await init();
+ * const x = randn([2, 3, 8, 8]);
  * const y = adaptiveAvgPool2d(x, 1); // global average pool: [N,C,1,1]
  * ```
  * @throws {TypeError} For an input that is not 4-D. @throws {RangeError} For a bad output size.

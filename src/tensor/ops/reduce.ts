@@ -200,8 +200,12 @@ export function expand(a: Tensor, shape: readonly number[]): Tensor {
  * Sum over `axes` (all when omitted).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, tensor } from "../mod.ts";
+ * await init();
+ * const x = tensor([[1, 2], [3, 4], [5, 6]]);
  * const s = sum(x, 1, { keepDim: true }); // [n, 1]
+ * await s.data(); // Float32Array [3, 7, 11]
  * ```
  */
 export function sum(

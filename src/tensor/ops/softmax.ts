@@ -221,7 +221,10 @@ function nllImpl(input: Tensor, target: Tensor, fromLogits: boolean): Tensor {
  * Mean cross-entropy of logits `[batch, classes]` at `i32` class targets `[batch]` (fused, stable).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn, tensor } from "../mod.ts";
+ * await init();
+ * const logits = randn([4, 10]), labels = tensor([1, 0, 9, 3], { dtype: "i32" });
  * const loss = crossEntropy(logits, labels); // shape []
  * ```
  */
