@@ -36,7 +36,7 @@ import { Events } from "./_events.ts";
 import type { Learner } from "./learner.ts";
 import type { LearnerData, OptimizerClass, TrainableOptimizer } from "./learner_types.ts";
 import { LossSmoother, type RecorderCallback } from "./_builtin_callbacks.ts";
-import { captureLoaders, restoreLoaders, type TrainingState } from "./_train_state.ts";
+import { captureLoaders, restoreLoaders, type TrainingState } from "./train_state.ts";
 import { dropoutRngState, setDropoutRngState } from "../tensor/mod.ts";
 
 /** What the loop needs from the learner. */

@@ -21,7 +21,7 @@ import { deno } from "../_platform.ts";
 import { type FitViews, fitViews } from "./_fit_views.ts";
 import { jupyterApi } from "./_jupyter.ts";
 import { checkCallbacks } from "./_events.ts";
-import { planFingerprint } from "./_train_state.ts";
+import { planFingerprint } from "./train_state.ts";
 import { planSchedule, type SchedulePlan } from "./schedule.ts";
 import type { TrainingPhase } from "./training_phase.ts";
 import type { Learner } from "./learner.ts";

@@ -35,7 +35,7 @@ export class LossRing {
   #rings: [Tensor, Tensor];
   #reqs: [Req[], Req[]] = [[], []];
   #used: [number, number] = [0, 0];
-  #cur = 0;
+  #cur: 0 | 1 = 0;
   #fill = 0;
   #pending: Promise<RingGroup> | null = null;
   #ready: Promise<RingGroup> | null = null;
@@ -66,7 +66,7 @@ export class LossRing {
     if (this.#fill < this.size) return;
     this.#ready = this.#pending;
     this.#pending = this.#read(this.#cur, this.size);
-    this.#cur ^= 1;
+    this.#cur = this.#cur === 0 ? 1 : 0;
     this.#fill = 0;
   }
 
@@ -150,7 +150,7 @@ export class LossRing {
     for (const p of ps) if (p) await p.catch(() => {});
   }
 
-  #read(c: number, count: number): Promise<RingGroup> {
+  #read(c: 0 | 1, count: number): Promise<RingGroup> {
     const reqs = this.#reqs[c], used = this.#used[c];
     this.#reqs[c] = [];
     this.#used[c] = 0;

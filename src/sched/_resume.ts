@@ -8,7 +8,7 @@ import { decodeSafetensors } from "../io/safetensors.ts";
 import { readBytes } from "../io/_files.ts";
 import { type CheckpointLearner, safetensorsToSnapshot } from "./checkpoint_safetensors.ts";
 import type { Snapshot } from "./learner.ts";
-import { parseTrainingState, TRAINING_KEY, type TrainingState } from "./_train_state.ts";
+import { parseTrainingState, TRAINING_KEY, type TrainingState } from "./train_state.ts";
 
 /** The snapshot and training state of a checkpoint, checked. */
 export async function readResume(

@@ -52,7 +52,7 @@ export async function validate(
             if (v.size !== 1) {
               throw new TypeError(
                 `Cannot validate: ${
-                  j === 0 ? "the loss" : `metric ${metrics[j - 1].name}`
+                  j === 0 ? "the loss" : `metric ${metrics[j - 1]!.name}`
                 } gave shape [${v.shape}], expected a scalar`,
               );
             }
@@ -60,7 +60,7 @@ export async function validate(
           });
         })
       );
-      sizes.push(b.shape[0]);
+      sizes.push(b.shape[0]!);
     }
   } finally {
     model.train?.();
@@ -70,7 +70,7 @@ export async function validate(
   }
   const vals = new Float32Array(await d.read(buf.buffer, 0, sizes.length * width * 4));
   const total = sizes.reduce((a, b) => a + b, 0);
-  const avg = (j: number) => sizes.reduce((s, n, i) => s + vals[i * width + j] * n, 0) / total;
+  const avg = (j: number) => sizes.reduce((s, n, i) => s + vals[i * width + j]! * n, 0) / total;
   return {
     valLoss: avg(0),
     metrics: Object.fromEntries(metrics.map((m, j) => [m.name, avg(j + 1)])),

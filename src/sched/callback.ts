@@ -24,7 +24,7 @@ import type { Tensor } from "../tensor/mod.ts";
 import type { BatchHypers, SchedulePlan } from "./schedule.ts";
 import type { LearnerData, TrainableOptimizer } from "./learner_types.ts";
 import type { Learner } from "./learner.ts";
-import type { TrainingState } from "./_train_state.ts";
+import type { TrainingState } from "./train_state.ts";
 
 /** Every event of the loop, in the order they fire for one batch and one epoch. */
 export const CALLBACK_EVENTS = [
@@ -151,7 +151,10 @@ export type Callback =
 export class CancelError extends Error {
   /** Why (the fit's `reason` for {@linkcode CancelFit}). */
   readonly reason: string;
-  /** @param reason Why the unit was cancelled. */
+  /**
+   * A cancel with its reason.
+   * @param reason Why the unit was cancelled.
+   */
   constructor(reason = "cancelled") {
     super(reason);
     this.reason = reason;
@@ -160,7 +163,8 @@ export class CancelError extends Error {
 
 /** Skips the rest of the batch (e.g. the step); `afterCancelBatch` and `afterBatch` still run. */
 export class CancelBatch extends CancelError {
-  override name = "CancelBatch";
+  /** The error name. */
+  override name: string = "CancelBatch";
 }
 
 /**
@@ -168,12 +172,14 @@ export class CancelBatch extends CancelError {
  * first batch) and its validation; `afterCancelEpoch` and `afterEpoch` still run.
  */
 export class CancelEpoch extends CancelError {
-  override name = "CancelEpoch";
+  /** The error name. */
+  override name: string = "CancelEpoch";
 }
 
 /** Skips the validation of this epoch end; `afterCancelValidate` and `afterValidate` still run. */
 export class CancelValidate extends CancelError {
-  override name = "CancelValidate";
+  /** The error name. */
+  override name: string = "CancelValidate";
 }
 
 /**
@@ -190,5 +196,6 @@ export class CancelValidate extends CancelError {
  * ```
  */
 export class CancelFit extends CancelError {
-  override name = "CancelFit";
+  /** The error name. */
+  override name: string = "CancelFit";
 }

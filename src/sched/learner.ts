@@ -22,9 +22,8 @@ import { capture, plain, writeInto } from "./_state.ts";
 import { checkOptions } from "../_options.ts";
 import { FIT_ONE_CYCLE_SPEC, LEARNER_SPEC, SAVE_SPEC } from "./_specs.ts";
 import { guardOf, HELD_BY } from "./fit_guard.ts";
-import { readCheckpoint, writeCheckpoint } from "./_checkpoint_file.ts";
+import { readSnapshot, writeSnapshot } from "./_checkpoint_file.ts";
 import { show } from "./_values.ts";
-import { isSafetensorsPath, loadSafetensors, saveSafetensors } from "./checkpoint_safetensors.ts";
 import {
   checkData,
   checkFitArgs,
@@ -268,14 +267,8 @@ export class Learner {
   }
 
   /**
-   * The per-batch plan of `phases` for this learner's data and layer groups, without training: a
-   * {@linkcode Sched} whose recorder holds every batch's lrs and momentum (its losses are `NaN`), so
-   * `learn.schedulePreview(phases).plotLr()` draws the schedule before a fit.
-   *
-   * @example
-   * ```ts ignore
-   * learn.schedulePreview(phases).plotLr({ file: "plan.svg" });
-   * ```
+   * The per-batch plan of `phases` for this learner's data and layer groups, without training (a
+   * {@linkcode Sched}, losses `NaN`): `learn.schedulePreview(phases).plotLr({ file: "plan.svg" })`.
    * @throws {TypeError} On phases that are not TrainingPhases or an unknown option.
    */
   schedulePreview(
@@ -357,11 +350,7 @@ export class Learner {
     checkOptions("Learner.save", options, SAVE_SPEC);
     const snap = await this.snapshot();
     this.#saved.set(name, snap);
-    if (options.path !== undefined && isSafetensorsPath(options.path)) {
-      await saveSafetensors(this, snap, options.path);
-    } else if (options.path !== undefined) {
-      await writeCheckpoint(options.path, { model: snap.model, opt: snap.opt?.state });
-    }
+    if (options.path !== undefined) await writeSnapshot(this, snap, options.path);
   }
 
   /**
@@ -376,16 +365,8 @@ export class Learner {
   async load(name: string, options: { path?: string | URL } = {}): Promise<void> {
     checkOptions("Learner.load", options, SAVE_SPEC);
     guardOf(this).assertIdle("load");
-    if (options.path !== undefined && isSafetensorsPath(options.path)) {
-      return await this.restore(await loadSafetensors(this, options.path));
-    }
     if (options.path !== undefined) {
-      const saved = await readCheckpoint(options.path);
-      const cls = this.#opt?.constructor as OptimizerClass | undefined;
-      const snap: Snapshot = { model: saved.model };
-      if (cls && saved.opt) snap.opt = { cls, state: saved.opt };
-      await this.restore(snap);
-      return;
+      return await this.restore(await readSnapshot(this, options.path));
     }
     const snap = this.#saved.get(name);
     if (!snap) {

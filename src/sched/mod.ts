@@ -110,7 +110,7 @@ export {
   type FitContext,
   type LaggedLoss,
 } from "./callback.ts";
-export type { LoaderEpochs, TrainingState } from "./_train_state.ts";
+export type { LoaderEpochs, PendingLoss, TrainingState } from "./train_state.ts";
 export { schedulePreview, type SchedulePreviewOptions } from "./schedule_preview.ts";
 export * from "./callbacks/mod.ts";
 export { loadBytes, saveBytes } from "./save_bytes.ts";

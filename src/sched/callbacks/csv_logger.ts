@@ -28,14 +28,17 @@ function cell(x: number): string {
  */
 export class CSVLogger implements Callback {
   /** After the validation and the recorder. */
-  readonly order = 80;
+  readonly order: number = 80;
   /** The CSV file. */
   readonly path: string | URL;
   /** The lines written (header first). */
   readonly lines: string[] = [];
   #t0 = 0;
 
-  /** @throws {TypeError} On an unknown option, a wrong kind or no `path`. */
+  /**
+   * Checks the options.
+   * @throws {TypeError} On an unknown option, a wrong kind or no `path`.
+   */
   constructor(options: CsvLoggerOptions) {
     checkOptions("CSVLogger", options ?? null, CSV_LOGGER_SPEC);
     if (options.path === undefined) {

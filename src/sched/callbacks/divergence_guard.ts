@@ -40,7 +40,7 @@ export interface DivergenceGuardOptions {
  */
 export class DivergenceGuard implements Callback {
   /** Before TerminateOnNaN and stopDiv, which then see only the good losses. */
-  readonly order = -60;
+  readonly order: number = -60;
   /** Divergence factor. */
   readonly factor: number;
   /** lr factor per rollback. */
@@ -59,6 +59,8 @@ export class DivergenceGuard implements Callback {
   #detector: DivergenceDetector;
 
   /**
+   * Checks the options.
+   *
    * @throws {TypeError} On an unknown option or a wrong kind.
    * @throws {RangeError} On a factor <= 1, an lrFactor outside (0, 1), every < 1 or maxRollbacks < 0.
    */

@@ -30,7 +30,7 @@ export interface EarlyStoppingOptions {
  */
 export class EarlyStopping implements Callback {
   /** After the validation and the recorder. */
-  readonly order = 60;
+  readonly order: number = 60;
   /** What is monitored. */
   readonly monitor: string;
   /** Epochs without improvement before stopping. */
@@ -44,6 +44,8 @@ export class EarlyStopping implements Callback {
   #wait = 0;
 
   /**
+   * Checks the options.
+   *
    * @throws {TypeError} On an unknown option or a wrong kind.
    * @throws {RangeError} On a patience < 1 or minDelta.
    */

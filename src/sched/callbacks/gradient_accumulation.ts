@@ -29,12 +29,14 @@ export interface GradientAccumulationOptions {
  */
 export class GradientAccumulation implements Callback {
   /** Scales the loss before other callbacks see the gradients. */
-  readonly order = -10;
+  readonly order: number = -10;
   /** Batches per step. */
   readonly steps: number;
   #count = 0;
 
   /**
+   * Checks the options.
+   *
    * @throws {TypeError} On an unknown option or a wrong kind.
    * @throws {RangeError} On steps < 1.
    */

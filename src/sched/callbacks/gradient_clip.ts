@@ -60,12 +60,14 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number): Tensor
  */
 export class GradientClip implements Callback {
   /** After gradient accumulation's scaling. */
-  readonly order = 10;
+  readonly order: number = 10;
   /** The largest global norm. */
   readonly maxNorm: number;
   #params: Tensor[] = [];
 
   /**
+   * Checks the options.
+   *
    * @throws {TypeError} On an unknown option or a wrong kind.
    * @throws {RangeError} On a maxNorm that is not finite and > 0.
    */

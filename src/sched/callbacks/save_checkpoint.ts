@@ -18,7 +18,7 @@ import { writeBytesAtomic } from "../../io/_files.ts";
 import { checkOptions } from "../../_options.ts";
 import type { Callback, FitContext } from "../callback.ts";
 import { snapshotToSafetensors } from "../checkpoint_safetensors.ts";
-import { TRAINING_KEY } from "../_train_state.ts";
+import { TRAINING_KEY } from "../train_state.ts";
 import { SAVE_CHECKPOINT_SPEC } from "./_specs.ts";
 
 /** Options of {@linkcode SaveCheckpoint}. */
@@ -43,7 +43,7 @@ export interface SaveCheckpointOptions {
  */
 export class SaveCheckpoint implements Callback {
   /** After everything else of a batch or an epoch. */
-  readonly order = 95;
+  readonly order: number = 95;
   /** The file. */
   readonly path: string | URL;
   /** Batches between saves, or undefined. */
@@ -54,6 +54,8 @@ export class SaveCheckpoint implements Callback {
   readonly saved: number[] = [];
 
   /**
+   * Checks the options.
+   *
    * @throws {TypeError} On an unknown option, a wrong kind or no `path`.
    * @throws {RangeError} On an interval < 1.
    */

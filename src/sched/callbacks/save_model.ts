@@ -46,7 +46,7 @@ export function epochPath(path: string | URL, e: number): string | URL {
  */
 export class SaveModel implements Callback {
   /** After the validation and early stopping's decision. */
-  readonly order = 70;
+  readonly order: number = 70;
   /** Where it saves. */
   readonly path: string | URL;
   /** What is monitored. */
@@ -61,7 +61,10 @@ export class SaveModel implements Callback {
   #bestEpoch = -1;
   #snap: Snapshot | null = null;
 
-  /** @throws {TypeError} On an unknown option, a wrong kind or no `path`. */
+  /**
+   * Checks the options.
+   * @throws {TypeError} On an unknown option, a wrong kind or no `path`.
+   */
   constructor(options: SaveModelOptions) {
     checkOptions("SaveModel", options ?? null, SAVE_MODEL_SPEC);
     if (options.path === undefined) {

@@ -17,7 +17,7 @@ import { type Callback, CancelFit, type FitContext } from "../callback.ts";
  */
 export class TerminateOnNaN implements Callback {
   /** Runs before the recorder (-50). */
-  readonly order = -50;
+  readonly order: number = -50;
   /** Checks the losses that came back. */
   afterBatch(ctx: FitContext): void {
     const ls = ctx.losses;

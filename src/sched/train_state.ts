@@ -1,5 +1,5 @@
 /**
- * Private: the training state of a resumable checkpoint (`SaveCheckpoint`, `fitOptSched({ resume })`)
+ * The training state of a resumable checkpoint (`SaveCheckpoint`, `fitOptSched({ resume })`)
  * — where the fit is (batch, epoch, the current loader pass), the loaders' epoch counters (their
  * shuffling and augmentation are derived from `(seed, epoch, batch)`), the loss smoother, the
  * recorder, the losses still on the GPU, dropout's RNG stream, and a fingerprint of the plan so that a
@@ -18,12 +18,31 @@ export const TRAINING_KEY = "tempo.training";
 
 /** A loader's epoch counter (`null` when the loader has none). */
 export interface LoaderEpochs {
+  /** The training loader's epoch counter. */
   train: number | null;
+  /** The validation loader's epoch counter. */
   valid: number | null;
+}
+
+/** A loss computed and not read back yet when the checkpoint was written. */
+export interface PendingLoss {
+  /** 1-based iteration of its batch. */
+  iteration: number;
+  /** The loss. */
+  raw: number;
+  /** The batch's lr per layer group. */
+  lrs: number[];
+  /** The batch's momentum. */
+  momentum: number;
+  /** The batch's epoch. */
+  epoch: number;
+  /** The batch's phase. */
+  phase: number;
 }
 
 /** Where a fit is, and everything random or lagged it needs to continue exactly. */
 export interface TrainingState {
+  /** The format's version. */
   version: 1;
   /** Fingerprint of the plan (see {@linkcode planFingerprint}). */
   fingerprint: string;
@@ -40,14 +59,7 @@ export interface TrainingState {
   /** What the recorder holds. */
   recorder: RecorderJSON;
   /** Losses computed and not yet read back, with their batch's hyperparameters. */
-  pending: {
-    iteration: number;
-    raw: number;
-    lrs: number[];
-    momentum: number;
-    epoch: number;
-    phase: number;
-  }[];
+  pending: PendingLoss[];
   /** The lr factor of the divergence guard. */
   lrScale: number;
   /** Whether the next batch zeroes the gradients (false mid gradient accumulation). */
