@@ -1,7 +1,16 @@
 /**
- * Embeds every `shaders/*.wgsl` file into `src/tensor/_shaders.ts`, so that importing `mod.ts` from a URL
- * needs no file reads. `//#include "name.wgsl"` lines are replaced by that file's text (once per shader).
+ * Generates `src/tensor/_shaders.ts` from `shaders/*.wgsl`, the single source of truth of every contract
+ * between TypeScript and WGSL:
  *
+ * - `shaders`: the WGSL of every kernel (`//#include "name.wgsl"` lines replaced by that file, once per
+ *   shader), so importing `mod.ts` from a URL needs no file reads;
+ * - `constants`: each kernel's module-level `const NAME: u32 = 3u;` (op numbers, flag bits);
+ * - `layouts`: the byte layout (WGSL alignment rules) of every struct bound as `var<uniform>`, keyed by
+ *   the file that declares it without `_` and `.wgsl` (`layouts.strided.Params`);
+ * - `bindings`: per kernel and entry point, the binding index of each resource that entry point uses
+ *   (WGSL static use: what it and the functions it calls name), which the device binds by name.
+ *
+ * The parser is small and strict: a struct, constant or binding it cannot read is an error, never a guess.
  * Usage: `deno run -A tools/gen_shaders.ts` writes the module; `--check` fails when it is stale.
  */
 import { join } from "node:path";
@@ -10,7 +19,11 @@ const root = new URL("..", import.meta.url).pathname;
 const shaderDir = join(root, "shaders");
 const outFile = join(root, "src/tensor/_shaders.ts");
 
-async function readShader(name: string, seen: Set<string>): Promise<string> {
+/** A shader's text with its includes expanded, and the files it is made of. */
+async function readShader(
+  name: string,
+  seen: Set<string>,
+): Promise<string> {
   const text = await Deno.readTextFile(join(shaderDir, name));
   const lines: string[] = [];
   for (const line of text.split("\n")) {
@@ -27,21 +40,292 @@ async function readShader(name: string, seen: Set<string>): Promise<string> {
   return lines.join("\n");
 }
 
-const names = [];
-for await (const e of Deno.readDir(shaderDir)) {
-  if (e.isFile && e.name.endsWith(".wgsl") && !e.name.startsWith("_")) names.push(e.name);
+function fail(file: string, msg: string): never {
+  throw new Error(`shaders/${file}: ${msg}`);
 }
-names.sort();
+
+/** WGSL without comments. */
+function stripComments(src: string): string {
+  return src.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/[^\n]*/g, "");
+}
+
+/** Splits `s` at top-level commas (not inside `<>` or `()`). */
+function splitTop(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of s) {
+    if (ch === "<" || ch === "(") depth++;
+    if (ch === ">" || ch === ")") depth--;
+    if (ch === "," && depth === 0) {
+      out.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur);
+  return out.map((x) => x.trim()).filter((x) => x);
+}
+
+/** Value of a module-level constant initializer: integer or float literals only. */
+function literal(file: string, name: string, v: string): number {
+  const s = v.trim();
+  let m = s.match(/^(-?)(0x[0-9a-fA-F]+|\d+)[ui]?$/);
+  if (m) return (m[1] ? -1 : 1) * Number(m[2]);
+  m = s.match(/^-?(\d+\.\d*|\.\d+|\d+)(e[+-]?\d+)?f?$/);
+  if (m) return Number(s.replace(/f$/, ""));
+  return fail(file, `const ${name} = ${s}: only literal constants can be exported`);
+}
+
+interface Field {
+  offset: number;
+  type: string;
+  scalar: "u32" | "i32" | "f32";
+  lanes: number;
+  count: number;
+  stride: number;
+}
+interface Layout {
+  size: number;
+  fields: Record<string, Field>;
+}
+interface TypeInfo {
+  size: number;
+  align: number;
+  scalar: "u32" | "i32" | "f32";
+  lanes: number;
+  count: number;
+  stride: number;
+}
+
+const SHORT: Record<string, string> = { f: "f32", u: "u32", i: "i32" };
+
+/** Size, alignment and element shape of a uniform field type (WGSL's uniform address space rules). */
+function typeInfo(file: string, t: string): TypeInfo {
+  t = t.replace(/\s+/g, "");
+  if (t === "u32" || t === "i32" || t === "f32") {
+    return { size: 4, align: 4, scalar: t, lanes: 1, count: 1, stride: 4 };
+  }
+  let m = t.match(/^vec([234])(?:<(u32|i32|f32)>|([fui]))$/);
+  if (m) {
+    const n = Number(m[1]);
+    const scalar = (m[2] ?? SHORT[m[3]!]) as TypeInfo["scalar"];
+    const align = n === 2 ? 8 : 16;
+    return { size: 4 * n, align, scalar, lanes: n, count: 1, stride: 4 * n };
+  }
+  m = t.match(/^array<(.+),(\d+)u?>$/);
+  if (m) {
+    const e = typeInfo(file, m[1]!);
+    if (e.count !== 1) fail(file, `cannot lay out nested array ${t}`);
+    const stride = Math.ceil(e.size / e.align) * e.align;
+    if (stride % 16 !== 0) {
+      fail(file, `array ${t} in a uniform needs an element stride of 16 bytes`);
+    }
+    const count = Number(m[2]);
+    return { size: count * stride, align: 16, scalar: e.scalar, lanes: e.lanes, count, stride };
+  }
+  return fail(file, `cannot lay out a uniform field of type ${t}`);
+}
+
+/** The structs of one file (raw, without includes), laid out lazily (only uniform ones must be valid). */
+function structsOf(src: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of stripComments(src).matchAll(/^struct\s+(\w+)\s*\{([^}]*)\}/gm)) {
+    out.set(m[1]!, m[2]!);
+  }
+  return out;
+}
+
+function layout(file: string, name: string, body: string): Layout {
+  const fields: Record<string, Field> = {};
+  let end = 0;
+  let align = 4;
+  for (const f of splitTop(body)) {
+    const m = f.match(/^(\w+)\s*:\s*(.+)$/);
+    if (!m) fail(file, `struct ${name}: cannot read field '${f}'`);
+    if (f.includes("@")) fail(file, `struct ${name}: field attributes are not supported`);
+    const ti = typeInfo(file, m[2]!);
+    align = Math.max(align, ti.align);
+    const offset = Math.ceil(end / ti.align) * ti.align;
+    fields[m[1]!] = {
+      offset,
+      type: m[2]!.replace(/\s+/g, " ").replace(/,(\S)/g, ", $1"),
+      scalar: ti.scalar,
+      lanes: ti.lanes,
+      count: ti.count,
+      stride: ti.stride,
+    };
+    end = offset + ti.size;
+  }
+  if (end === 0) fail(file, `struct ${name} has no fields`);
+  return { size: Math.ceil(end / align) * align, fields };
+}
+
+/** Module-level functions: name, the identifiers they name (minus their locals). */
+function functionsOf(file: string, src: string): Map<string, Set<string>> {
+  const fns = new Map<string, Set<string>>();
+  const re = /^fn\s+(\w+)\s*\(/gm;
+  for (const m of src.matchAll(re)) {
+    const start = m.index! + m[0].length - 1;
+    const open = src.indexOf("{", start);
+    if (open < 0) fail(file, `fn ${m[1]}: no body`);
+    let depth = 0;
+    let i = open;
+    for (; i < src.length; i++) {
+      if (src[i] === "{") depth++;
+      else if (src[i] === "}" && --depth === 0) break;
+    }
+    if (depth !== 0) fail(file, `fn ${m[1]}: unbalanced braces`);
+    const text = src.slice(start, i + 1);
+    const locals = new Set<string>();
+    for (const l of text.matchAll(/\b(?:let|var|const)\s+(\w+)/g)) locals.add(l[1]!);
+    const params = src.slice(start + 1, open);
+    for (const p of params.matchAll(/(?:^|[(,])\s*(?:@\w+(?:\([^)]*\))?\s*)*(\w+)\s*:/g)) {
+      locals.add(p[1]!);
+    }
+    const names = new Set<string>();
+    for (const id of text.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)) {
+      if (!locals.has(id[0])) names.add(id[0]);
+    }
+    fns.set(m[1]!, names);
+  }
+  return fns;
+}
+
+interface Parsed {
+  constants: Record<string, number>;
+  bindings: Record<string, Record<string, number>>;
+  uniforms: Set<string>;
+}
+
+function parseShader(file: string, full: string): Parsed {
+  const src = stripComments(full);
+  const constants: Record<string, number> = {};
+  for (const m of src.matchAll(/^const\s+(\w+)\s*(?::\s*\w+)?\s*=\s*([^;]+);/gm)) {
+    if (m[1]! in constants) fail(file, `const ${m[1]} declared twice`);
+    constants[m[1]!] = literal(file, m[1]!, m[2]!);
+  }
+  const vars = new Map<string, number>();
+  const uniforms = new Set<string>();
+  for (const line of src.split("\n")) {
+    if (!/^\s*@group/.test(line)) continue;
+    const m = line.match(
+      /^\s*@group\((\d+)\)\s*@binding\((\d+)\)\s*var(<([^>]*)>)?\s+(\w+)\s*:\s*([^;]+);\s*$/,
+    );
+    if (!m) fail(file, `cannot read binding '${line.trim()}'`);
+    if (m[1] !== "0") fail(file, `binding ${m[5]}: only @group(0) is supported`);
+    if (vars.has(m[5]!)) fail(file, `binding ${m[5]} declared twice`);
+    vars.set(m[5]!, Number(m[2]));
+    if (m[4]?.trim() === "uniform") uniforms.add(m[6]!.trim());
+  }
+  const fns = functionsOf(file, src);
+  const bindings: Record<string, Record<string, number>> = {};
+  for (const m of src.matchAll(/@compute[^;{]*?\bfn\s+(\w+)/g)) {
+    const entry = m[1]!;
+    const seen = new Set<string>([entry]);
+    const todo = [entry];
+    const used: Record<string, number> = {};
+    while (todo.length) {
+      for (const id of fns.get(todo.pop()!) ?? []) {
+        if (fns.has(id) && !seen.has(id)) {
+          seen.add(id);
+          todo.push(id);
+        }
+        const b = vars.get(id);
+        if (b !== undefined) used[id] = b;
+      }
+    }
+    const byIndex = new Map<number, string>();
+    for (const [n, b] of Object.entries(used)) {
+      if (byIndex.has(b)) {
+        fail(file, `entry ${entry} uses ${byIndex.get(b)} and ${n} at binding ${b}`);
+      }
+      byIndex.set(b, n);
+    }
+    bindings[entry] = Object.fromEntries(Object.entries(used).sort((x, y) => x[1] - y[1]));
+  }
+  if (Object.keys(bindings).length === 0) fail(file, "no @compute entry point");
+  return { constants, bindings, uniforms };
+}
+
+/** Every file a shader includes (transitively), itself first. */
+async function filesOf(name: string, seen = new Set<string>()): Promise<string[]> {
+  seen.add(name);
+  const text = await Deno.readTextFile(join(shaderDir, name));
+  const out = [name];
+  for (const m of text.matchAll(/^\s*\/\/#include\s+"([^"]+)"\s*$/gm)) {
+    if (!seen.has(m[1]!)) out.push(...await filesOf(m[1]!, seen));
+  }
+  return out;
+}
+
+const all: string[] = [];
+for await (const e of Deno.readDir(shaderDir)) {
+  if (e.isFile && e.name.endsWith(".wgsl")) all.push(e.name);
+}
+all.sort();
+const names = all.filter((n) => !n.startsWith("_"));
+const rawStructs = new Map<string, Map<string, string>>();
+for (const f of all) rawStructs.set(f, structsOf(await Deno.readTextFile(join(shaderDir, f))));
+
+const sources: Record<string, string> = {};
+const constants: Record<string, Record<string, number>> = {};
+const bindings: Record<string, Record<string, Record<string, number>>> = {};
+const layouts: Record<string, Record<string, Layout>> = {};
+const layoutFile = new Map<string, string>();
+for (const n of names) {
+  const key = n.replace(/\.wgsl$/, "");
+  const src = await readShader(n, new Set());
+  const p = parseShader(n, src);
+  sources[key] = src;
+  constants[key] = p.constants;
+  bindings[key] = p.bindings;
+  const files = await filesOf(n);
+  for (const s of p.uniforms) {
+    const decl = files.filter((f) => rawStructs.get(f)!.has(s));
+    if (decl.length !== 1) fail(n, `uniform struct ${s} is declared in ${decl.length} files`);
+    const file = decl[0]!;
+    const lk = file.replace(/^_/, "").replace(/\.wgsl$/, "");
+    if (layoutFile.has(lk) && layoutFile.get(lk) !== file) {
+      fail(file, `layout key '${lk}' is also ${layoutFile.get(lk)}`);
+    }
+    layoutFile.set(lk, file);
+    (layouts[lk] ??= {})[s] = layout(file, s, rawStructs.get(file)!.get(s)!);
+  }
+}
+const sortKeys = <T>(o: Record<string, T>) =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+
 let body = "// @generated by tools/gen_shaders.ts from shaders/*.wgsl -- do not edit\n";
 body += "// deno-fmt-ignore-file\n// deno-lint-ignore-file\n\n";
 body += "/** WGSL source of every kernel, keyed by shader file name without `.wgsl`. */\n";
 body += "export const shaders = {\n";
-for (const n of names) {
-  const src = await readShader(n, new Set());
-  body += `  ${JSON.stringify(n.replace(/\.wgsl$/, ""))}: ${JSON.stringify(src)},\n`;
+for (const n of Object.keys(sources)) {
+  body += `  ${JSON.stringify(n)}: ${JSON.stringify(sources[n])},\n`;
 }
 body +=
-  "} as const;\n\n/** Name of a kernel in `shaders/`. */\nexport type ShaderName = keyof typeof shaders;\n";
+  "} as const;\n\n/** Name of a kernel in `shaders/`. */\nexport type ShaderName = keyof typeof shaders;\n\n";
+/** `o` as TypeScript, one line per entry below depth `flat` (compact, stable output). */
+function emit(o: unknown, flat: number, indent = ""): string {
+  if (typeof o !== "object" || o === null) return JSON.stringify(o);
+  if (flat === 0) {
+    return `{${
+      Object.entries(o).map(([k, v]) => `${JSON.stringify(k)}: ${emit(v, 0)}`).join(", ")
+    }}`;
+  }
+  const inner = indent + "  ";
+  const rows = Object.entries(o).map(([k, v]) =>
+    `${inner}${JSON.stringify(k)}: ${emit(v, flat - 1, inner)},`
+  );
+  return rows.length ? `{\n${rows.join("\n")}\n${indent}}` : "{}";
+}
+body += "/** Module-level `const`s of every kernel (with its includes), by shader and name. */\n";
+body += `export const constants = ${emit(constants, 1)} as const;\n\n`;
+body +=
+  "/** Layout of every uniform struct, keyed by its declaring file (without `_` and `.wgsl`) and name. */\n";
+body += `export const layouts = ${emit(sortKeys(layouts), 4)} as const;\n\n`;
+body +=
+  "/** Per kernel and entry point: the binding index of each resource the entry point uses. */\n";
+body += `export const bindings = ${emit(bindings, 2)} as const;\n`;
 
 if (Deno.args.includes("--check")) {
   let old = "";

@@ -22,8 +22,10 @@ Deno.test("a WGSL compile error becomes a GpuError with the compiler's lines", a
     (async () => {
       // deno-lint-ignore no-explicit-any
       const d = dev as any;
-      const shaders = (await import("./_shaders.ts")).shaders as Record<string, string>;
-      shaders["__broken"] = "@compute @workgroup_size(1) fn main() { let x: f32 = 1u; }";
+      const gen = await import("./_shaders.ts");
+      (gen.shaders as Record<string, string>)["__broken"] =
+        "@compute @workgroup_size(1) fn main() { let x: f32 = 1u; }";
+      (gen.bindings as Record<string, unknown>)["__broken"] = { main: {} };
       try {
         d.kernel("__broken");
       } catch { /* reported asynchronously */ }

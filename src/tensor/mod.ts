@@ -38,6 +38,7 @@ export * from "./ops/reduce.ts";
 export * from "./ops/matmul.ts";
 export * from "./ops/movement.ts";
 export * from "./ops/softmax.ts";
+export * from "./ops/losses.ts";
 export * from "./ops/conv.ts";
 export * from "./ops/pool.ts";
 export * from "./ops/batch_norm.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 import { device, type PooledBuffer } from "./device.ts";
+import { constants } from "./_shaders.ts";
 import type { Node } from "./autograd.ts";
 import { track } from "./scope.ts";
 import { recordCreated, recordDisposed } from "./leaks.ts";
@@ -271,7 +272,7 @@ export function fillInPlace(t: Tensor, value: number): void {
   }
   const d = device();
   runStrided(
-    d.kernel("unary", { OP: 17, CONTIG: 1 }),
+    d.kernel("unary", { OP: constants.unary.OP_FILL, CONTIG: 1 }),
     [t.size],
     [{
       buf: d.dummy,

@@ -7,6 +7,8 @@
 import { checkOptions } from "../../_options.ts";
 import { DROPOUT_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
+import { layouts } from "../_shaders.ts";
+import { packUniform } from "../_uniform.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
@@ -46,19 +48,19 @@ function apply(a: Tensor, key: number, p: number): Tensor {
   const out = Tensor.empty(a.shape);
   const whole = fitsWhole(a.buffer, out.buffer);
   for (const [s, n] of whole ? [[0, a.size]] : chunkRanges(a.size)) {
-    const buf = new ArrayBuffer(20);
-    const u = new Uint32Array(buf);
-    u[0] = n!;
-    u[1] = key;
-    u[2] = p >= 1 ? 0xffffffff : Math.round(p * 2 ** 32);
-    new Float32Array(buf)[3] = p >= 1 ? 0 : 1 / (1 - p);
-    u[4] = s!;
+    const buf = packUniform(layouts.dropout.Params, {
+      n: n!,
+      key,
+      threshold: p >= 1 ? 0xffffffff : Math.round(p * 2 ** 32),
+      scale: p >= 1 ? 0 : 1 / (1 - p),
+      base: s!,
+    });
     const [x, y] = whole
       ? [a.buffer, out.buffer]
       : [a.buffer, out.buffer].map((b) => d.slice(b, s! * 4, n! * 4));
     d.dispatch(
       d.kernel("dropout"),
-      [d.uniform(buf), x!, y!],
+      { P: d.uniform(buf), x: x!, y: y! },
       grid1d(n!, WG),
       () => `dropout of [${a.shape}]`,
     );

@@ -1,7 +1,7 @@
 /**
  * Elementwise ops with broadcasting and scalar operands, each forward beside its backward.
  * Unary and binary kernels are `shaders/unary.wgsl` and `shaders/binary.wgsl`; the op numbers below are
- * the `OP` override of those shaders.
+ * the `OP` override of those shaders, read from their `const OP_*` by `tools/gen_shaders.ts`.
  *
  * Dtypes, as PyTorch: an i32 operand with an f32 one (or with a fractional number) is converted to f32
  * first (a real conversion, `cast.ts`), and the result is f32; `div` always gives f32 (true
@@ -12,6 +12,8 @@
  * @module
  */
 import { device } from "../device.ts";
+import { constants, layouts } from "../_shaders.ts";
+import { packUniform } from "../_uniform.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { broadcastStrides, fmt, grid1d } from "./_launch.ts";
@@ -29,55 +31,57 @@ import {
 
 const WG = 256;
 
-/** `OP` numbers of `shaders/unary.wgsl`. */
+const UC = constants.unary;
+/** `OP` numbers of `shaders/unary.wgsl` (generated from its `const OP_*`). */
 export const U = {
-  copy: 0,
-  neg: 1,
-  exp: 2,
-  log: 3,
-  sqrt: 4,
-  relu: 5,
-  sigmoid: 6,
-  tanh: 7,
-  abs: 8,
-  addS: 9,
-  mulS: 10,
-  powS: 11,
-  rsubS: 12,
-  rdivS: 13,
-  maxS: 14,
-  minS: 15,
-  gtS: 16,
-  fill: 17,
-  square: 18,
-  recip: 19,
-  affine: 20,
-  ltS: 21,
-  eqS: 22,
-  sign: 23,
-  geS: 24,
+  copy: UC.OP_COPY,
+  neg: UC.OP_NEG,
+  exp: UC.OP_EXP,
+  log: UC.OP_LOG,
+  sqrt: UC.OP_SQRT,
+  relu: UC.OP_RELU,
+  sigmoid: UC.OP_SIGMOID,
+  tanh: UC.OP_TANH,
+  abs: UC.OP_ABS,
+  addS: UC.OP_ADD_S,
+  mulS: UC.OP_MUL_S,
+  powS: UC.OP_POW_S,
+  rsubS: UC.OP_RSUB_S,
+  rdivS: UC.OP_RDIV_S,
+  maxS: UC.OP_MAX_S,
+  minS: UC.OP_MIN_S,
+  gtS: UC.OP_GT_S,
+  fill: UC.OP_FILL,
+  square: UC.OP_SQUARE,
+  recip: UC.OP_RECIP,
+  affine: UC.OP_AFFINE,
+  ltS: UC.OP_LT_S,
+  eqS: UC.OP_EQ_S,
+  sign: UC.OP_SIGN,
+  geS: UC.OP_GE_S,
 } as const;
 
-/** `OP` numbers of `shaders/binary.wgsl`. */
+const BC = constants.binary;
+/** `OP` numbers of `shaders/binary.wgsl` (generated from `_binary_op_codes.wgsl`). */
 export const B = {
-  add: 0,
-  sub: 1,
-  mul: 2,
-  div: 3,
-  pow: 4,
-  max: 5,
-  min: 6,
-  gt: 7,
-  ge: 8,
-  lt: 9,
-  le: 10,
-  eq: 11,
-  ne: 12,
-  reluGrad: 13,
-  sigmoidGrad: 14,
-  tanhGrad: 15,
-  axpby: 16,
-  sqrtGrad: 17,
+  add: BC.OP_ADD,
+  sub: BC.OP_SUB,
+  mul: BC.OP_MUL,
+  div: BC.OP_DIV,
+  pow: BC.OP_POW,
+  max: BC.OP_MAX,
+  min: BC.OP_MIN,
+  gt: BC.OP_GT,
+  ge: BC.OP_GE,
+  lt: BC.OP_LT,
+  le: BC.OP_LE,
+  eq: BC.OP_EQ,
+  ne: BC.OP_NE,
+  reluGrad: BC.OP_RELU_GRAD,
+  sigmoidGrad: BC.OP_SIGMOID_GRAD,
+  tanhGrad: BC.OP_TANH_GRAD,
+  axpby: BC.OP_AXPBY,
+  sqrtGrad: BC.OP_SQRT_GRAD,
 } as const;
 
 /** @internal Unary kernel on `a` without recording the graph. */
@@ -140,13 +144,11 @@ export function binaryRaw(
     const k = d.kernel("binary_vec4", { OP: op });
     const whole = fitsWhole(a.buffer, b.buffer, out.buffer);
     for (const [s, n] of whole ? [[0, out.size]] : chunkRanges(out.size)) {
-      const pv = new ArrayBuffer(16);
-      new Uint32Array(pv)[0] = n! / 4;
-      new Float32Array(pv).set([s0, s1], 2);
+      const pv = packUniform(layouts.binary_vec4.Params, { n4: n! / 4, s0, s1 });
       const [x, y, z] = whole
         ? [a.buffer, b.buffer, out.buffer]
         : [a.buffer, b.buffer, out.buffer].map((buf) => d.slice(buf, s! * 4, n! * 4));
-      d.dispatch(k, [d.uniform(pv), x!, y!, z!], grid1d(n! / 4, WG), what);
+      d.dispatch(k, { P: d.uniform(pv), a: x!, b: y!, out: z! }, grid1d(n! / 4, WG), what);
     }
     return out;
   }
