@@ -12,9 +12,9 @@
  * ```
  * @module
  */
-import "./_methods.ts";
 export * from "./device.ts";
 export * from "./gpu_error.ts";
+export { type DebugLog, getDebug, setDebug } from "./debug.ts";
 export * from "./tensor.ts";
 export * from "./scope.ts";
 export {
