@@ -1,5 +1,7 @@
 /**
  * The few kernels autograd itself needs: in-place accumulation (y += x), copies, fills, out-of-place add.
+ *
+ * WGSL: `shaders/axpy.wgsl`. CPU twin: `_accumulate_ref.ts`. Tests: `accumulate_test.ts`.
  * @module
  */
 import { device } from "../device.ts";

@@ -4,6 +4,9 @@
  * buffers in place) and one normalise dispatch; backward: one reduction and one apply dispatch. For
  * `[N, C, H, W]` with H*W a multiple of 4 the batch-statistics path is ONE dispatch each way (the
  * `conv_bn` vec4 kernels with x in NCHW).
+ *
+ * WGSL: `shaders/batch_norm.wgsl`, `shaders/conv_bn.wgsl`. CPU twin: `_batch_norm_ref.ts`. Tests:
+ * `batch_norm_test.ts`.
  * @module
  */
 import { checkOptions } from "../../_options.ts";

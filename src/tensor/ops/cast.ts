@@ -3,6 +3,8 @@
  * `shaders/cast.wgsl`, never a reinterpretation of the bits. f32 -> i32 truncates toward zero as
  * PyTorch's `.int()` (NaN gives 0; values past the i32 range saturate). Casting to the same dtype
  * returns a copy. The gradient flows through a cast to f32 (to i32: none, as PyTorch's integers).
+ *
+ * WGSL: `shaders/cast.wgsl`. CPU twin: `_cast_ref.ts`. Tests: `cast_test.ts`.
  * @module
  */
 import { device } from "../device.ts";

@@ -8,6 +8,9 @@
  * that layout every backward product is a single large GEMM too: `dW = gT cols^T`, `dcols = W^T gT`
  * (gT = the upstream gradient as `[Cout, N*P]`), and `col2im` gathers dcols back into dx without atomics.
  * All GEMMs go through `matmulRaw`, so they speed up with it.
+ *
+ * WGSL: `shaders/im2col.wgsl`, `shaders/conv2d_layout.wgsl`. CPU twin: `_conv_ref.ts`. Tests:
+ * `conv_test.ts`.
  * @module
  */
 import { checkOptions } from "../../_options.ts";

@@ -11,6 +11,9 @@
  * channel-major, which is already the GEMM operand of the conv backward: no to-channel-major relayout.
  * Falls back to `conv2d` → `batchNorm` → `relu` for grouped convolutions, evaluation mode and BN layers
  * with only one of weight/bias.
+ *
+ * WGSL: `shaders/conv_bn.wgsl`, `shaders/batch_norm.wgsl`. CPU twin: `_conv_bn_ref.ts`. Tests:
+ * `conv_bn_test.ts`.
  * @module
  */
 import { checkOptions, pickOptions } from "../../_options.ts";

@@ -2,6 +2,8 @@
  * `dropout`: inverted dropout with a counter-based hash RNG in WGSL (`shaders/dropout.wgsl`). Nothing
  * is stored for backward: the gradient goes through the same kernel with the same key, which reproduces
  * the forward mask exactly.
+ *
+ * WGSL: `shaders/dropout.wgsl`. CPU twin: `_dropout_ref.ts`. Tests: `dropout_test.ts`.
  * @module
  */
 import { checkOptions } from "../../_options.ts";
@@ -42,8 +44,8 @@ function nextKey(seed: number): number {
   return pcg((seed >>> 0) ^ pcg(counter++ >>> 0));
 }
 
-/** Runs the dropout kernel with `key` on `a`. */
-function apply(a: Tensor, key: number, p: number): Tensor {
+/** @internal Runs the dropout kernel with `key` on `a` (no graph). */
+export function dropoutRaw(a: Tensor, key: number, p: number): Tensor {
   const d = device();
   const out = Tensor.empty(a.shape);
   const whole = fitsWhole(a.buffer, out.buffer);
@@ -88,7 +90,7 @@ export function dropout(x: Tensor, opts: DropoutOptions): Tensor {
   }
   if (!opts.training || p === 0) return x;
   const key = nextKey(opts.seed ?? defaultSeed);
-  const y = apply(x, key, p);
-  if (needsGrad(x)) record(y, "dropout", [x], [], (g) => [apply(g, key, p)]);
+  const y = dropoutRaw(x, key, p);
+  if (needsGrad(x)) record(y, "dropout", [x], [], (g) => [dropoutRaw(g, key, p)]);
   return y;
 }

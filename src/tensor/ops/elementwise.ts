@@ -9,6 +9,10 @@
  * the integer kernel `shaders/binary_i32.wgsl` (i32 results; comparisons give f32 0/1 as for f32).
  * `exp`, `log`, `sqrt`, `sigmoid`, `tanh` convert an i32 input to f32; the other unary ops, `pow` of
  * two i32 operands and `where` of two i32 operands refuse with a `TypeError` naming the dtypes.
+ *
+ * WGSL: `shaders/unary.wgsl`, `shaders/binary.wgsl`, `shaders/binary_vec4.wgsl`,
+ * `shaders/binary_i32.wgsl`, `shaders/where.wgsl`. CPU twin: `_elementwise_ref.ts`. Tests:
+ * `elementwise_test.ts`.
  * @module
  */
 import { device } from "../device.ts";

@@ -1,7 +1,7 @@
 /**
  * The losses: `crossEntropy` (fused log-softmax + NLL) and `nllLoss`, mean-reduced as in PyTorch.
  *
- * WGSL: `shaders/nll_loss.wgsl`. CPU twin: `losses_ref.ts`. Tests: `losses_test.ts`.
+ * WGSL: `shaders/nll_loss.wgsl`. CPU twin: `_losses_ref.ts`. Tests: `losses_test.ts`.
  * @module
  */
 import { device } from "../device.ts";

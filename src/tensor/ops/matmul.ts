@@ -3,6 +3,9 @@
  * ReLU, and split-K for long inner dimensions with few outputs. Kernels: `shaders/matmul.wgsl` (any
  * shape, batched), and for large single products the texture path (`_matmul_tex.ts`). `linear` is
  * here too, with its backward (bias gradient and ReLU mask fused, gradients written in place).
+ *
+ * WGSL: `shaders/matmul.wgsl`, `shaders/matmul_tb.wgsl`, `shaders/bias_grad.wgsl`. CPU twin:
+ * `_matmul_ref.ts`. Tests: `matmul_test.ts`.
  * @module
  */
 import { checkOptions } from "../../_options.ts";

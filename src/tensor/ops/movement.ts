@@ -2,6 +2,9 @@
  * Shape ops: `reshape`/`flatten` (views, no copy), and `transpose`/`permute`/`slice`/`concat`/`pad`
  * (strided copies by `shaders/unary.wgsl`, or for i32 by `shaders/cast.wgsl` as raw words). Each
  * backward is the inverse movement. They keep the dtype; `concat` of mixed dtypes gives f32.
+ *
+ * WGSL: `shaders/unary.wgsl`, `shaders/cast.wgsl`. CPU twin: `_movement_ref.ts`. Tests:
+ * `movement_test.ts`.
  * @module
  */
 import { device } from "../device.ts";

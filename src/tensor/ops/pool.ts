@@ -2,6 +2,8 @@
  * 2-D pooling of NCHW tensors, forward beside backward (kernels in `shaders/pool2d.wgsl`): `maxPool2d`,
  * `avgPool2d` and `adaptiveAvgPool2d`, with PyTorch's semantics (floor mode). Backward passes gather
  * from the windows covering each input element, so they need no atomics.
+ *
+ * WGSL: `shaders/pool2d.wgsl`. CPU twin: `_pool_ref.ts`. Tests: `pool_test.ts`.
  * @module
  */
 import { device } from "../device.ts";

@@ -2,6 +2,9 @@
  * Reductions over any set of axes (`sum`, `mean`, `max`, `min`, `argmax`), broadcasting copies (`expand`)
  * and `sumTo`, the reduction that undoes a broadcast in backward passes. Kernels: `shaders/reduce.wgsl`
  * (a thread per output, or a workgroup per output for long reductions) and `shaders/argmax.wgsl`.
+ *
+ * WGSL: `shaders/reduce.wgsl`, `shaders/argmax.wgsl`. CPU twin: `_reduce_ref.ts`. Tests:
+ * `reduce_test.ts`.
  * @module
  */
 import { checkOptions } from "../../_options.ts";

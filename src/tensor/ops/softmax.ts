@@ -1,7 +1,7 @@
 /**
  * `softmax` and `logSoftmax` along any dimension.
  *
- * WGSL: `shaders/softmax.wgsl`, `shaders/softmax_backward.wgsl`. CPU twin: `softmax_ref.ts`.
+ * WGSL: `shaders/softmax.wgsl`, `shaders/softmax_backward.wgsl`. CPU twin: `_softmax_ref.ts`.
  * Tests: `softmax_test.ts`. The losses built on them are in `losses.ts`.
  * @module
  */
