@@ -1,8 +1,8 @@
 /**
- * `softmax` and `logSoftmax` along any dimension.
+ * `softmax` and `logSoftmax` along any dimension (the losses built on them are in `losses.ts`).
  *
  * WGSL: `shaders/softmax.wgsl`, `shaders/softmax_backward.wgsl`. CPU twin: `_softmax_ref.ts`.
- * Tests: `softmax_test.ts`. The losses built on them are in `losses.ts`.
+ * Tests: `softmax_test.ts`.
  * @module
  */
 import { needsGrad, record } from "../autograd.ts";
