@@ -207,6 +207,21 @@ export function checkOptions(what: string, obj: unknown, spec: OptionSpec): void
   }
 }
 
+/**
+ * Throws a `TypeError` naming the first of `keys` that `obj` (already checked by
+ * {@linkcode checkOptions}) lacks: `Cannot use ImageClassifierData.fromArrays options: 'train' is
+ * required (expected train, valid, shape)`.
+ */
+export function requireOptions(what: string, obj: unknown, keys: readonly string[]): void {
+  for (const k of keys) {
+    if ((obj as Record<string, unknown> | null)?.[k] === undefined) {
+      throw new TypeError(
+        `Cannot use ${what} options: '${k}' is required (expected ${keys.join(", ")})`,
+      );
+    }
+  }
+}
+
 /** Accepts any value: for an option whose owner checks its shape itself (a range, a decay spec). */
 export const ANY: OptionCheck = { test: () => true, expected: "any value" };
 

@@ -277,6 +277,15 @@ export interface TfmsOptions {
  */
 export function tfmsFromStats(stats: Stats, sz: number, opts: TfmsOptions = {}): Tfms {
   checkOptions("tfmsFromStats", opts, TFMS_SPEC);
+  const isVec = (v: unknown) =>
+    Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "number");
+  if (!Array.isArray(stats) || stats.length !== 2 || !isVec(stats[0]) || !isVec(stats[1])) {
+    throw new TypeError(
+      `Cannot build tfmsFromStats: expected stats [mean[], std[]] (numbers per channel), got ${
+        Array.isArray(stats) ? `an array of length ${stats.length}` : String(stats)
+      }`,
+    );
+  }
   let [mean, std] = stats;
   const channels = opts.channels ?? mean.length;
   if (channels !== mean.length) {

@@ -126,6 +126,11 @@ export function encodeSafetensors(
   const list = Symbol.iterator in tensors
     ? [...(tensors as Iterable<readonly [string, SafetensorsTensor]>)]
     : Object.entries(tensors as Record<string, SafetensorsTensor>);
+  for (const e of list) {
+    if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== "string") {
+      throw new TypeError(`${where}: expected [name, tensor] pairs, got ${show(e)}`);
+    }
+  }
   const header: string[] = [];
   const meta = options.metadata === undefined ? {} : checkMetadata(options.metadata, where);
   if (Object.keys(meta).length > 0) header.push(`"__metadata__":${asciiJson(meta)}`);

@@ -84,7 +84,7 @@ export class Conv2d extends Module {
     ) {
       if (!Number.isInteger(v) || v <= 0) {
         throw new RangeError(
-          `Cannot create Conv2d: expected ${k} to be a positive integer, got ${v}`,
+          `Cannot create Conv2d: expected ${k} to be a positive integer, got ${String(v)}`,
         );
       }
     }
@@ -164,7 +164,9 @@ export class BatchNormBase extends Module {
     checkOptions(new.target.name, opts, BATCH_NORM_SPEC);
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
       throw new RangeError(
-        `Cannot create ${new.target.name}: expected a positive channel count, got ${numFeatures}`,
+        `Cannot create ${new.target.name}: expected a positive channel count, got ${
+          String(numFeatures)
+        }`,
       );
     }
     this.numFeatures = numFeatures;

@@ -182,6 +182,9 @@ export class Dropout extends Module {
   constructor(p = 0.5, opts: { seed?: number } = {}) {
     super();
     checkOptions("Dropout", opts, SEED_SPEC);
+    if (typeof p !== "number") {
+      throw new TypeError(`Cannot create Dropout: expected p to be a number, got ${String(p)}`);
+    }
     if (!(p >= 0 && p <= 1)) {
       throw new RangeError(`Cannot create Dropout: expected p in [0, 1], got ${p}`);
     }

@@ -2,6 +2,7 @@
  * Losses (re-exported from the engine) and metrics that stay on the GPU.
  * @module
  */
+import { tensorsArg } from "../tensor/ops/_args.ts";
 import { crossEntropy, ge, max, nllLoss, noGrad, type Tensor, tidy } from "../tensor/mod.ts";
 
 export { crossEntropy, nllLoss };
@@ -18,6 +19,7 @@ export { crossEntropy, nllLoss };
  * ```
  */
 export function accuracy(output: Tensor, target: Tensor): Tensor {
+  tensorsArg("compute accuracy", { output, target });
   if (output.rank !== 2) {
     throw new TypeError(
       `Cannot compute accuracy of output [${output.shape}]: expected [batch, classes]`,

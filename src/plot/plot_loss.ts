@@ -4,7 +4,7 @@
  * @module
  */
 
-import { checkCount, checkNumbers, checkSameLength } from "./_check.ts";
+import { checkCount, checkNumbers, checkPlotData, checkSameLength } from "./_check.ts";
 import { checkOptions } from "../_options.ts";
 import { PLOT_LOSS_SPEC } from "./_specs.ts";
 import { renderFigure } from "./_figure.ts";
@@ -33,6 +33,7 @@ export interface PlotLossOptions {
  * ```
  */
 export function plotLoss(data: PlotData, opts: PlotLossOptions = {}): string {
+  checkPlotData(data, "plotLoss");
   checkOptions("plotLoss", opts, PLOT_LOSS_SPEC);
   const nSkip = checkCount(opts.nSkip ?? 0, "nSkip");
   const its = checkNumbers(data.iterations, "iterations");

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { checkNumbers, checkSameLength } from "./_check.ts";
+import { checkNumbers, checkPlotData, checkSameLength } from "./_check.ts";
 import { checkOptions } from "../_options.ts";
 import { PLOT_LR_SPEC } from "./_specs.ts";
 import { renderFigure } from "./_figure.ts";
@@ -40,6 +40,7 @@ export interface PlotLrOptions {
  * ```
  */
 export function plotLr(data: PlotData, opts: PlotLrOptions = {}): string {
+  checkPlotData(data, "plotLr");
   checkOptions("plotLr", opts, PLOT_LR_SPEC);
   const { showText = true, showMoms = true } = opts;
   const its = checkNumbers(data.iterations, "iterations");

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { checkCount, checkNumbers, checkSameLength } from "./_check.ts";
+import { checkCount, checkNumbers, checkPlotData, checkSameLength } from "./_check.ts";
 import { checkOptions } from "../_options.ts";
 import { PLOT_LR_LOSS_SPEC } from "./_specs.ts";
 import { renderFigure } from "./_figure.ts";
@@ -52,6 +52,7 @@ export interface PlotLrLossOptions {
  * ```
  */
 export function plotLrLoss(data: PlotData, opts: PlotLrLossOptions = {}): string {
+  checkPlotData(data, "plotLrLoss");
   checkOptions("plotLrLoss", opts, PLOT_LR_LOSS_SPEC);
   const nSkip = checkCount(opts.nSkip ?? 10, "nSkip");
   const nSkipEnd = checkCount(opts.nSkipEnd ?? 5, "nSkipEnd");

@@ -16,6 +16,7 @@ import { show } from "./_values.ts";
 import { checkOptions } from "../_options.ts";
 import { LR_FIND_SPEC, STOP_DIV_SPEC } from "./_specs.ts";
 import { guardOf, HELD_BY } from "./fit_guard.ts";
+import { plotResult } from "./_jupyter.ts";
 
 /** Options of {@linkcode lrFind}. */
 export interface LrFindOptions {
@@ -53,7 +54,7 @@ export interface LrFindResult {
   stopped: boolean;
   /** Why `stopDiv` stopped the run, when it did. */
   reason?: string;
-  /** The loss/lr plot with the suggestions marked. */
+  /** The loss/lr plot with the suggestions marked (an image under the cell in Jupyter). */
   svg(options?: { file?: string | URL }): string;
 }
 
@@ -163,7 +164,7 @@ async function find(
         text,
       );
     }
-    return text;
+    return plotResult(text);
   };
   return {
     lrs,

@@ -1,6 +1,7 @@
 /**
  * `Sched`: a fit's {@linkcode Recorder} with fastai v0.7's `learn.sched` plot methods, each returning
- * the SVG string and optionally writing it to a file.
+ * the SVG string and optionally writing it to a file. In Deno's Jupyter kernel the returned value is
+ * an `SvgPlot` (a `String` object that renders as an image under the cell; see `_jupyter.ts`).
  * @module
  */
 import { checkOptions } from "../_options.ts";
@@ -17,6 +18,7 @@ import {
 import type { PlotData } from "../plot/types.ts";
 import { needDeno } from "../_platform.ts";
 import { Recorder } from "./recorder.ts";
+import { plotResult } from "./_jupyter.ts";
 
 /** Where to write a plot: `{ file: "lr.svg" }` (written synchronously). */
 export interface FileOption {
@@ -90,5 +92,5 @@ function write(svg: string, file: string | URL | undefined): string {
     )
       .writeTextFileSync(file, svg);
   }
-  return svg;
+  return plotResult(svg);
 }

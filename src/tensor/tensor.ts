@@ -21,6 +21,7 @@ import * as cast from "./ops/cast.ts";
 import { track } from "./scope.ts";
 import { recordCreated, recordDisposed } from "./leaks.ts";
 import { BorrowedStorage, Storage } from "./_storage.ts";
+import { INSPECT, JUPYTER_DISPLAY, tensorDisplayHook, tensorSummary } from "./_display.ts";
 import { hostArray } from "./_host.ts";
 import { runStrided } from "./ops/_chunk.ts";
 import { checkedBytes } from "./_limits.ts";
@@ -358,6 +359,16 @@ export class Tensor {
   /** `Tensor(<dtype>[<shape>])`, with `, requiresGrad` when set; does not read the values. */
   toString(): string {
     return `Tensor(${this.dtype}[${this.shape}]${this.requiresGrad ? ", requiresGrad" : ""})`;
+  }
+
+  /** `console.log(t)`: one line (shape, dtype, device), no readback; see `_display.ts`. */
+  [INSPECT](): string {
+    return tensorSummary(this);
+  }
+
+  /** Jupyter: shape, dtype, device and the first 8 values (one small readback); see `_display.ts`. */
+  [JUPYTER_DISPLAY](): Promise<Record<string, string>> {
+    return tensorDisplayHook(this);
   }
 }
 

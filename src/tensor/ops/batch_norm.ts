@@ -9,6 +9,7 @@
  * `batch_norm_test.ts`.
  * @module
  */
+import { tensorArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { BATCH_NORM_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
@@ -83,6 +84,7 @@ function check(x: Tensor, o: BatchNormOptions): number {
  * hyperparameters or a single value per channel in training.
  */
 export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
+  tensorArg("batchNorm", "the input", x);
   checkOptions("batchNorm", opts ?? null, BATCH_NORM_SPEC);
   floatOnly("batchNorm", [x, opts?.weight, opts?.bias, opts?.runningMean, opts?.runningVar]);
   const c = check(x, opts);

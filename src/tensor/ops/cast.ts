@@ -7,6 +7,7 @@
  * WGSL: `shaders/cast.wgsl`. CPU twin: `_cast_ref.ts`. Tests: `cast_test.ts`.
  * @module
  */
+import { tensorArg } from "./_args.ts";
 import { device } from "../device.ts";
 import { constants } from "../_shaders.ts";
 import { needsGrad, record } from "../autograd.ts";
@@ -39,6 +40,7 @@ export function castRaw(a: Tensor, dtype: DType): Tensor {
  * @throws {TypeError} For a dtype that is not `"f32"` or `"i32"`.
  */
 export function cast(a: Tensor, dtype: DType): Tensor {
+  tensorArg("cast", "the input", a);
   checkDtypeName(dtype, "cast");
   const out = castRaw(a, dtype);
   if (dtype === "f32" && a.dtype === "f32" && needsGrad(a)) {

@@ -13,6 +13,7 @@
  * `conv_test.ts`.
  * @module
  */
+import { tensorsArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { CONV2D_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
@@ -287,6 +288,7 @@ export function conv2d(
   bias?: Tensor | null,
   opts: Conv2dOptions = {},
 ): Tensor {
+  tensorsArg("conv2d", { x, w, bias }, ["bias"]);
   checkOptions("conv2d", opts, CONV2D_SPEC);
   floatOnly("conv2d", [x, w, bias]);
   const g = geometry(x, w, bias ?? null, opts);

@@ -16,6 +16,7 @@
  * `conv_bn_test.ts`.
  * @module
  */
+import { tensorsArg } from "./_args.ts";
 import { checkOptions, pickOptions } from "../../_options.ts";
 import { BATCH_NORM_SPEC, CONV2D_BN_SPEC, CONV2D_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
@@ -56,6 +57,7 @@ export function conv2dBatchNorm(
   bias: Tensor | null | undefined,
   opts: Conv2dBatchNormOptions,
 ): Tensor {
+  tensorsArg("conv2dBatchNorm", { x, w, bias }, ["bias"]);
   checkOptions("conv2dBatchNorm", opts ?? null, CONV2D_BN_SPEC);
   checkOptions("conv2dBatchNorm bn", opts.bn ?? null, BATCH_NORM_SPEC);
   const bn = opts.bn;

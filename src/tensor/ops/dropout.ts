@@ -6,7 +6,8 @@
  * WGSL: `shaders/dropout.wgsl`. CPU twin: `_dropout_ref.ts`. Tests: `dropout_test.ts`.
  * @module
  */
-import { checkOptions } from "../../_options.ts";
+import { tensorArg } from "./_args.ts";
+import { checkOptions, requireOptions } from "../../_options.ts";
 import { DROPOUT_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { layouts } from "../_shaders.ts";
@@ -82,7 +83,9 @@ export function dropoutRaw(a: Tensor, key: number, p: number): Tensor {
  * @throws {RangeError} When `p` is outside [0, 1].
  */
 export function dropout(x: Tensor, opts: DropoutOptions): Tensor {
+  tensorArg("dropout", "the input", x);
   checkOptions("dropout", opts ?? null, DROPOUT_SPEC);
+  requireOptions("dropout", opts, ["training"]);
   floatOnly("dropout", [x]);
   const p = opts.p ?? 0.5;
   if (!(p >= 0 && p <= 1)) {

@@ -14,6 +14,7 @@ import { R, reduceRaw } from "./reduce.ts";
 import { isUnitSeed } from "./_accumulate.ts";
 import { fitsWhole } from "./_chunk.ts";
 import { rowDispatch } from "./_rows.ts";
+import { tensorsArg } from "./_args.ts";
 
 function checkTargets(input: Tensor, target: Tensor, what: string): void {
   if (input.rank !== 2) {
@@ -45,6 +46,7 @@ function checkTargets(input: Tensor, target: Tensor, what: string): void {
 }
 
 function nllImpl(input: Tensor, target: Tensor, fromLogits: boolean): Tensor {
+  tensorsArg(fromLogits ? "crossEntropy" : "nllLoss", { input, target });
   const what = fromLogits ? "crossEntropy" : "nllLoss";
   checkTargets(input, target, what);
   const d = device();

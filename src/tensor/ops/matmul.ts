@@ -8,6 +8,7 @@
  * `_matmul_ref.ts`. Tests: `matmul_test.ts`.
  * @module
  */
+import { tensorsArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { MATMUL_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
@@ -252,6 +253,7 @@ export function matmulRaw(
  * @throws {TypeError} When the inner or batch dimensions do not match, naming both shapes.
  */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
+  tensorsArg("matmul", { a, b });
   checkOptions("matmul", opts, MATMUL_SPEC);
   floatOnly("matmul", [a, b], "by");
   const ta = opts.transA ?? false, tb = opts.transB ?? false;
@@ -288,6 +290,7 @@ export function linear(
   bias?: Tensor | null,
   opts: { relu?: boolean } = {},
 ): Tensor {
+  tensorsArg("linear", { x, w, bias }, ["bias"]);
   floatOnly("linear", [x, w, bias]);
   const out = matmulRaw(x, w, { transB: true, bias: bias ?? undefined, relu: opts.relu });
   if (needsGrad(x, w, bias)) {

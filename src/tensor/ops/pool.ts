@@ -6,6 +6,7 @@
  * WGSL: `shaders/pool2d.wgsl`. CPU twin: `_pool_ref.ts`. Tests: `pool_test.ts`.
  * @module
  */
+import { describeArg, tensorArg } from "./_args.ts";
 import { device } from "../device.ts";
 import { layouts } from "../_shaders.ts";
 import { packUniform } from "../_uniform.ts";
@@ -37,6 +38,11 @@ export interface AvgPool2dOptions extends Pool2dOptions {
 
 /** `p` as `[h, w]`, checked to be integers >= `min`. */
 function pair(p: Pair | undefined, dflt: number, name: string, min: number): [number, number] {
+  if (p !== undefined && typeof p !== "number" && !Array.isArray(p)) {
+    throw new TypeError(
+      `Cannot use ${name} ${describeArg(p)}: expected an integer >= ${min} or a pair of them`,
+    );
+  }
   const v = p === undefined ? [dflt, dflt] : typeof p === "number" ? [p, p] : [...p];
   if (v.length !== 2 || !v.every((x) => Number.isInteger(x) && x >= min)) {
     throw new RangeError(
@@ -59,6 +65,7 @@ interface Geo {
 }
 
 function planes(x: Tensor, what: string): [number, number, number, number] {
+  tensorArg(what, "the input", x);
   floatOnly(what, [x]);
   if (x.rank !== 4) {
     throw new TypeError(`Cannot ${what} input ${fmt(x.shape)}: expected [N, C, H, W]`);
@@ -264,6 +271,7 @@ export function avgPool2d(x: Tensor, opts: AvgPool2dOptions | Pair): Tensor {
  * @throws {TypeError} For an input that is not 4-D. @throws {RangeError} For a bad output size.
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
+  tensorArg("adaptiveAvgPool2d", "the input", x);
   const [n, c, h, w] = planes(x, "adaptiveAvgPool2d");
   const [ho, wo] = pair(outputSize, 1, "outputSize", 1);
   if (h < 1 || w < 1) {

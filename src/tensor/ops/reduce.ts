@@ -7,6 +7,7 @@
  * `reduce_test.ts`.
  * @module
  */
+import { axesArg, intArg, intsArg, tensorArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { REDUCE_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
@@ -196,6 +197,8 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
 
 /** Broadcasts `a` to `shape` (a copy); the gradient sums back. */
 export function expand(a: Tensor, shape: readonly number[]): Tensor {
+  tensorArg("expand", "the input", a);
+  intsArg("expand", "shape", shape);
   const out = expandRaw(a, shape);
   if (needsGrad(a)) record(out, "expand", [a], [], (g) => [sumTo(g, a.shape)]);
   return out;
@@ -223,6 +226,8 @@ export function mean(
   axes?: number | readonly number[],
   opts: ReduceOptions = {},
 ): Tensor {
+  tensorArg("mean", "the input", a);
+  axesArg("mean", "axes", axes);
   floatOnly("mean", [a]);
   const ax = normAxes(axes, a.shape);
   let n = 1;
@@ -237,6 +242,8 @@ function sumScaled(
   scale: number,
   name: string,
 ): Tensor {
+  tensorArg(name, "the input", a);
+  axesArg(name, "axes", axes);
   checkOptions(name, opts, REDUCE_SPEC);
   floatOnly(name, [a]);
   const ax = normAxes(axes, a.shape);
@@ -272,6 +279,8 @@ function extreme(
   op: number,
   name: string,
 ): Tensor {
+  tensorArg(name, "the input", a);
+  axesArg(name, "axes", axes);
   checkOptions(name, opts, REDUCE_SPEC);
   floatOnly(name, [a]);
   const ax = normAxes(axes, a.shape);
@@ -303,6 +312,8 @@ export const min = (
 
 /** Index of the first maximum along `axis` (an `i32` tensor; no gradient). */
 export function argmax(a: Tensor, axis = -1, opts: ReduceOptions = {}): Tensor {
+  tensorArg("argmax", "the input", a);
+  intArg("argmax", "axis", axis);
   checkOptions("argmax", opts, REDUCE_SPEC);
   floatOnly("argmax", [a]);
   const ax = normAxes(axis, a.shape);

@@ -5,6 +5,7 @@
  * Tests: `softmax_test.ts`.
  * @module
  */
+import { intArg, tensorArg } from "./_args.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
@@ -25,6 +26,8 @@ function rows(a: Tensor, dim: number): Uint32Array {
 }
 
 function softmaxImpl(a: Tensor, dim: number, log: boolean): Tensor {
+  tensorArg(log ? "logSoftmax" : "softmax", "the input", a);
+  intArg(log ? "logSoftmax" : "softmax", "dim", dim);
   floatOnly(log ? "logSoftmax" : "softmax", [a]);
   const p = rows(a, dim);
   const out = Tensor.empty(a.shape);
