@@ -47,6 +47,7 @@ function nextKey(seed: number): number {
 
 /** @internal Runs the dropout kernel with `key` on `a` (no graph). */
 export function dropoutRaw(a: Tensor, key: number, p: number): Tensor {
+  floatOnly("dropout", [a]);
   const d = device();
   const out = Tensor.empty(a.shape);
   const whole = fitsWhole(a.buffer, out.buffer);
