@@ -33,6 +33,7 @@ export class BindGroups {
   #dummy: PooledBuffer;
   #spare: PooledBuffer[] = [];
   #cache = new Map<string, GPUBindGroup>();
+  #slices = new Map<string, PooledBuffer>();
   /** Bind groups created since the start. */
   created = 0;
 
@@ -128,6 +129,23 @@ export class BindGroups {
   /** Forgets every bind group. */
   clear(): void {
     this.#cache.clear();
+  }
+
+  /**
+   * The `bytes` bytes of `buf` from `byteOffset` as a buffer to bind, with a stable id (from `ids`)
+   * for bind-group caching; `buf` itself when that is all of it.
+   */
+  slice(buf: PooledBuffer, byteOffset: number, bytes: number, ids: () => number): PooledBuffer {
+    const offset = (buf.offset ?? 0) + byteOffset;
+    if (offset === 0 && bytes === buf.size && buf.offset === undefined) return buf;
+    const key = `${buf.id}:${offset}:${bytes}`;
+    let s = this.#slices.get(key);
+    if (!s) {
+      if (this.#slices.size >= MAX_BIND_GROUPS) this.#slices.clear();
+      s = { id: ids(), buffer: buf.buffer, size: bytes, offset };
+      this.#slices.set(key, s);
+    }
+    return s;
   }
 
   #create(

@@ -43,7 +43,6 @@ export type {
 export { device, init } from "./_init.ts";
 
 const MAX_DISPATCHES_PER_SUBMIT = 64;
-const MAX_SLICES = 8192;
 
 /**
  * The WebGPU device of tempo, created by {@linkcode init}. It owns every GPU object tempo makes (pool
@@ -71,7 +70,6 @@ export class Device {
   #kernels: Kernels;
   #uniforms: Uniforms;
   #groups: BindGroups;
-  #slices = new Map<string, PooledBuffer>();
   #scopes: ErrorScopes;
   #submitKernels = new Map<string, number>();
   #uncaptured: GPUError | null = null;
@@ -171,16 +169,7 @@ export class Device {
    * `limits.minStorageBufferOffsetAlignment`) as a buffer to bind, with a stable id for bind-group caching.
    */
   slice(buf: PooledBuffer, byteOffset: number, bytes: number): PooledBuffer {
-    const offset = (buf.offset ?? 0) + byteOffset;
-    if (offset === 0 && bytes === buf.size && buf.offset === undefined) return buf;
-    const key = `${buf.id}:${offset}:${bytes}`;
-    let s = this.#slices.get(key);
-    if (!s) {
-      if (this.#slices.size >= MAX_SLICES) this.#slices.clear();
-      s = { id: this.#ids++, buffer: buf.buffer, size: bytes, offset };
-      this.#slices.set(key, s);
-    }
-    return s;
+    return this.#groups.slice(buf, byteOffset, bytes, () => this.#ids++);
   }
 
   /**
@@ -393,7 +382,6 @@ export class Device {
       this.#encoder = null;
       this.#pass = null;
       this.#groups.clear();
-      this.#slices.clear();
       this.#kernels.clear();
       this.#uniforms.destroy();
       this.pool.destroy();
