@@ -236,6 +236,8 @@ const cases: Record<string, Case[]> = {
   liveTensors: [{ notAnOp: "leak-report bookkeeping" }],
   trackTensors: [{ notAnOp: "leak-report bookkeeping" }],
   memoryStats: [{ notAnOp: "pool bookkeeping" }],
+  dropoutRngState: [{ notAnOp: "dropout's RNG state (resumable checkpoints)" }],
+  setDropoutRngState: [{ notAnOp: "dropout's RNG state (resumable checkpoints)" }],
   setPoolAutoTrim: [{ notAnOp: "pool bookkeeping" }],
   trimPool: [{ notAnOp: "pool bookkeeping" }],
   getDebug: [{ notAnOp: "the debug knob" }],

@@ -3,15 +3,17 @@
  * near key (`stop_div`: did you mean `stopDiv`?) and a value of the wrong kind with a `TypeError`
  * saying what was expected and what came. The table must cover every `export interface *Options`
  * of src/ (the last test greps for them), so a new options type cannot be forgotten. The cases are in
- * `_option_cases_train.ts` (sched, optim, plot, tensor ops) and `_option_cases_layers.ts` (nn, data).
+ * `_option_cases_train.ts` (sched, optim, plot, tensor ops), `_option_cases_layers.ts` (nn, data) and
+ * `_option_cases_callbacks.ts` (the built-in callbacks).
  */
 import assert from "node:assert/strict";
 import { type Case, learner, phase, TRAIN_CASES } from "./_option_cases_train.ts";
 import { LAYER_CASES } from "./_option_cases_layers.ts";
+import { CALLBACK_CASES } from "./_option_cases_callbacks.ts";
 import { plotLr } from "../src/plot/mod.ts";
 import { sampleData } from "../src/plot/_test_data.ts";
 
-const CASES: Case[] = [...TRAIN_CASES, ...LAYER_CASES];
+const CASES: Case[] = [...TRAIN_CASES, ...LAYER_CASES, ...CALLBACK_CASES];
 
 /**
  * Options types checked elsewhere: tensor creation and pooling (their own branch), and the internal

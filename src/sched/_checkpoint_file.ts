@@ -9,6 +9,13 @@ import { atomicWriteFile, readBytes } from "../io/_files.ts";
 import { decodeCheckpoint, encodeCheckpoint } from "./_checkpoint.ts";
 import { CheckpointError } from "./checkpoint_error.ts";
 import type { Saved } from "./_state.ts";
+import {
+  type CheckpointLearner,
+  isSafetensorsPath,
+  loadSafetensors,
+  saveSafetensors,
+} from "./checkpoint_safetensors.ts";
+import type { OptimizerClass, Snapshot } from "./learner_types.ts";
 
 /** What a Learner checkpoint holds. */
 export interface CheckpointState {
@@ -57,4 +64,33 @@ export function checkpointBytes(state: CheckpointState): Uint8Array {
     o += c.length;
   }
   return out;
+}
+
+/**
+ * Writes a snapshot to `path`: safetensors for a `.safetensors` path, else tempo's own format (the
+ * optimizer state without its class).
+ */
+export async function writeSnapshot(
+  learn: CheckpointLearner,
+  snap: Snapshot,
+  path: string | URL,
+): Promise<void> {
+  if (isSafetensorsPath(path)) return await saveSafetensors(learn, snap, path);
+  await writeCheckpoint(path, { model: snap.model, opt: snap.opt?.state });
+}
+
+/**
+ * Reads a snapshot from `path` (checked, nothing restored yet); a tempo-format optimizer state goes
+ * to the learner's current optimizer class, if it has one.
+ */
+export async function readSnapshot(
+  learn: CheckpointLearner,
+  path: string | URL,
+): Promise<Snapshot> {
+  if (isSafetensorsPath(path)) return await loadSafetensors(learn, path);
+  const saved = await readCheckpoint(path);
+  const cls = learn.opt?.constructor as OptimizerClass | undefined;
+  const snap: Snapshot = { model: saved.model };
+  if (cls && saved.opt) snap.opt = { cls, state: saved.opt };
+  return snap;
 }

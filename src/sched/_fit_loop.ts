@@ -1,45 +1,47 @@
 /**
- * Private: the training loop of `Learner.fitOptSched` (fastai v0.7 `fit` with `OptimScheduler`).
+ * Private: the training loop of `Learner.fitOptSched` as a sequence of events (fastai v2's
+ * `Learner._with_events`). The loop itself only walks the batch plan: per batch it looks up the
+ * hyperparameters (`hypersAt`), switches the optimizer at a phase change, uploads the batch, and in
+ * one `tidy()` runs zeroGrad (unless the previous batch skipped its step: gradient accumulation),
+ * forward, loss, backward and step, copying the loss into the GPU ring (`_loss_ring.ts`). Everything
+ * else is a callback (`callback.ts`): the uniform writes of the schedule, the recorder, the NaN and
+ * divergence stops, the progress display, validation (`_builtin_callbacks.ts`) and the users' own.
  *
- * Per batch, on the CPU: `hypersAt(plan, k)` → `applyPhaseHypers(opt, h)` (one uniform write per
- * group) BEFORE the forward; the batch is written into reused GPU tensors; one `tidy()` holds
- * zeroGrad, forward, loss, backward and step; the loss is copied into a GPU ring and read back a
- * group at a time (see `_loss_ring.ts`), then fed in order to the smoother, the divergence check and
- * the recorder. Validation runs at the plan's epoch ends.
+ * Lagged values: when a readback group comes back its losses are handed to the next `afterBatch`
+ * as `ctx.losses` (with their batch's hyperparameters; the `LossSmoother` callback, order -55, fills
+ * in their smoothed values, so a callback before it may drop losses, as the divergence guard does);
+ * the ring is drained before each epoch's last `afterBatch`, so every loss is seen before validation.
  *
- * A loss that is NaN or infinite stops the fit (fastai's `TerminateOnNaN`), whatever `stopDiv` says,
- * with a reason naming the batch, its epoch and its phase; it is found in the lagged readback, so it
- * costs no extra readback. Before the first step, the data's labels (when its loaders expose them)
- * are checked against the model's output count for the classification losses (one eval forward).
+ * Resume: `trainingState()` is what a resumable checkpoint stores; `resume` restarts at its batch,
+ * with the loaders' epochs, the smoother, the recorder and the losses still on the GPU back as saved.
  * @module
  */
 
-import { crossEntropy, device, nllLoss, noGrad, type Tensor, tidy, zeros } from "../tensor/mod.ts";
-import { applyPhaseHypers } from "./apply_hypers.ts";
-import { DivergenceDetector, type StopDivOptions } from "./divergence.ts";
+import { crossEntropy, nllLoss, type Tensor, tidy } from "../tensor/mod.ts";
 import { hypersAt, type SchedulePlan } from "./schedule.ts";
 import { SmoothLoss } from "./smooth_loss.ts";
-import type { Recorder } from "./recorder.ts";
-import type { BatchUploader } from "./_batch_gpu.ts";
-import { LossRing } from "./_loss_ring.ts";
-import { checkLabelRange, dataLabelRange } from "./_labels.ts";
-import { fitViews } from "./_fit_views.ts";
-import type { JupyterApi } from "./_jupyter.ts";
-import type {
-  LearnerData,
-  LearnerModel,
-  LossFn,
-  NamedMetric,
-  OptimizerClass,
-  TrainableOptimizer,
-} from "./learner_types.ts";
+import { LossRing, type RingGroup } from "./_loss_ring.ts";
+import { dataLabelRange } from "./_labels.ts";
+import { checkOutputs, type ValidateContext } from "./_validate.ts";
+import {
+  type Callback,
+  CancelBatch,
+  CancelEpoch,
+  CancelFit,
+  CancelValidate,
+  type FitContext,
+  type LaggedLoss,
+} from "./callback.ts";
+import { Events } from "./_events.ts";
+import type { Learner } from "./learner.ts";
+import type { LearnerData, OptimizerClass, TrainableOptimizer } from "./learner_types.ts";
+import { LossSmoother, type RecorderCallback } from "./_builtin_callbacks.ts";
+import { captureLoaders, restoreLoaders, type TrainingState } from "./train_state.ts";
+import { dropoutRngState, setDropoutRngState } from "../tensor/mod.ts";
 
 /** What the loop needs from the learner. */
-export interface LoopContext {
-  model: LearnerModel;
-  lossFn: LossFn;
-  metrics: readonly NamedMetric[];
-  uploader: BatchUploader;
+export interface LoopContext extends ValidateContext {
+  learner: Learner;
   groups: Tensor[][];
   /** Returns the optimizer to use for class `cls` (creating or re-creating it as needed). */
   optimizerFor(cls: OptimizerClass, lr: number): TrainableOptimizer;
@@ -48,28 +50,26 @@ export interface LoopContext {
 /** Options of the loop (validated by the learner). */
 export interface LoopOptions {
   plan: SchedulePlan;
+  /** A fingerprint of the plan (phases, batch counts, hypers), stored in resumable checkpoints. */
+  fingerprint: string;
   classes: readonly OptimizerClass[];
   dataList: readonly LearnerData[];
-  recorder: Recorder;
-  stopDiv: boolean;
-  stopDivOptions?: StopDivOptions;
-  log: ((line: string) => void) | null;
-  progress: boolean;
-  /** Deno.jupyter when the fit runs in the kernel (bar and table become notebook displays). */
-  jupyter?: JupyterApi;
-  /** In the kernel: the epoch table as one HTML table output instead of `log` lines. */
-  htmlTable?: boolean;
+  /** Every callback of the fit, built-ins included. */
+  callbacks: readonly Callback[];
+  /** The recorder callback (for the result's batch count). */
+  recorder: RecorderCallback;
   readEvery: number;
-  onBatchEnd?: (iteration: number) => void;
-  /** Stop when a loss is NaN or infinite (fastai's `TerminateOnNaN`). Default true. */
-  stopOnNaN?: boolean;
+  /** Validate at epoch ends (a `beforeValidate` callback may still skip one). */
+  validate: boolean;
+  /** Where to continue, from a resumable checkpoint. */
+  resume?: TrainingState;
 }
 
 /** The outcome of a scheduled fit. */
 export type FitResult =
   | {
     stopped: false;
-    /** Validation loss of the last epoch end. */
+    /** Validation loss of the last epoch end (`NaN` when validation was skipped). */
     valLoss: number;
     /** Metrics of the last epoch end, by name. */
     metrics: Record<string, number>;
@@ -79,225 +79,248 @@ export type FitResult =
   | {
     stopped: true;
     /**
-     * Why the fit stopped: a NaN/infinite loss (`"loss is NaN at batch 37 (epoch 0, phase 1)"`) or
-     * `stopDiv`'s divergence rule; batches, epochs and phases are counted from 0.
+     * Why the fit stopped: a NaN/infinite loss (`"loss is NaN at batch 37 (epoch 0, phase 1)"`),
+     * `stopDiv`'s divergence rule, or the reason of a callback's `CancelFit`; batches, epochs and
+     * phases are counted from 0.
      */
     reason: string;
-    /** Batches recorded before the one that diverged (fastai stops before recording it). */
+    /** Batches recorded before the one that stopped the fit (fastai stops before recording it). */
     batches: number;
     /** Batches actually trained (the check runs on lagged losses, so a few more than `batches`). */
     trained: number;
   };
 
-/** Validation: one GPU slot per batch and value, one readback at the end. */
-export async function validate(
-  ctx: LoopContext,
-  data: LearnerData,
-  scratch: { buf: Tensor | null },
-): Promise<{ valLoss: number; metrics: Record<string, number> }> {
-  const { model, lossFn, metrics, uploader } = ctx;
-  const loader = data.valid;
-  const width = 1 + metrics.length;
-  const need = Math.max(1, loader.length) * width;
-  if (!scratch.buf || scratch.buf.size < need) {
-    scratch.buf?.dispose();
-    scratch.buf = zeros([need]);
-  }
-  const buf = scratch.buf;
-  const d = device();
-  const sizes: number[] = [];
-  model.eval?.();
-  try {
-    for await (const b of loader) {
-      if ((sizes.length + 1) * width > buf.size) {
-        throw new RangeError(
-          `Cannot validate: the loader gave more batches than its length ${loader.length}`,
-        );
-      }
-      const { x, y } = uploader.upload(b);
-      const slot = sizes.length * width;
-      tidy(() =>
-        noGrad(() => {
-          const out = model.forward(x);
-          const values = [lossFn(out, y), ...metrics.map((m) => m.fn(out, y))];
-          values.forEach((v, j) => {
-            if (v.size !== 1) {
-              throw new TypeError(
-                `Cannot validate: ${
-                  j === 0 ? "the loss" : `metric ${metrics[j - 1]!.name}`
-                } gave shape [${v.shape}], expected a scalar`,
-              );
-            }
-            d.copy(v.buffer, 0, buf.buffer, (slot + j) * 4, 4);
-          });
-        })
-      );
-      sizes.push(b.shape[0]!);
-    }
-  } finally {
-    model.train?.();
-  }
-  if (sizes.length === 0) {
-    return { valLoss: NaN, metrics: Object.fromEntries(metrics.map((m) => [m.name, NaN])) };
-  }
-  const vals = new Float32Array(await d.read(buf.buffer, 0, sizes.length * width * 4));
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const avg = (j: number) => sizes.reduce((s, n, i) => s + vals[i * width + j]! * n, 0) / total;
-  return {
-    valLoss: avg(0),
-    metrics: Object.fromEntries(metrics.map((m, j) => [m.name, avg(j + 1)])),
-  };
+interface Meta {
+  iteration: number;
+  lrs: Float64Array;
+  momentum: number;
+  epoch: number;
+  phase: number;
 }
 
-interface Segment {
-  data: LearnerData;
-  stop: number;
-}
-
-function segments(plan: SchedulePlan, dataList: readonly LearnerData[]): Segment[] {
-  const out: Segment[] = [];
-  for (const p of plan.phases) {
-    const data = dataList[p.index]!;
-    const stop = p.firstBatch + p.batchCount;
-    const last = out.at(-1);
-    if (last && last.data === data) last.stop = stop;
-    else out.push({ data, stop });
-  }
-  return out;
-}
-
-/**
- * The data's labels against the model's output count: one forward in eval mode without a graph
- * (no batch-norm statistics move), once per fit, before the first step.
- */
-function checkOutputs(
-  model: LearnerModel,
-  x: Tensor,
-  labels: { min: number; max: number },
-): void {
-  model.eval?.();
-  try {
-    tidy(() => noGrad(() => checkLabelRange(labels, model.forward(x).shape)));
-  } finally {
-    model.train?.();
-  }
-}
+const NONE: readonly LaggedLoss[] = Object.freeze([]);
 
 /** Runs a whole plan; see the module docs. */
-export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResult> {
-  const { plan, recorder } = o;
-  const smooth = new SmoothLoss();
-  const detector = o.stopDiv ? new DivergenceDetector(o.stopDivOptions) : null;
-  const ring = new LossRing(o.readEvery);
-  const views = fitViews({
-    jupyter: o.jupyter,
-    log: o.log,
-    htmlTable: o.htmlTable ?? false,
-    progress: o.progress,
-  });
-  const bar = views.bar;
-  let displayError: unknown = null;
-  const scratch: { buf: Tensor | null } = { buf: null };
-  const pending: { lrs: Float64Array; momentum: number; epoch: number; phase: number }[] = [];
-  const stopOnNaN = o.stopOnNaN ?? true;
-  const classify = ctx.lossFn === nllLoss || ctx.lossFn === crossEntropy;
-  const labels = classify ? dataLabelRange(o.dataList) : null;
-  let seen = 0;
+export async function runPlan(lc: LoopContext, o: LoopOptions): Promise<FitResult> {
+  const { plan } = o;
   const ends = plan.epochEnds;
-  let stop: string | null = null;
-  let k = 0, e = 0, phase = -1;
-  let opt: TrainableOptimizer | null = null;
-  let last = { valLoss: NaN, metrics: {} as Record<string, number> };
+  const smooth = new SmoothLoss();
+  const ev = new Events([...o.callbacks, new LossSmoother(smooth)]);
+  const ring = new LossRing(o.readEvery);
+  const pending: Meta[] = [];
+  const classify = lc.lossFn === nllLoss || lc.lossFn === crossEntropy;
+  const labels = classify ? dataLabelRange(o.dataList) : null;
+  let k = 0, e = 0, epochDone = false, needZero = true;
+  let passEpoch: number | null = null;
+  let carried: LaggedLoss[] = [];
+  const ctx: FitContext = {
+    learner: lc.learner,
+    plan,
+    iteration: 0,
+    epoch: 0,
+    phase: -1,
+    data: null,
+    hypers: null,
+    opt: null,
+    x: null,
+    y: null,
+    pred: null,
+    loss: null,
+    lossGrad: null,
+    losses: NONE,
+    smoothLoss: NaN,
+    valLoss: NaN,
+    metrics: {},
+    validate: o.validate,
+    validated: false,
+    lrScale: 1,
+    stepped: false,
+    request: (t, fn) => ring.request(t, fn),
+    trainingState: async () => {
+      const raws = await ring.peek();
+      const held = pending.slice(0, raws.length);
+      return {
+        version: 1,
+        fingerprint: o.fingerprint,
+        iteration: k,
+        epoch: epochDone ? e + 1 : e,
+        passEpoch,
+        loaders: captureLoaders(o.dataList),
+        smooth: smooth.state(),
+        recorder: o.recorder.recorder.toJSON(),
+        pending: held.map((m, i) => ({ ...m, lrs: [...m.lrs], raw: raws[i]! })),
+        lrScale: ctx.lrScale,
+        needZero,
+        dropout: dropoutRngState(),
+        valLoss: ctx.valLoss,
+        metrics: { ...ctx.metrics },
+      };
+    },
+  };
 
-  const consume = (values: Float32Array | null) => {
-    if (!values || stop !== null) return;
-    for (const v of values) {
-      const h = pending.shift()!;
-      const at = `(epoch ${h.epoch}, phase ${h.phase})`;
-      const i = seen++;
-      const s = smooth.add(v);
-      let reason = stopOnNaN && !Number.isFinite(v) ? `loss is ${v} at batch ${i}` : undefined;
-      reason ??= detector?.update(s);
-      if (reason !== undefined) {
-        stop = `${reason} ${at}`;
-        pending.length = 0;
-        return;
+  if (o.resume) {
+    const r = o.resume;
+    k = ctx.iteration = r.iteration;
+    e = ctx.epoch = r.epoch;
+    passEpoch = r.passEpoch;
+    needZero = r.needZero;
+    ctx.lrScale = r.lrScale;
+    ctx.valLoss = r.valLoss ?? NaN;
+    ctx.metrics = { ...r.metrics };
+    smooth.setState(r.smooth);
+    o.recorder.restore(r.recorder);
+    restoreLoaders(o.dataList, r.loaders);
+    setDropoutRngState(r.dropout);
+    ctx.smoothLoss = smooth.value;
+    // losses the saved fit had computed but not read yet: delivered with the first afterBatch
+    carried = r.pending.map((p) => ({
+      ...p,
+      raw: p.raw ?? NaN,
+      lrs: Float64Array.from(p.lrs),
+      smooth: NaN,
+    }));
+  }
+
+  const lagged = (g: RingGroup | null): readonly LaggedLoss[] => {
+    if (!g) return NONE;
+    const out: LaggedLoss[] = carried;
+    carried = [];
+    for (const v of g.losses) out.push({ ...pending.shift()!, raw: v, smooth: NaN });
+    for (const r of g.requests) r.fn(r.values);
+    return out.length ? out : NONE;
+  };
+
+  const trainBatch = async (b: Parameters<typeof lc.uploader.upload>[0], last: boolean) => {
+    const h = hypersAt(plan, k);
+    ctx.hypers = h;
+    if (h.phase !== ctx.phase) {
+      ctx.phase = h.phase;
+      ctx.data = o.dataList[h.phase]!;
+      ctx.opt = lc.optimizerFor(o.classes[h.phase]!, h.lr[0]!);
+    }
+    const { x, y } = lc.uploader.upload(b);
+    ctx.x = x;
+    ctx.y = y;
+    if (k === 0 && labels) checkOutputs(lc.model, x, labels);
+    ctx.stepped = false;
+    let cancelled = false;
+    try {
+      await ev.fire("beforeBatch", ctx);
+      const opt = ctx.opt!;
+      tidy(() => {
+        if (needZero) opt.zeroGrad();
+        ctx.pred = lc.model.forward(x);
+        ev.fireSync("afterPred", ctx);
+        const l = lc.lossFn(ctx.pred, y);
+        if (l.size !== 1) {
+          throw new TypeError(`Cannot train: the loss has shape [${l.shape}], expected a scalar`);
+        }
+        ctx.loss = ctx.lossGrad = l;
+        ev.fireSync("afterLoss", ctx);
+        pending.push({
+          iteration: k + 1,
+          lrs: h.lr,
+          momentum: h.momentum,
+          epoch: e,
+          phase: h.phase,
+        });
+        ring.add(l);
+        ctx.lossGrad!.backward();
+        ev.fireSync("afterBackward", ctx);
+        opt.step();
+        ctx.stepped = true;
+        ev.fireSync("afterStep", ctx);
+      });
+    } catch (err) {
+      if (!(err instanceof CancelBatch)) throw err;
+      cancelled = true;
+    } finally {
+      ctx.pred = ctx.loss = ctx.lossGrad = null;
+    }
+    needZero = ctx.stepped;
+    k++;
+    ctx.iteration = k;
+    ctx.losses = lagged(last ? await ring.drain() : await ring.take());
+    if (cancelled) await ev.fire("afterCancelBatch", ctx);
+    await ev.fire("afterBatch", ctx);
+  };
+
+  const trainEpoch = async (end: number, start: number) => {
+    const loader = ctx.data?.train ?? o.dataList[hypersAt(plan, k).phase]!.train;
+    let skip = k - start;
+    // resuming mid-pass: the pass restarts at its epoch and skips the batches already trained
+    if (skip > 0 && k < end && passEpoch !== null) (loader as { epoch?: number }).epoch = passEpoch;
+    while (k < end) {
+      const ep = (loader as { epoch?: unknown }).epoch;
+      passEpoch = typeof ep === "number" ? ep : null;
+      let got = 0;
+      for await (const b of loader) {
+        got++;
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
+        await trainBatch(b, k + 1 === end);
+        if (k >= end) break;
       }
-      recorder.recordBatch({ lrs: h.lrs, momentum: h.momentum, loss: s, rawLoss: v });
+      if (got === 0) {
+        throw new RangeError(
+          `Cannot train: a training loader of length ${loader.length} gave no batch`,
+        );
+      }
     }
   };
-  views.stats.header(ctx.metrics.map((m) => m.name));
-  ctx.model.train?.();
-  try {
-    for (const seg of segments(plan, o.dataList)) {
-      while (k < seg.stop && stop === null) {
-        const loader = seg.data.train;
-        bar.start(Math.min(loader.length, seg.stop - k));
-        let inPass = 0;
-        for await (const b of loader) {
-          const h = hypersAt(plan, k);
-          if (h.phase !== phase) {
-            phase = h.phase;
-            opt = ctx.optimizerFor(o.classes[phase]!, h.lr[0]!);
-          }
-          applyPhaseHypers(opt!, h);
-          const { x, y } = ctx.uploader.upload(b);
-          if (k === 0 && labels) checkOutputs(ctx.model, x, labels);
-          const o2 = opt!;
-          const loss = tidy(() => {
-            o2.zeroGrad();
-            const out = ctx.model.forward(x);
-            const l = ctx.lossFn(out, y);
-            if (l.size !== 1) {
-              throw new TypeError(
-                `Cannot train: the loss has shape [${l.shape}], expected a scalar`,
-              );
-            }
-            l.backward();
-            o2.step();
-            return l;
-          });
-          pending.push({ lrs: h.lr, momentum: h.momentum, epoch: e, phase: h.phase });
-          const got = ring.push(loss);
-          loss.dispose();
-          consume(await got);
-          k++;
-          inPass++;
-          bar.update(inPass, smooth.value);
-          o.onBatchEnd?.(k);
-          if (stop !== null) break;
-          if (ends[e] !== undefined && ends[e]!.iteration === k) {
-            consume(await ring.drain());
-            if (stop !== null) break;
-            bar.end();
-            last = await validate(ctx, o.dataList[ends[e]!.phase]!, scratch);
-            recorder.recordEpoch({ valLoss: last.valLoss, metrics: last.metrics });
-            views.stats.row(e, [smooth.value, last.valLoss, ...Object.values(last.metrics)]);
-            e++;
-            if (k < seg.stop) bar.start(Math.min(loader.length - inPass, seg.stop - k));
-          }
-          if (k >= seg.stop) break;
-        }
-        if (inPass === 0) {
-          throw new RangeError(
-            `Cannot train: a training loader of length ${loader.length} gave no batch`,
-          );
-        }
-      }
-      if (stop !== null) break;
+
+  const validateUnit = async () => {
+    ctx.validate = o.validate;
+    ctx.validated = false;
+    try {
+      await ev.fire("beforeValidate", ctx);
+    } catch (err) {
+      if (!(err instanceof CancelValidate)) throw err;
+      await ev.fire("afterCancelValidate", ctx);
     }
+    await ev.fire("afterValidate", ctx);
+  };
+
+  let stop: string | null = null;
+  lc.model.train?.();
+  try {
+    try {
+      await ev.fire("beforeFit", ctx);
+      for (; e < ends.length; e++) {
+        const end = ends[e]!.iteration, start = e > 0 ? ends[e - 1]!.iteration : 0;
+        ctx.epoch = e;
+        epochDone = false;
+        if (k < start) k = ctx.iteration = start; // after a CancelEpoch
+        if (ctx.phase < 0 || k < end) {
+          ctx.data = o.dataList[hypersAt(plan, Math.min(k, end - 1)).phase]!;
+        }
+        try {
+          await ev.fire("beforeEpoch", ctx);
+          await trainEpoch(end, start);
+          await validateUnit();
+        } catch (err) {
+          if (!(err instanceof CancelEpoch)) throw err;
+          ctx.losses = lagged(await ring.drain());
+          await ev.fire("afterCancelEpoch", ctx);
+          k = ctx.iteration = end;
+        }
+        epochDone = true;
+        await ev.fire("afterEpoch", ctx);
+      }
+    } catch (err) {
+      if (!(err instanceof CancelFit)) throw err;
+      stop = err.reason;
+      await ev.fire("afterCancelFit", ctx);
+    }
+    await ev.fire("afterFit", ctx);
   } finally {
-    scratch.buf?.dispose();
-    if (stop !== null) await ring.discard();
+    await ring.discard();
     ring.dispose();
-    bar.end(stop !== null); // a stop keeps the bar's last state
-    // every notebook update must reach the cell before it ends; an error here must not hide one
-    // of the loop's own
-    await views.flush().catch((e) => void (displayError = e));
   }
-  if (displayError !== null) throw displayError;
   if (stop !== null) {
-    return { stopped: true, reason: stop, batches: recorder.iteration, trained: k };
+    return { stopped: true, reason: stop, batches: o.recorder.recorder.iteration, trained: k };
   }
-  return { stopped: false, valLoss: last.valLoss, metrics: last.metrics, trnLoss: smooth.value };
+  return { stopped: false, valLoss: ctx.valLoss, metrics: ctx.metrics, trnLoss: smooth.value };
 }

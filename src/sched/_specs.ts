@@ -18,6 +18,7 @@ export const LEARNER_SPEC: OptionSpec = {
   metrics: "array",
   optimizer: "function",
   optimizers: "array",
+  callbacks: "array",
 };
 
 /** `FitOptSchedOptions` without `dataList` (what `fitOneCycle` passes on). */
@@ -29,10 +30,16 @@ const FIT_COMMON: OptionSpec = {
   readEvery: "number",
   resetOpt: "boolean",
   onBatchEnd: "function",
+  callbacks: "array",
+  validate: "boolean",
+  resume: "path",
 };
 
 /** `FitOptSchedOptions`. */
 export const FIT_SPEC: OptionSpec = { ...FIT_COMMON, dataList: "array" };
+
+/** `SchedulePreviewOptions`. */
+export const PREVIEW_SPEC: OptionSpec = { dataList: "array" };
 
 /** `FitOneCycleOptions`. */
 export const FIT_ONE_CYCLE_SPEC: OptionSpec = {

@@ -109,6 +109,7 @@ function modelTensors(saved: Saved): [string, SafetensorsTensor][] {
  *
  * @param snap What {@linkcode Learner.snapshot} returned.
  * @param learn The learner it came from (for the parameter keys of the optimizer state).
+ * @param extraMetadata More `__metadata__` entries (a resumable checkpoint's training state).
  * @throws {TypeError} When the state is not float32 tensors or the optimizer state is not tempo's.
  *
  * @example
@@ -121,9 +122,17 @@ function modelTensors(saved: Saved): [string, SafetensorsTensor][] {
  * const bytes = snapshotToSafetensors(await learn.snapshot(), learn); // e.g. for a download
  * ```
  */
-export function snapshotToSafetensors(snap: Snapshot, learn: CheckpointLearner): Uint8Array {
+export function snapshotToSafetensors(
+  snap: Snapshot,
+  learn: CheckpointLearner,
+  extraMetadata: Record<string, string> = {},
+): Uint8Array {
   const tensors = modelTensors(snap.model);
-  const metadata: Record<string, string> = { format: "pt", "tempo.format": CHECKPOINT_FORMAT };
+  const metadata: Record<string, string> = {
+    ...extraMetadata,
+    format: "pt",
+    "tempo.format": CHECKPOINT_FORMAT,
+  };
   if (snap.opt) {
     const st = snap.opt.state as unknown as SavedOptimizerState;
     if (!st || typeof st.optimizerName !== "string" || !Array.isArray(st.groups)) {

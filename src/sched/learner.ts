@@ -4,27 +4,34 @@
  * @module
  */
 
-import { nllLoss, Tensor } from "../tensor/mod.ts";
+import { nllLoss, type Tensor } from "../tensor/mod.ts";
 import { accuracy } from "../nn/mod.ts";
 import { Adam, RMSProp, SGD } from "../optim/mod.ts";
-import { deno } from "../_platform.ts";
 import { Recorder } from "./recorder.ts";
-import { planSchedule } from "./schedule.ts";
 import { Sched } from "./sched.ts";
-import { TrainingPhase } from "./training_phase.ts";
+import type { TrainingPhase } from "./training_phase.ts";
 import type { OptimizerFactory } from "./types.ts";
 import { BatchUploader } from "./_batch_gpu.ts";
 import { type FitResult, type LoopContext, runPlan } from "./_fit_loop.ts";
-import { capture, plain, type Saved, writeInto } from "./_state.ts";
+import { fitCallbacks, fitSetup, planFit } from "./_fit_setup.ts";
+import { checkCallbacks } from "./_events.ts";
+import { readResume } from "./_resume.ts";
+import type { Callback } from "./callback.ts";
+import { schedulePreview, type SchedulePreviewOptions } from "./schedule_preview.ts";
+import { capture, plain, writeInto } from "./_state.ts";
 import { checkOptions } from "../_options.ts";
-import { FIT_ONE_CYCLE_SPEC, FIT_SPEC, LEARNER_SPEC, SAVE_SPEC, STOP_DIV_SPEC } from "./_specs.ts";
+import { FIT_ONE_CYCLE_SPEC, LEARNER_SPEC, SAVE_SPEC } from "./_specs.ts";
 import { guardOf, HELD_BY } from "./fit_guard.ts";
-import { readCheckpoint, writeCheckpoint } from "./_checkpoint_file.ts";
+import { readSnapshot, writeSnapshot } from "./_checkpoint_file.ts";
 import { show } from "./_values.ts";
-import { isSafetensorsPath, loadSafetensors, saveSafetensors } from "./checkpoint_safetensors.ts";
-import { checkData, namedMetric } from "./_learner_checks.ts";
+import {
+  checkData,
+  checkFitArgs,
+  isOptimizerClass,
+  layerGroupsOf,
+  namedMetric,
+} from "./_learner_checks.ts";
 import { splitOneCycle } from "./_fit_one_cycle.ts";
-import { jupyterApi } from "./_jupyter.ts";
 import type {
   FitOneCycleOptions,
   FitOptSchedOptions,
@@ -34,24 +41,13 @@ import type {
   LossFn,
   NamedMetric,
   OptimizerClass,
+  Snapshot,
   TrainableOptimizer,
 } from "./learner_types.ts";
 
 export type { FitOneCycleOptions, FitOptSchedOptions, FitResult, LearnerOptions };
 export type { Saved, SavedTensor } from "./_state.ts";
-
-/** A saved model (and optimizer) state, as {@linkcode Learner.snapshot} returns it. */
-export interface Snapshot {
-  /** The model's state dict (or its parameters), read back to the CPU. */
-  model: Saved;
-  /** The optimizer's class and state, when there was an optimizer with a `stateDict`. */
-  opt?: { cls: OptimizerClass; state: Saved };
-}
-
-function isOptimizerClass(f: unknown): f is OptimizerClass {
-  return typeof f === "function" &&
-    typeof (f as unknown as OptimizerFactory).optimizerName === "string";
-}
+export type { Snapshot } from "./learner_types.ts";
 
 /**
  * A model with its data, loss, metrics and optimizer.
@@ -93,6 +89,8 @@ export class Learner {
   #sched = new Sched(new Recorder());
   #uploader = new BatchUploader();
   #saved = new Map<string, Snapshot>();
+  /** Callbacks of every fit (`LearnerOptions.callbacks`); add or remove entries freely between fits. */
+  callbacks: Callback[];
 
   /**
    * Wraps a model and its data; the optimizer is created by the first fit.
@@ -119,6 +117,7 @@ export class Learner {
     this.lossFn = options.lossFn ?? nllLoss;
     this.metrics = (options.metrics ?? [accuracy]).map(namedMetric);
     this.optimizer = options.optimizer ?? SGD;
+    this.callbacks = [...checkCallbacks(options.callbacks ?? [], "Learner callbacks")];
     this.#registry = new Map(
       (options.optimizers ?? [SGD, Adam, RMSProp] as OptimizerClass[]).map((c) => [
         c.optimizerName,
@@ -151,18 +150,7 @@ export class Learner {
    * `model.layerGroups()` when it lists tensors, else one group of every parameter.
    */
   layerGroups(): Tensor[][] {
-    const m = this.model;
-    let groups: unknown = m.layerGroupParameters?.();
-    if (groups === undefined) {
-      const lg = m.layerGroups?.();
-      groups = lg && lg.every((g) => g.every((t) => t instanceof Tensor))
-        ? lg.map((g) => [...g])
-        : [m.parameters()];
-    }
-    if (!Array.isArray(groups) || groups.length === 0) {
-      throw new TypeError(`Cannot train: expected non-empty layer groups, got ${show(groups)}`);
-    }
-    return groups as Tensor[][];
+    return layerGroupsOf(this.model);
   }
 
   /** Unfreezes every layer group (`model.unfreeze()`). */
@@ -206,12 +194,18 @@ export class Learner {
   /**
    * Trains through `phases` (fastai `fit_opt_sched`). Prints the epoch table; returns the last
    * validation `{ stopped: false, valLoss, metrics, trnLoss }`, or `{ stopped: true, reason,
-   * batches, trained }` when `stopDiv` fired.
+   * batches, trained }` when `stopDiv`, a NaN loss or a callback's `CancelFit` stopped it.
+   *
+   * The loop is a sequence of events (see `Callback`): the schedule, the recorder, the NaN and
+   * divergence stops, the progress display and validation are built-in callbacks; `callbacks` (and
+   * the learner's own) run beside them. `validate: false` skips validation; `resume: path` continues
+   * from a `SaveCheckpoint` file.
    *
    * @example
    * ```ts ignore
    * await learn.fitOptSched(phases, { stopDiv: true });
    * await learn.fitOptSched(phases, { dataList: [data1, data2] });
+   * await learn.fitOptSched(phases, { callbacks: [new EarlyStopping({ patience: 2 })] });
    * ```
    * @throws {LearnerBusyError} (rejects) While another fit or `lrFind` of this Learner runs.
    * @throws {TypeError} On an unknown option (`stop_div`: did you mean `stopDiv`?) or a wrong type.
@@ -225,51 +219,21 @@ export class Learner {
   }
 
   async #fit(phases: readonly TrainingPhase[], options: FitOptSchedOptions): Promise<FitResult> {
-    checkOptions("fitOptSched", options, FIT_SPEC);
-    checkOptions("fitOptSched stopDivOptions", options.stopDivOptions, STOP_DIV_SPEC);
-    if (!Array.isArray(phases) || phases.length === 0) {
-      throw new TypeError(
-        `Cannot fitOptSched: expected a non-empty array of TrainingPhase, got ${show(phases)}`,
-      );
-    }
-    phases.forEach((p, i) => {
-      if (!(p instanceof TrainingPhase)) {
-        throw new TypeError(
-          `Cannot fitOptSched: expected a TrainingPhase at index ${i}, got ${show(p)}`,
-        );
-      }
-    });
-    const { dataList } = options;
-    if (dataList !== undefined) {
-      if (!Array.isArray(dataList) || dataList.length !== phases.length) {
-        throw new RangeError(
-          `Cannot fitOptSched: dataList must have one data object per phase (${phases.length}), got ${
-            Array.isArray(dataList) ? dataList.length : show(dataList)
-          } (repeat a data object to reuse it)`,
-        );
-      }
-      dataList.forEach((d, i) => checkData(d, `dataList[${i}]`));
-    }
-    const readEvery = options.readEvery ?? 8;
-    const datas = dataList ?? phases.map(() => this.data);
-    const groups = this.layerGroups();
-    const plan = planSchedule(phases, {
-      nbBatches: datas.map((d) => d.train.length),
-      groupCount: groups.length,
-      dataKeys: datas,
-    });
-    const classes = phases.map((p) => this.resolveOptimizer(p.optimizer));
+    checkFitArgs(phases, options);
+    const { datas, groups, plan, classes, fingerprint, own } = planFit(this, phases, options);
+    const resume = options.resume === undefined
+      ? undefined
+      : await readResume(this, options.resume, fingerprint);
     if (options.resetOpt) {
       this.#opt?.dispose?.();
       this.#opt = null;
     }
-    const recorder = new Recorder();
-    recorder.setPhases(plan);
-    this.#sched = new Sched(recorder);
-    const jupyter = jupyterApi();
-    const htmlTable = jupyter !== undefined && options.log === undefined;
-    const log = options.log === false ? null : options.log ?? ((l: string) => console.log(l));
+    if (resume) await this.restore(resume.snap);
+    const rec = new Recorder();
+    rec.setPhases(plan);
+    this.#sched = new Sched(rec);
     const ctx: LoopContext = {
+      learner: this,
       model: this.model,
       lossFn: this.lossFn,
       metrics: this.metrics,
@@ -277,21 +241,44 @@ export class Learner {
       groups,
       optimizerFor: (cls, lr) => this.#optimizerFor(cls, groups, lr),
     };
-    return await runPlan(ctx, {
-      plan,
-      classes,
-      dataList: datas,
-      recorder,
-      stopDiv: options.stopDiv ?? false,
-      stopDivOptions: options.stopDivOptions,
-      log,
-      jupyter,
-      htmlTable,
-      progress: options.progress ??
-        (log !== null && (jupyter !== undefined || (deno()?.stdout.isTerminal() ?? false))),
-      readEvery,
-      onBatchEnd: options.onBatchEnd,
-    });
+    const { callbacks, recorder, validator, progress } = fitCallbacks(
+      fitSetup(options, rec, ctx, datas, own),
+    );
+    let out: FitResult | undefined;
+    try {
+      out = await runPlan(ctx, {
+        plan,
+        fingerprint,
+        classes,
+        dataList: datas,
+        callbacks,
+        recorder,
+        readEvery: options.readEvery ?? 8,
+        validate: options.validate ?? true,
+        resume: resume?.state,
+      });
+    } finally {
+      validator.dispose();
+      // every notebook update must reach the cell; an error here must not hide one of the loop's
+      const shown = progress.close(out?.stopped !== false);
+      await (out ? shown : shown.catch(() => {}));
+    }
+    return out;
+  }
+
+  /**
+   * The per-batch plan of `phases` for this learner's data and layer groups, without training (a
+   * {@linkcode Sched}, losses `NaN`): `learn.schedulePreview(phases).plotLr({ file: "plan.svg" })`.
+   * @throws {TypeError} On phases that are not TrainingPhases or an unknown option.
+   */
+  schedulePreview(
+    phases: readonly TrainingPhase[],
+    options: SchedulePreviewOptions = {},
+  ): Sched {
+    return schedulePreview(phases, {
+      dataList: options.dataList ?? phases.map(() => this.data),
+      groupCount: this.layerGroups().length,
+    }, options);
   }
 
   /**
@@ -363,11 +350,7 @@ export class Learner {
     checkOptions("Learner.save", options, SAVE_SPEC);
     const snap = await this.snapshot();
     this.#saved.set(name, snap);
-    if (options.path !== undefined && isSafetensorsPath(options.path)) {
-      await saveSafetensors(this, snap, options.path);
-    } else if (options.path !== undefined) {
-      await writeCheckpoint(options.path, { model: snap.model, opt: snap.opt?.state });
-    }
+    if (options.path !== undefined) await writeSnapshot(this, snap, options.path);
   }
 
   /**
@@ -382,16 +365,8 @@ export class Learner {
   async load(name: string, options: { path?: string | URL } = {}): Promise<void> {
     checkOptions("Learner.load", options, SAVE_SPEC);
     guardOf(this).assertIdle("load");
-    if (options.path !== undefined && isSafetensorsPath(options.path)) {
-      return await this.restore(await loadSafetensors(this, options.path));
-    }
     if (options.path !== undefined) {
-      const saved = await readCheckpoint(options.path);
-      const cls = this.#opt?.constructor as OptimizerClass | undefined;
-      const snap: Snapshot = { model: saved.model };
-      if (cls && saved.opt) snap.opt = { cls, state: saved.opt };
-      await this.restore(snap);
-      return;
+      return await this.restore(await readSnapshot(this, options.path));
     }
     const snap = this.#saved.get(name);
     if (!snap) {

@@ -7,6 +7,8 @@
 
 import type { Tensor } from "../tensor/mod.ts";
 import type { StopDivOptions } from "./divergence.ts";
+import type { Callback } from "./callback.ts";
+import type { Saved } from "./_state.ts";
 import type { GroupValues, OptimizerFactory, ScheduledOptimizer } from "./types.ts";
 
 /** A model as the learner drives it (`src/nn`'s `Module` fits). */
@@ -104,6 +106,8 @@ export interface LearnerOptions {
   optimizer?: OptimizerClass;
   /** Classes that phases naming an optimizer only by `optimizerName` resolve to. Default SGD, Adam, RMSProp. */
   optimizers?: readonly OptimizerClass[];
+  /** Callbacks of every fit of this learner (after the built-ins, before each fit's own). */
+  callbacks?: readonly Callback[];
 }
 
 /** Options of `Learner.fitOptSched`. */
@@ -134,6 +138,15 @@ export interface FitOptSchedOptions {
   resetOpt?: boolean;
   /** Called after every training batch with the 1-based iteration (no readback involved). */
   onBatchEnd?: (iteration: number) => void;
+  /** Callbacks of this fit (see `Callback`), after the learner's own. */
+  callbacks?: readonly Callback[];
+  /** Validate at epoch ends. Default true (`false`: `valLoss` and the metrics are `NaN`). */
+  validate?: boolean;
+  /**
+   * A checkpoint written by `SaveCheckpoint` for these phases and this model: the fit continues
+   * where it was saved (same batch of the same shuffled epoch, same hypers and optimizer state).
+   */
+  resume?: string | URL;
 }
 
 /** Options of `Learner.fitOneCycle` (fastai v2 `fit_one_cycle`). */
@@ -154,4 +167,12 @@ export interface FitOneCycleOptions extends Omit<FitOptSchedOptions, "dataList">
   decoupledWd?: boolean;
   /** Optimizer class. Default the learner's `optimizer`. */
   optimizer?: OptimizerClass;
+}
+
+/** A saved model (and optimizer) state, as {@linkcode Learner.snapshot} returns it. */
+export interface Snapshot {
+  /** The model's state dict (or its parameters), read back to the CPU. */
+  model: Saved;
+  /** The optimizer's class and state, when there was an optimizer with a `stateDict`. */
+  opt?: { cls: OptimizerClass; state: Saved };
 }

@@ -1,6 +1,8 @@
 /**
  * `lrFind`: the LR finder built from one TrainingPhase (the notebook's "customized LR finder"), with
- * fastai v2's automatic restore of the model AND optimizer state and its suggestions.
+ * fastai v2's automatic restore of the model AND optimizer state and its suggestions. A thin
+ * composition of the fit's built-in callbacks: the schedule, the recorder and stopDiv, without
+ * validation (fastai's `LRFinder` skips it too).
  * @module
  */
 
@@ -135,6 +137,7 @@ async function find(
       stopDiv,
       stopDivOptions: options.stopDivOptions,
       log: false,
+      validate: false, // the finder looks at training losses only
       progress: options.progress,
       [HELD_BY]: token,
     } as FitOptSchedOptions);

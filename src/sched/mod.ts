@@ -98,4 +98,19 @@ export {
 } from "./checkpoint_safetensors.ts";
 export { CheckpointError, type CheckpointProblem } from "./checkpoint_error.ts";
 export { LearnerBusyError } from "./fit_guard.ts";
+export {
+  type Callback,
+  CALLBACK_EVENTS,
+  type CallbackEvent,
+  CancelBatch,
+  CancelEpoch,
+  CancelError,
+  CancelFit,
+  CancelValidate,
+  type FitContext,
+  type LaggedLoss,
+} from "./callback.ts";
+export type { LoaderEpochs, PendingLoss, TrainingState } from "./train_state.ts";
+export { schedulePreview, type SchedulePreviewOptions } from "./schedule_preview.ts";
+export * from "./callbacks/mod.ts";
 export { loadBytes, saveBytes } from "./save_bytes.ts";

@@ -59,6 +59,22 @@ export class SmoothLoss {
     return this.value;
   }
 
+  /** The running state (to save with a resumable checkpoint). */
+  state(): { avg: number; count: number } {
+    return { avg: this.#avg, count: this.#count };
+  }
+
+  /** Restores what {@linkcode SmoothLoss.state} gave. */
+  setState(s: { avg: number; count: number }): void {
+    if (typeof s?.avg !== "number" || !Number.isInteger(s?.count) || s.count < 0) {
+      throw new TypeError(
+        `Cannot restore a SmoothLoss: expected { avg, count }, got ${JSON.stringify(s)}`,
+      );
+    }
+    this.#avg = s.avg;
+    this.#count = s.count;
+  }
+
   /** Forgets every loss (fastai resets at the start of a fit). */
   reset(): void {
     this.#avg = 0;

@@ -37,8 +37,43 @@ function pcg(v: number): number {
   return ((word >>> 22) ^ word) >>> 0;
 }
 
-const defaultSeed = (Math.random() * 2 ** 32) >>> 0;
+let defaultSeed = (Math.random() * 2 ** 32) >>> 0;
 let counter = 0;
+
+/** The state of dropout's mask stream: the default seed and the per-call counter. */
+export interface DropoutRngState {
+  /** Seed of calls without a `seed` (random per process). */
+  seed: number;
+  /** Calls made so far (each advances it). */
+  counter: number;
+}
+
+/**
+ * The state of dropout's mask stream, to save with a resumable checkpoint: restored with
+ * {@linkcode setDropoutRngState}, the following calls draw the same masks.
+ *
+ * @example
+ * ```ts ignore
+ * const s = dropoutRngState();
+ * setDropoutRngState(s); // later, or in another process
+ * ```
+ */
+export function dropoutRngState(): DropoutRngState {
+  return { seed: defaultSeed, counter };
+}
+
+/** Restores what {@linkcode dropoutRngState} gave. */
+export function setDropoutRngState(state: DropoutRngState): void {
+  if (!Number.isSafeInteger(state?.seed) || !Number.isSafeInteger(state?.counter)) {
+    throw new TypeError(
+      `Cannot set the dropout RNG state: expected integer seed and counter, got ${
+        JSON.stringify(state)
+      }`,
+    );
+  }
+  defaultSeed = state.seed >>> 0;
+  counter = state.counter;
+}
 
 /** The key of the next call with `seed` (advances the per-call counter). */
 function nextKey(seed: number): number {
