@@ -94,7 +94,7 @@ export function median(xs: readonly number[]): number {
   if (xs.length === 0) throw new RangeError("Cannot take the median of an empty list");
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /**

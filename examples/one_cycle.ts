@@ -145,17 +145,19 @@ export async function runOneCycle(o: RunOneCycleOptions): Promise<OneCycleResult
   const seconds = (performance.now() - t0) / 1000;
   learn.dispose();
   if (r.stopped) throw new Error(`Training stopped: ${r.reason}`);
-  const files = [`${o.out}/lr.svg`, `${o.out}/loss.svg`, `${o.out}/index.html`];
-  learn.sched.plotLr({ file: files[0] }); // lr and momentum, phase lines
-  learn.sched.plotLoss({ file: files[1] });
+  const lrSvg = `${o.out}/lr.svg`, lossSvg = `${o.out}/loss.svg`, index = `${o.out}/index.html`;
+  const files = [lrSvg, lossSvg, index];
+  learn.sched.plotLr({ file: lrSvg }); // lr and momentum, phase lines
+  learn.sched.plotLoss({ file: lossSvg });
   await Deno.writeTextFile(
-    files[2],
+    index,
     indexPage(`1cycle, ${o.epochs} epochs, lr ${o.lr}`, [
       { title: "Learning rate and momentum", file: "lr.svg" },
       { title: "Loss", file: "loss.svg" },
     ]),
   );
   const accuracy = r.metrics.accuracy;
+  if (accuracy === undefined) throw new TypeError("fitOptSched returned no accuracy metric");
   log(`test accuracy: ${(accuracy * 100).toFixed(2)}%  (${seconds.toFixed(1)} s of training)`);
   log(`wrote ${files.join(", ")}`);
   return { accuracy, valLoss: r.valLoss, trnLoss: r.trnLoss, seconds, files };

@@ -130,11 +130,15 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur[j] = Math.min(
+        prev[j]! + 1,
+        cur[j - 1]! + 1,
+        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     prev = cur;
   }
-  return prev[b.length];
+  return prev[b.length]!;
 }
 
 /**
@@ -175,10 +179,12 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
  * to `undefined` passes (it means "the default").
  *
  * @example
- * ```ts ignore
- * checkOptions("fitOptSched", { stop_div: true }, { stopDiv: "boolean" });
- * // TypeError: Cannot use fitOptSched option 'stop_div': unknown option, did you mean 'stopDiv'?
- * //   (expected one of stopDiv)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.throws(
+ *   () => checkOptions("fitOptSched", { stop_div: true }, { stopDiv: "boolean" }),
+ *   /Cannot use fitOptSched option 'stop_div': unknown option, did you mean 'stopDiv'\?/,
+ * );
  * ```
  */
 export function checkOptions(what: string, obj: unknown, spec: OptionSpec): void {
@@ -198,10 +204,25 @@ export function checkOptions(what: string, obj: unknown, spec: OptionSpec): void
     }
     const v = (obj as Record<string, unknown>)[key];
     if (v === undefined) continue;
-    const c = spec[key];
+    const c = spec[key]!;
     if (!accepts(c, v)) {
       throw new TypeError(
         `Cannot use ${what} option '${key}': expected ${expected(c)}, got ${describe(v)}`,
+      );
+    }
+  }
+}
+
+/**
+ * Throws a `TypeError` naming the first of `keys` that `obj` (already checked by
+ * {@linkcode checkOptions}) lacks: `Cannot use ImageClassifierData.fromArrays options: 'train' is
+ * required (expected train, valid, shape)`.
+ */
+export function requireOptions(what: string, obj: unknown, keys: readonly string[]): void {
+  for (const k of keys) {
+    if ((obj as Record<string, unknown> | null)?.[k] === undefined) {
+      throw new TypeError(
+        `Cannot use ${what} options: '${k}' is required (expected ${keys.join(", ")})`,
       );
     }
   }

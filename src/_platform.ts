@@ -29,7 +29,7 @@ export function needDeno(what: string, instead: string): typeof Deno {
 export function joinPath(...parts: string[]): string {
   const kept = parts.filter((p) => p !== "");
   if (kept.length === 0) return ".";
-  const abs = kept[0].startsWith("/");
+  const abs = kept[0]!.startsWith("/");
   const out: string[] = [];
   for (const seg of kept.join("/").split(/[\\/]+/)) {
     if (seg === "" || seg === ".") continue;

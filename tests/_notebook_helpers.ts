@@ -42,7 +42,7 @@ export function synthImages(
     const c = i % classes;
     y[i] = c;
     for (let j = 0; j < px; j++) {
-      x[i * px + j] = Math.min(1, Math.max(0, protos[c][j] + noise * (rs() - 0.5) * 2));
+      x[i * px + j] = Math.min(1, Math.max(0, protos[c]![j]! + noise * (rs() - 0.5) * 2));
     }
   }
   return [x, y];
@@ -76,7 +76,7 @@ export function close(
 ) {
   assert.equal(actual.length, expected.length, `${msg}: length`);
   for (let i = 0; i < actual.length; i++) {
-    const a = actual[i], e = expected[i];
+    const a = actual[i]!, e = expected[i]!;
     assert.ok(
       Math.abs(a - e) <= tol * Math.max(Math.abs(e), 1e-300),
       `${msg}[${i}]: expected ${e}, got ${a}`,

@@ -26,8 +26,8 @@ async function run(script: string, args: string[], env: Record<string, string> =
 function oneErrorLine(stderr: string, re: RegExp): void {
   const lines = stderr.trimEnd().split("\n");
   assert.equal(lines.length, 1, `expected one line on stderr, got:\n${stderr}`);
-  assert.match(lines[0], /^error: /);
-  assert.match(lines[0], re);
+  assert.match(lines[0]!, /^error: /);
+  assert.match(lines[0]!, re);
   assert.doesNotMatch(stderr, /\n\s+at |Uncaught|\.ts:\d+:\d+/);
 }
 

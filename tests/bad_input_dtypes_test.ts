@@ -39,7 +39,7 @@ const F = [0.5, 1, 1.5, 2, 2.5, 3];
 const cases: Record<string, Case[]> = {
   // --- promoted or integer results, as PyTorch ---
   add: [
-    gives("f32", I.map((x, i) => Math.fround(x) + F[i]), () => T.add(i23(), f23())),
+    gives("f32", I.map((x, i) => Math.fround(x) + F[i]!), () => T.add(i23(), f23())),
     gives("i32", [2, -4, 6, 8, -2, -2], () => T.add(i23(), i23())), // wraps as int32
     gives("i32", [3, 0, 5, 6, -2147483647, 1], () => T.add(i23(), 2)),
     gives("f32", I.map((x) => Math.fround(x) + 0.5), () => T.add(i23(), 0.5)),
@@ -47,11 +47,11 @@ const cases: Record<string, Case[]> = {
   sub: [
     gives("i32", [0, 0, 0, 0, 0, 0], () => T.sub(i23(), i23())),
     gives("i32", [9, 12, 7, 6, -2147483637, 11], () => T.sub(10, i23())),
-    gives("f32", I.map((x, i) => Math.fround(Math.fround(x) - F[i])), () => T.sub(i23(), f23())),
+    gives("f32", I.map((x, i) => Math.fround(Math.fround(x) - F[i]!)), () => T.sub(i23(), f23())),
   ],
   mul: [
     gives("i32", [2, -4, 6, 8, -2, -2], () => T.mul(i23(), 2)),
-    gives("f32", I.map((x, i) => Math.fround(Math.fround(x) * F[i])), () => T.mul(f23(), i23())),
+    gives("f32", I.map((x, i) => Math.fround(Math.fround(x) * F[i]!)), () => T.mul(f23(), i23())),
   ],
   div: [
     gives("f32", [1, 1, 1, 1, 1, 1], () => T.div(i23(), i23())),
@@ -268,7 +268,7 @@ for (const [name, list] of Object.entries(cases)) {
       const got = Array.from(await t.data());
       assert.equal(got.length, c.values.length, `${name}: length`);
       got.forEach((v, i) => {
-        const e = c.values[i];
+        const e = c.values[i]!;
         const ok = Number.isNaN(e)
           ? Number.isNaN(v)
           : v === e || Math.abs(v - e) <= 1e-6 * Math.abs(e);

@@ -39,7 +39,7 @@ await gpu();
 function same(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < actual.length; i++) {
-    const a = actual[i], e = expected[i];
+    const a = actual[i]!, e = expected[i]!;
     const ok = Number.isNaN(e)
       ? Number.isNaN(a)
       : a === e || Math.abs(a - e) <= 1e-5 * Math.max(1, Math.abs(e));
@@ -57,12 +57,12 @@ Deno.test("relu, maximum and minimum: NaN in gives NaN out; infinities keep thei
   same(await minimum(x, 0.5).data(), xs.map((v) => Math.min(v, 0.5)), "minimum scalar");
   const ys = [0, NaN, 1, -Infinity, Infinity, 2, NaN, 1, 2];
   const y = tensor(ys);
-  same(await maximum(x, y).data(), xs.map((v, i) => Math.max(v, ys[i])), "maximum");
-  same(await minimum(x, y).data(), xs.map((v, i) => Math.min(v, ys[i])), "minimum");
+  same(await maximum(x, y).data(), xs.map((v, i) => Math.max(v, ys[i]!)), "maximum");
+  same(await minimum(x, y).data(), xs.map((v, i) => Math.min(v, ys[i]!)), "minimum");
   // 8 elements: the vec4 kernel; broadcasting: the strided kernel
   const x8 = tensor(xs.slice(0, 8)), y8 = tensor(ys.slice(0, 8));
-  same(await maximum(x8, y8).data(), xs.slice(0, 8).map((v, i) => Math.max(v, ys[i])), "vec4 max");
-  same(await minimum(x8, y8).data(), xs.slice(0, 8).map((v, i) => Math.min(v, ys[i])), "vec4 min");
+  same(await maximum(x8, y8).data(), xs.slice(0, 8).map((v, i) => Math.max(v, ys[i]!)), "vec4 max");
+  same(await minimum(x8, y8).data(), xs.slice(0, 8).map((v, i) => Math.min(v, ys[i]!)), "vec4 min");
   const col = tensor([NaN, 1], { shape: [2, 1] }), row = tensor([0, NaN, 5], { shape: [1, 3] });
   const ref = zipRef(arr([2, 1], [NaN, 1]), arr([1, 3], [0, NaN, 5]), Math.max);
   same(await maximum(col, row).data(), ref.data, "broadcast max");
@@ -96,7 +96,7 @@ Deno.test("max pooling: a NaN wins its window (first, middle, last, padded borde
     for (const s of specials) {
       const data = Array.from({ length: h * w }, (_, i) => Math.cos(i));
       data[pos] = s;
-      for (const [k, st, p] of [[2, 2, 0], [3, 1, 1], [3, 2, 1]]) {
+      for (const [k, st, p] of [[2, 2, 0], [3, 1, 1], [3, 2, 1]] as const) {
         const x = tensor(data, { shape: [1, 1, h, w], requiresGrad: true });
         const y = maxPool2d(x, { kernelSize: k, stride: st, padding: p });
         const g = { b: 1, h, w, k: [k, k] as [number, number], s: [st, st] as [number, number] };
@@ -148,7 +148,7 @@ Deno.test("fused linear + ReLU and conv + BN + ReLU give NaN for NaN, and pass i
 });
 
 Deno.test("linear + ReLU on the split-K and texture paths: NaN rows stay NaN, others match", async () => {
-  for (const [m, n, k] of [[6, 5, 2100], [256, 70, 128]]) { // split-K epilogue; texture path
+  for (const [m, n, k] of [[6, 5, 2100], [256, 70, 128]] as const) { // split-K epilogue; texture path
     const xd = Array.from({ length: m * k }, (_, i) => Math.sin(i * 0.37));
     xd[2 * k + 7] = NaN; // row 2
     xd[(m - 1) * k] = Infinity; // last row: +Inf times weights of both signs gives NaN or +/-Inf
@@ -161,9 +161,9 @@ Deno.test("linear + ReLU on the split-K and texture paths: NaN rows stay NaN, ot
     for (let r = 0; r < m; r++) {
       for (let c = 0; c < n; c++) {
         let s = 0;
-        for (let j = 0; j < k; j++) s += xd[r * k + j] * wd[c * k + j];
+        for (let j = 0; j < k; j++) s += xd[r * k + j]! * wd[c * k + j]!;
         const e = Number.isNaN(s) ? NaN : Math.max(s, 0);
-        const v = y[r * n + c];
+        const v = y[r * n + c]!;
         const ok = Number.isNaN(e) ? Number.isNaN(v) : v === e || Math.abs(v - e) <= 1e-3;
         assert.ok(ok, `[${m},${k}]x[${n},${k}] (${r},${c}): expected ${e}, got ${v}`);
       }
@@ -299,12 +299,12 @@ Deno.test("lrFind stops on a NaN loss too", async () => {
 Deno.test("labels beyond the model's outputs fail before the first step, naming both", async () => {
   const net = simpleNet(); // 10 outputs
   const learn = new Learner(net, dataWith({ classes: 12 }));
-  const before = await net.parameters()[0].data();
+  const before = await net.parameters()[0]!.data();
   await assert.rejects(() => learn.fitOptSched([phase()], { log: false }), {
     name: "RangeError",
     message: /label 11 but the model outputs 10 classes/,
   });
-  assert.deepEqual(await net.parameters()[0].data(), before, "no step was taken");
+  assert.deepEqual(await net.parameters()[0]!.data(), before, "no step was taken");
   await assert.rejects(() => lrFind(learn, { numIt: 5 }), /label 11 but the model outputs 10/);
   learn.dispose();
   // nothing moved: not even batch-norm running statistics (the check's forward runs in eval mode)

@@ -77,7 +77,7 @@ Deno.test("a truncated checkpoint is refused at every cut, saying how many bytes
     }
     // the good file still loads, and restores the saved weights
     const saved = await weights(learn);
-    learn.model.parameters()[0].write(new Float32Array(learn.model.parameters()[0].size));
+    learn.model.parameters()[0]!.write(new Float32Array(learn.model.parameters()[0]!.size));
     await learn.load("a", { path: good });
     assert.deepEqual(await weights(learn), saved);
     learn.dispose();
@@ -115,7 +115,7 @@ Deno.test("corrupt header, corrupt data, extra bytes and foreign files are refus
     await expectBad(
       learn,
       bad,
-      flip(nl + 10, full[nl + 10] ^ 1),
+      flip(nl + 10, full[nl + 10]! ^ 1),
       "corrupt",
       /corrupt: the tensor data has CRC-32 \d+, expected \d+/,
     );
@@ -162,12 +162,14 @@ Deno.test("a save that fails keeps the previous checkpoint; a save replaces it w
     assert.deepEqual(names, ["blocked.bin", "ckpt.bin"], "a temporary file was left behind");
     assert.deepEqual(await Deno.readFile(file), first);
     // new weights, saved over the old file: the file is the new checkpoint, complete
-    learn.model.parameters()[0].write(new Float32Array(learn.model.parameters()[0].size).fill(0.5));
+    learn.model.parameters()[0]!.write(
+      new Float32Array(learn.model.parameters()[0]!.size).fill(0.5),
+    );
     await learn.save("c", { path: file });
     const second = await Deno.readFile(file);
     assert.notDeepEqual(second, first);
     await learn.load("c", { path: file });
-    assert.ok((await learn.model.parameters()[0].data()).every((v) => v === 0.5));
+    assert.ok((await learn.model.parameters()[0]!.data()).every((v) => v === 0.5));
     learn.dispose();
   });
 });

@@ -70,9 +70,9 @@ Deno.test("one_cycle: trains, prints the epoch table, writes lr.svg and loss.svg
     log,
     progress: false,
   });
-  assert.match(lines[0], /^\s*epoch\s+trn_loss\s+val_loss\s+accuracy$/);
-  assert.match(lines[1], /^\s*0\s+[\d.]+\s+[\d.]+\s+[\d.]+$/);
-  assert.match(lines[2], /^\s*1\s+[\d.]+\s+[\d.]+\s+[\d.]+$/);
+  assert.match(lines[0]!, /^\s*epoch\s+trn_loss\s+val_loss\s+accuracy$/);
+  assert.match(lines[1]!, /^\s*0\s+[\d.]+\s+[\d.]+\s+[\d.]+$/);
+  assert.match(lines[2]!, /^\s*1\s+[\d.]+\s+[\d.]+\s+[\d.]+$/);
   assert.ok(lines.some((l) => /^test accuracy: [\d.]+%/.test(l)));
   assert.ok(r.accuracy > 0.5, `accuracy ${r.accuracy} on separable data`);
   for (const f of ["lr.svg", "loss.svg"]) assertSvg(`${out}/${f}`);
@@ -97,7 +97,7 @@ Deno.test("lr_find: suggestions printed, SVG written into a new folder", async (
     progress: false,
   });
   assert.ok(r.lrs.length >= 10, `${r.lrs.length} points`);
-  assert.match(lines[0], /^simplenet: \d+ batches recorded, lr 1\.00e-5 -> 1\.00e\+1/);
+  assert.match(lines[0]!, /^simplenet: \d+ batches recorded, lr 1\.00e-5 -> 1\.00e\+1/);
   for (const name of ["valley", "steep", "minimum"]) {
     assert.ok(lines.some((l) => l.trim().startsWith(name)), `${name} line`);
   }

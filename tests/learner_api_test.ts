@@ -40,7 +40,7 @@ Deno.test("recorded losses do not depend on the readback lag; fractional epochs"
     assert.deepEqual(learn.sched.recorder.epochIterations, [20, 25]);
     runs.push(learn.sched.recorder.rawLosses);
   }
-  assert.equal(runs[0].length, 25);
+  assert.equal(runs[0]!.length, 25);
   assert.deepEqual(runs[1], runs[0]);
   assert.deepEqual(runs[2], runs[0]);
 });
@@ -55,9 +55,9 @@ Deno.test("result shape, table and metrics; custom loss; names", async () => {
   if (r.stopped) return;
   assert.deepEqual(Object.keys(r.metrics), ["acc"]);
   assert.equal(out[0], "  epoch    trn_loss   val_loss   acc");
-  assert.match(out[1], /^ {4}0 {6}\d\.\d+ +\d\.\d+ +\d\.\d+$/);
+  assert.match(out[1]!, /^ {4}0 {6}\d\.\d+ +\d\.\d+ +\d\.\d+$/);
   // the metric here is the same function as the loss
-  assert.ok(Math.abs(r.metrics.acc - r.valLoss) < 1e-6);
+  assert.ok(Math.abs(r.metrics.acc! - r.valLoss) < 1e-6);
 });
 
 Deno.test("save/load in memory and to a file; a model without a state dict", async () => {
@@ -66,19 +66,19 @@ Deno.test("save/load in memory and to a file; a model without a state dict", asy
   await learn.fitOptSched([phase(0.5)], { log: false });
   const file = await Deno.makeTempFile({ suffix: ".tempo" });
   await learn.save("a", { path: file });
-  const w = await learn.model.parameters()[1].data();
+  const w = await learn.model.parameters()[1]!.data();
   const optState = await (learn.opt as unknown as { stateDict(): Promise<unknown> }).stateDict();
   await learn.fitOptSched([phase(0.5)], { log: false });
-  assert.notDeepEqual(await learn.model.parameters()[1].data(), w);
+  assert.notDeepEqual(await learn.model.parameters()[1]!.data(), w);
   await learn.load("a", { path: file });
-  assert.deepEqual(await learn.model.parameters()[1].data(), w);
+  assert.deepEqual(await learn.model.parameters()[1]!.data(), w);
   assert.deepEqual(
     await (learn.opt as unknown as { stateDict(): Promise<unknown> }).stateDict(),
     optState,
   );
   await learn.fitOptSched([phase(0.5)], { log: false });
   await learn.load("a");
-  assert.deepEqual(await learn.model.parameters()[1].data(), w);
+  assert.deepEqual(await learn.model.parameters()[1]!.data(), w);
   await assert.rejects(() => learn.load("nope"), /Cannot load "nope"/);
   await Deno.remove(file);
   // a plain object model (parameters + forward, tensors as layer groups, no state dict)

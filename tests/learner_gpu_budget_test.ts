@@ -36,7 +36,7 @@ for (const optimizer of [SGD, Adam]) {
     assert.equal(new Set(learn.sched.recorder.lrs).size, 50, "a new lr every batch");
     // batch 1 compiles the forward/backward/step kernels; batch 2 is the first to ACCUMULATE into
     // the existing .grad buffers (zeroGrad keeps them), which compiles one more engine kernel
-    const a = at[2], b = at[50];
+    const a = at[2]!, b = at[50]!;
     assert.equal(b.pipelinesCreated - a.pipelinesCreated, 0, "pipelines");
     assert.equal(b.created - a.created, 0, "storage buffers");
     assert.equal(b.uniformsCreated - a.uniformsCreated, 0, "uniforms");

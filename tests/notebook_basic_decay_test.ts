@@ -39,14 +39,14 @@ Deno.test("basic lr decay: 1 epoch at 1e-2 then 2 at 1e-3, table, result, plotLr
   assert.deepEqual(Object.keys(r.metrics), learn.metrics.map((m) => m.name));
   // the table: header then one row per epoch, fastai's column layout
   assert.equal(out.length, 4);
-  assert.match(out[0], /^\s+epoch\s+trn_loss\s+val_loss/);
-  assert.equal(out[0].indexOf("trn_loss"), 11);
+  assert.match(out[0]!, /^\s+epoch\s+trn_loss\s+val_loss/);
+  assert.equal(out[0]!.indexOf("trn_loss"), 11);
   for (let e = 0; e < 3; e++) {
-    const cells = out[e + 1].trim().split(/\s+/);
+    const cells = out[e + 1]!.trim().split(/\s+/);
     assert.equal(cells[0], String(e));
-    assert.equal(out[e + 1].indexOf(cells[1]), 11, "trn_loss column aligned");
+    assert.equal(out[e + 1]!.indexOf(cells[1]!), 11, "trn_loss column aligned");
   }
-  assert.equal(Number(out[3].trim().split(/\s+/)[2]), Number(r.valLoss.toFixed(6)));
+  assert.equal(Number(out[3]!.trim().split(/\s+/)[2]), Number(r.valLoss.toFixed(6)));
   // per-batch lrs, momentum default 0.9, phase limits
   const rec = learn.sched.recorder;
   close(rec.lrs, expectedLrs([[NB, NB, formulas.no(1e-2)], [2 * NB, 2 * NB, formulas.no(1e-3)]]));
@@ -116,8 +116,8 @@ Deno.test("decay types: 1e-2, then 1e-2 -> 1e-3 with each decay, then 1e-3", asy
       ]);
       close(rec.lrs, expected, 1e-12, name);
       // start included, end never trained on
-      close([rec.lrs[NB]], [1e-2], 1e-12, "start");
-      assert.ok(rec.lrs[2 * NB - 1] > 1e-3);
+      close([rec.lrs[NB]!], [1e-2], 1e-12, "start");
+      assert.ok(rec.lrs[2 * NB - 1]! > 1e-3);
       assert.deepEqual(rec.phases.map((p) => p.end), [20, 40, 60]);
       const svg = learn.sched.plotLr({ showMoms: false });
       assert.equal(phaseLines(svg), 2);
@@ -140,7 +140,7 @@ Deno.test("decay types: 1e-2, then 1e-2 -> 1e-3 with each decay, then 1e-3", asy
         formulas.no(1e-3),
       ]]),
     );
-    assert.ok(lrs[2 * NB - 1] < 1e-4, "close to 0 at the end of the cosine");
+    assert.ok(lrs[2 * NB - 1]! < 1e-4, "close to 0 at the end of the cosine");
   });
   await t.step("EXPONENTIAL without an end is refused before training", () => {
     assert.throws(

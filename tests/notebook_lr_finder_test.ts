@@ -99,7 +99,7 @@ Deno.test("lrFind restores model and optimizer exactly and suggests lrs", async 
   const r = await lrFind(learn, { startLr: 1e-5, endLr: 100, numIt: 120 });
   assert.equal(r.stopped, true, "100 is far too high an lr");
   assert.ok(r.lrs.length < 120 && r.lrs.length === r.losses.length);
-  close([r.lrs[0]], [1e-5], 1e-12);
+  close([r.lrs[0]!], [1e-5], 1e-12);
   sameWeights(before, await weights(learn.model.parameters()));
   assert.equal(learn.opt, opt, "same optimizer object");
   assert.deepEqual(

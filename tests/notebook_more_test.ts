@@ -39,12 +39,12 @@ Deno.test("discriminative lrs on the small ResNet: 3 groups, lr arrays", async (
   const r = await learn.fitOptSched(phases, { log });
   assert.equal(r.stopped, false);
   assert.equal(out.length, 4);
-  assert.match(out[0], /accuracy/);
+  assert.match(out[0]!, /accuracy/);
   const rec = learn.sched.recorder;
   assert.equal(rec.groupLrs.length, 12);
   lrs.forEach((l, g) => {
     close(
-      rec.groupLrs.map((x) => x[g]),
+      rec.groupLrs.map((x) => x[g]!),
       expectedLrs([[4, 4, formulas.linear(l / 10, l)], [8, 8, formulas.cosine(l, 0)]]),
       1e-12,
       `group ${g}`,
@@ -53,7 +53,7 @@ Deno.test("discriminative lrs on the small ResNet: 3 groups, lr arrays", async (
   // the plotted lr is the highest group's
   close(rec.lrs, rec.groupLrs.map((g) => Math.max(...g)));
   const opt = learn.opt!;
-  lrs.forEach((_, g) => close([opt.getHypers(g).lr], [rec.groupLrs[11][g]], 1e-6));
+  lrs.forEach((_, g) => close([opt.getHypers(g).lr], [rec.groupLrs[11]![g]!], 1e-6));
   assert.equal(phaseLines(learn.sched.plotLr({ showText: false, showMoms: false })), 1);
 });
 
@@ -97,7 +97,7 @@ Deno.test("a change of optimizer between phases: SGD 1cycle then Adam annealing"
   assert.equal(learn.opt?.getHypers(0).beta, 0.99);
   const rec = learn.sched.recorder;
   assert.deepEqual(rec.phases.map((p) => p.optimizerName), ["SGD", "SGD", "Adam"]);
-  assert.equal(rec.phases[2].beta, 0.99);
+  assert.equal(rec.phases[2]!.beta, 0.99);
   close(
     rec.momentums,
     expectedLrs([

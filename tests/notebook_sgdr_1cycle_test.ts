@@ -37,7 +37,7 @@ Deno.test("SGDR: phases_sgdr(1e-2, Adam, 2, 1, 2) warm-up then two cosine cycles
   assert.deepEqual(rec.epochIterations, [20, 40, 60]);
   assert.equal(learn.opt?.optimizerName, "Adam");
   // the restart: lr jumps back to the max at batch 20
-  assert.ok(rec.lrs[19] < 1e-4 && rec.lrs[20] === 1e-2);
+  assert.ok(rec.lrs[19]! < 1e-4 && rec.lrs[20] === 1e-2);
   const [head, tail] = headTail(rec.rawLosses, 10);
   assert.ok(tail < head, `loss ${head} -> ${tail}`);
   const svg = learn.sched.plotLr({ showText: false, showMoms: false });
@@ -78,7 +78,7 @@ Deno.test("1cycle: phases_1cycle(3, 1e-2, 10, 10, 0.95, 0.85) lrs and momentums"
     ]),
     1e-9,
   );
-  rec.phases.forEach((p, i) => close([p.end], [[27, 54, 60][i]], 1e-9, "limits"));
+  rec.phases.forEach((p, i) => close([p.end], [[27, 54, 60][i]!], 1e-9, "limits"));
   assert.deepEqual(rec.epochIterations, [20, 40, 60]);
   const svg = learn.sched.plotLr({ showText: false });
   assert.equal(phaseLines(svg), 4, "2 interior limits on each of 2 panels");

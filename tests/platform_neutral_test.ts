@@ -13,7 +13,7 @@ export function platformLeaks(bundle: string): string[] {
   bundle.split("\n").forEach((line, i) => {
     const imp = /(?:^|[\s;])(?:import|export)\b[^"'`]*["'](node|npm|jsr):[^"']*["']/.test(line) ||
       /\bimport\(\s*["'](node|npm|jsr):/.test(line) || /\brequire\(\s*["'](node|npm):/.test(line);
-    const deno = /(?<![\w$.])Deno\s*(\.|\?\.|\[)|\btypeof\s+Deno\b/.test(line) ||
+    const deno = /(?<![\w$."'`])Deno\s*(\.|\?\.|\[)|\btypeof\s+Deno\b/.test(line) ||
       (/\bglobalThis\.Deno\b/.test(line) && !/^\s*return globalThis\.Deno;$/.test(line));
     if (imp || deno) out.push(`${i + 1}: ${line.trim().slice(0, 160)}`);
   });
@@ -49,6 +49,8 @@ Deno.test("platformLeaks catches what would break a browser", () => {
     "  return globalThis.Deno;",
     "  throw new TypeError(`${what} reads or writes files, which needs Deno; this runtime has no Deno (a browser?). ${instead}`);",
     "const delayDenominator = 3;",
+    'const INSPECT = Symbol.for("Deno.customInspect");',
+    "/** shown through `Deno.jupyter` when given */",
     'const s = "import from node:path in a comment-like string";',
   ];
   for (const line of fine) assert.deepEqual(platformLeaks(line), [], line);

@@ -80,9 +80,11 @@ for (const r of runs) {
   const file = `${dir}/${r.name}.safetensors`;
   await learn.save(r.name, { path: file });
   net.eval();
-  using x = tensor(c.input.data, { shape: c.input.shape });
-  using out = net.forward(x);
+  const x = tensor(c.input.data, { shape: c.input.shape });
+  const out = net.forward(x);
   const logits = [...await out.data()];
+  out.dispose();
+  x.dispose();
   const logitsFile = `${dir}/${r.name}.logits.json`;
   await Deno.writeTextFile(logitsFile, JSON.stringify({ logits }));
   const py = new Deno.Command(values.python!, {

@@ -56,7 +56,7 @@ export function syntheticMnist(nTrain = 6000, nTest = 1000): Record<string, Uint
       const cy = 4 + 20 * r(), cx = 4 + 20 * r(), rad = 2 + 5 * r();
       for (let y = 0; y < 28; y++) {
         for (let x = 0; x < 28; x++) {
-          p[y * 28 + x] += Math.exp(-((y - cy) ** 2 + (x - cx) ** 2) / (2 * rad * rad));
+          p[y * 28 + x]! += Math.exp(-((y - cy) ** 2 + (x - cx) ** 2) / (2 * rad * rad));
         }
       }
     }
@@ -70,11 +70,11 @@ export function syntheticMnist(nTrain = 6000, nTest = 1000): Record<string, Uint
       for (let j = 0; j < 784; j++) {
         im[i * 784 + j] = Math.max(
           0,
-          Math.min(255, 255 * (0.8 * protos[c][j] + 0.5 * (r() - 0.5))),
+          Math.min(255, 255 * (0.8 * protos[c]![j]! + 0.5 * (r() - 0.5))),
         );
       }
     }
-    return [idx([n, 28, 28], im), idx([n], lb)];
+    return [idx([n, 28, 28], im), idx([n], lb)] as const;
   };
   const [trI, trL] = split(nTrain), [teI, teL] = split(nTest);
   return {

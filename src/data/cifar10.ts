@@ -76,7 +76,7 @@ export function parseCifar10Batch(bytes: Uint8Array, name = "<buffer>"): CifarSp
   const labels = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const o = i * CIFAR10_RECORD_BYTES;
-    const l = bytes[o];
+    const l = bytes[o]!;
     if (l > 9) {
       throw new DatasetFormatError(
         name,
@@ -105,7 +105,7 @@ export async function readCifar10Batches(files: readonly string[]): Promise<Cifa
   const parts: CifarSplit[] = [];
   const D = needDeno("readCifar10Batches", CIFAR_IN_BROWSER);
   for (const f of files) parts.push(parseCifar10Batch(await D.readFile(f), f));
-  if (parts.length === 1) return parts[0];
+  if (parts.length === 1) return parts[0]!;
   const n = parts.reduce((a, p) => a + p.n, 0);
   const images = new Uint8Array(n * 3072), labels = new Uint8Array(n);
   let k = 0;

@@ -19,7 +19,7 @@ import {
 import { ImageFolder } from "./image_folder.ts";
 import type { ChwShape, Pixels } from "./image_ops.ts";
 import { type Stats, type Tfms, tfmsFromStats } from "./transforms.ts";
-import { checkOptions, pickOptions } from "../_options.ts";
+import { checkOptions, pickOptions, requireOptions } from "../_options.ts";
 import {
   BUNCH_SPEC,
   CIFAR10_SPEC,
@@ -139,6 +139,7 @@ export class ImageClassifierData {
     },
   ): ImageClassifierData {
     checkOptions("ImageClassifierData.fromArrays", opts ?? null, FROM_ARRAYS_SPEC);
+    requireOptions("ImageClassifierData.fromArrays", opts, ["train", "valid", "shape"]);
     const train = new ArrayDataset(opts.train[0], opts.train[1], opts.shape);
     const valid = new ArrayDataset(opts.valid[0], opts.valid[1], opts.shape);
     let nc = 0;
@@ -241,7 +242,7 @@ export class ImageClassifierData {
    * names and stats by default.
    *
    * @example
-   * ```ts ignore
+   * ```ts
    * import { FASHION_MNIST_FILES, ImageClassifierData } from "./mod.ts";
    * const get = async (f: string) => new Uint8Array(await (await fetch(`data/${f}`)).arrayBuffer());
    * const data = await ImageClassifierData.fromMnistBytes({

@@ -75,7 +75,7 @@ Deno.test("fromIdx / fashionMnist: 1 or 3 channels, sz 32 by resize or pad", asy
     const rs = await ImageClassifierData.fashionMnist({ path: dir, bs: 2, sz: 32, channels: 3 });
     for await (const b of rs.valid) {
       assert.deepEqual(b.shape, [2, 3, 32, 32]);
-      assert.ok(Math.abs(b.x[0] - (1 - 0.2860406) / 0.3530242) < 1e-4); // a white image stays white
+      assert.ok(Math.abs(b.x[0]! - (1 - 0.2860406) / 0.3530242) < 1e-4); // a white image stays white
     }
     const pd = await ImageClassifierData.fromIdx(dir, {
       bs: 2,

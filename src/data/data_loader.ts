@@ -143,7 +143,7 @@ export class DataLoader {
         y: new Int32Array(this.batchSize),
       });
     }
-    return this.#slots[k];
+    return this.#slots[k]!;
   }
 
   async #fill(slot: Slot, order: Uint32Array, epoch: number, b: number): Promise<Batch> {
@@ -152,14 +152,14 @@ export class DataLoader {
     const raw: (Sample | Promise<Sample>)[] = new Array(n);
     let async = false;
     for (let k = 0; k < n; k++) {
-      raw[k] = this.dataset.get(order[start + k]);
+      raw[k] = this.dataset.get(order[start + k]!);
       if (raw[k] instanceof Promise) async = true;
     }
     const samples = (async ? await Promise.all(raw) : raw) as Sample[];
     const rng = new Rng(mixSeed(this.seed, epoch, b + 1));
     const size = this.tfm.outSize;
     for (let k = 0; k < n; k++) {
-      const s = samples[k];
+      const s = samples[k]!;
       const shape = s.shape ?? this.dataset.shape;
       if (!shape) {
         throw new TypeError(

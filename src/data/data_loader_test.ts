@@ -33,7 +33,7 @@ Deno.test("batches, partial last batch, dropLast, length, values scaled to 0..1"
   const e = await epoch(dl);
   assert.deepEqual(e.labels, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   assert.deepEqual(e.shapes, [[4, 1, 2, 2], [4, 1, 2, 2], [2, 1, 2, 2]]);
-  assert.ok(Math.abs(e.xs[4 * 9] - 9 / 255) < 1e-7);
+  assert.ok(Math.abs(e.xs[4 * 9]! - 9 / 255) < 1e-7);
   const dd = new DataLoader(tiny(), { batchSize: 4, dropLast: true });
   assert.equal(dd.length, 2);
   assert.deepEqual((await epoch(dd)).labels, [0, 1, 2, 3, 4, 5, 6, 7]);
@@ -93,11 +93,11 @@ Deno.test("output buffers are reused (double-buffered) and the next batch is pre
     await new Promise((r) => setTimeout(r, 5)); // the consumer "uploads"
     assert.equal(gets, Math.min(12, (b.index + 2) * 4)); // the next batch is ready meanwhile
   }
-  assert.equal(seen[0].x.buffer, seen[2].x.buffer);
-  assert.notEqual(seen[0].x.buffer, seen[1].x.buffer);
+  assert.equal(seen[0]!.x.buffer, seen[2]!.x.buffer);
+  assert.notEqual(seen[0]!.x.buffer, seen[1]!.x.buffer);
   const again: ArrayBufferLike[] = [];
   for await (const b of dl) again.push(b.x.buffer);
-  assert.equal(again[0], seen[0].x.buffer);
+  assert.equal(again[0], seen[0]!.x.buffer);
 });
 
 Deno.test("async datasets, errors propagate, one iteration at a time", async () => {

@@ -72,7 +72,7 @@ export class ArrayDataset implements Dataset {
       );
     }
     for (let i = 0; i < labels.length; i++) {
-      if (!Number.isInteger(labels[i]) || labels[i] < 0) {
+      if (!Number.isInteger(labels[i]) || labels[i]! < 0) {
         throw new RangeError(
           `ArrayDataset: expected labels to be integers >= 0, got ${labels[i]} at ${i}`,
         );
@@ -94,6 +94,6 @@ export class ArrayDataset implements Dataset {
       throw new RangeError(`ArrayDataset index ${i} out of range [0, ${this.labels.length})`);
     }
     const s = this.#size;
-    return { image: this.images.subarray(i * s, (i + 1) * s), label: this.labels[i] };
+    return { image: this.images.subarray(i * s, (i + 1) * s), label: this.labels[i]! };
   }
 }

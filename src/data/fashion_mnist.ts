@@ -220,7 +220,7 @@ export interface MnistBytes {
  * browser). `classes` default to `"0"`..`"9"`; `name` labels errors.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { FASHION_MNIST_CLASSES, FASHION_MNIST_FILES, mnistFromBytes } from "./mod.ts";
  * const get = async (f: string) => new Uint8Array(await (await fetch(`data/${f}`)).arrayBuffer());
  * const ds = await mnistFromBytes({
@@ -290,7 +290,7 @@ function checked(
  * ```ts
  * import { loadFashionMnist } from "./mod.ts";
  * const { train, test, classes } = await loadFashionMnist();
- * console.log(train.n, test.n, classes[train.labels[0]]); // 60000 10000 "Ankle boot"
+ * console.log(train.n, test.n, classes[train.labels[0]!]); // 60000 10000 "Ankle boot"
  * ```
  */
 export async function loadFashionMnist(opts: LoadFashionMnistOptions = {}): Promise<MnistDataset> {

@@ -31,7 +31,7 @@ Deno.test("loadFashionMnist reads a given folder, gzipped or plain", async () =>
       assert.equal(ds.train.n, 12);
       assert.equal(ds.test.n, 5);
       assert.equal(ds.train.images.length, 12 * 784);
-      assert.equal(ds.classes[ds.test.labels[0]], "Ankle boot");
+      assert.equal(ds.classes[ds.test.labels[0]!], "Ankle boot");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

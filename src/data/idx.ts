@@ -77,7 +77,7 @@ export function parseIdx(bytes: Uint8Array, name = "<buffer>"): IdxArray {
   if (bytes.length < 4) {
     throw new DatasetFormatError(name, `truncated: ${bytes.length} bytes, an IDX header needs 4+`);
   }
-  const dt = DTYPES[bytes[2]];
+  const dt = DTYPES[bytes[2]!];
   if (bytes[0] !== 0 || bytes[1] !== 0 || !dt || bytes[3] === 0) {
     const hex = [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
     throw new DatasetFormatError(
@@ -86,7 +86,7 @@ export function parseIdx(bytes: Uint8Array, name = "<buffer>"): IdxArray {
         (isGzip(bytes) ? " (this is gzip data: decompress it first)" : ""),
     );
   }
-  const ndim = bytes[3];
+  const ndim = bytes[3]!;
   const headerLen = 4 + 4 * ndim;
   if (bytes.length < headerLen) {
     throw new DatasetFormatError(
@@ -153,7 +153,7 @@ export async function readIdx(path: string): Promise<IdxArray> {
  * reading the file, for bytes from `fetch` or a user-picked `File` in a browser.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { decodeIdx } from "./mod.ts";
  * const res = await fetch("data/t10k-labels-idx1-ubyte.gz");
  * const labels = await decodeIdx(new Uint8Array(await res.arrayBuffer()), res.url);
@@ -198,7 +198,7 @@ export function idxImages(a: IdxArray, name = "<buffer>"): IdxImages {
       `expected idx3-ubyte images (uint8, 3 dims), got ${a.dtype} with shape [${a.shape}]`,
     );
   }
-  const [n, rows, cols] = a.shape;
+  const [n, rows, cols] = a.shape as [number, number, number];
   return { images: a.data as Uint8Array, n, rows, cols };
 }
 

@@ -38,15 +38,15 @@ function toChw(
   for (let i = 0; i < n; i++) {
     const s = i * inC;
     if (!color) {
-      const v = Math.round(src[s] * k);
+      const v = Math.round(src[s]! * k);
       out[i] = v;
       if (channels === 3) out[n + i] = out[2 * n + i] = v;
     } else if (channels === 3) {
-      out[i] = Math.round(src[s] * k);
-      out[n + i] = Math.round(src[s + 1] * k);
-      out[2 * n + i] = Math.round(src[s + 2] * k);
+      out[i] = Math.round(src[s]! * k);
+      out[n + i] = Math.round(src[s + 1]! * k);
+      out[2 * n + i] = Math.round(src[s + 2]! * k);
     } else {
-      out[i] = Math.round((0.299 * src[s] + 0.587 * src[s + 1] + 0.114 * src[s + 2]) * k);
+      out[i] = Math.round((0.299 * src[s]! + 0.587 * src[s + 1]! + 0.114 * src[s + 2]!) * k);
     }
   }
   return out;
@@ -65,7 +65,7 @@ function unpackBits(
   for (let y = 0; y < h; y++) {
     for (let i = 0; i < per; i++) {
       const bit = i * depth;
-      out[y * per + i] = (data[y * stride + (bit >> 3)] >> (8 - depth - (bit & 7))) & mask;
+      out[y * per + i] = (data[y * stride + (bit >> 3)]! >> (8 - depth - (bit & 7))) & mask;
     }
   }
   return out;
@@ -90,7 +90,9 @@ export function decodeImage(bytes: Uint8Array, name: string, channels: 1 | 3 = 3
       const { width: w, height: h } = png;
       if (png.palette) {
         const rgb = convertIndexedToRgb(png);
-        const c = png.palette[0].length;
+        const first = png.palette[0];
+        if (!first) throw new Error("the PNG palette is empty");
+        const c = first.length;
         return { data: toChw(rgb, h, w, c, 255, channels), shape: [channels, h, w] };
       }
       let data: ArrayLike<number> = png.data;

@@ -91,7 +91,7 @@ export class ImageFolder implements Dataset {
     const unknown = subdirs.filter((d) => !this.classes.includes(d));
     if (unknown.length) {
       throw new DatasetFormatError(
-        join(dir, unknown[0]),
+        join(dir, unknown[0]!),
         `class folder not among the ${this.classes.length} known classes (${
           this.classes.join(", ")
         })`,
@@ -130,7 +130,7 @@ export class ImageFolder implements Dataset {
   }
 
   #decode(i: number): DecodedImage {
-    const file = this.files[i];
+    const file = this.files[i]!;
     let bytes: Uint8Array;
     try {
       bytes = needDeno("ImageFolder", "").readFileSync(file);
@@ -148,6 +148,6 @@ export class ImageFolder implements Dataset {
       throw new RangeError(`ImageFolder index ${i} out of range [0, ${this.files.length})`);
     }
     const img = this.#cache[i] ?? this.#decode(i);
-    return { image: img.data, shape: img.shape, label: this.labels[i] };
+    return { image: img.data, shape: img.shape, label: this.labels[i]! };
   }
 }

@@ -19,7 +19,7 @@ Deno.test("decodeImage: gray, gray+alpha, RGB, RGBA, 8 and 16 bits, to 3 or 1 ch
     for (let c = 0; c < 3; c++) assert.equal(rgb.data[c * 6 + i], src[i * 3 + c]);
   }
   const gray = decodeImage(png(2, 3, 3), "rgb.png", 1);
-  assert.equal(gray.data[0], Math.round(0.299 * src[0] + 0.587 * src[1] + 0.114 * src[2]));
+  assert.equal(gray.data[0], Math.round(0.299 * src[0]! + 0.587 * src[1]! + 0.114 * src[2]!));
   const g = decodeImage(png(4, 4, 1), "g.png", 3);
   assert.deepEqual(g.shape, [3, 4, 4]);
   assert.equal(g.data[5], pattern(4, 4, 1)[5]);
@@ -29,9 +29,9 @@ Deno.test("decodeImage: gray, gray+alpha, RGB, RGBA, 8 and 16 bits, to 3 or 1 ch
   const rgba = decodeImage(png(2, 2, 4), "rgba.png", 3);
   assert.equal(rgba.data[4 + 1], pattern(2, 2, 4)[4 + 1]); // green of pixel 1 (alpha dropped)
   const g16 = decodeImage(png(2, 2, 1, 16), "g16.png", 1);
-  assert.equal(g16.data[3], Math.round(pattern(2, 2, 1, 16)[3] / 257));
+  assert.equal(g16.data[3], Math.round(pattern(2, 2, 1, 16)[3]! / 257));
   const rgb16 = decodeImage(png(1, 2, 3, 16), "rgb16.png", 3);
-  assert.equal(rgb16.data[2 + 1], Math.round(pattern(1, 2, 3, 16)[3 + 1] / 257));
+  assert.equal(rgb16.data[2 + 1], Math.round(pattern(1, 2, 3, 16)[3 + 1]! / 257));
 });
 
 Deno.test("decodeImage reads JPEG and names corrupt files", () => {
@@ -39,7 +39,7 @@ Deno.test("decodeImage reads JPEG and names corrupt files", () => {
   const j = jpeg.encode({ width: 8, height: 8, data }, 95).data;
   const img = decodeImage(j, "a.jpg", 3);
   assert.deepEqual(img.shape, [3, 8, 8]);
-  assert.ok(Math.abs(img.data[0] - 200) <= 2);
+  assert.ok(Math.abs(img.data[0]! - 200) <= 2);
   const bad = png(4, 4, 3);
   assert.throws(
     () => decodeImage(bad.subarray(0, 40), "cut.png"),
@@ -66,7 +66,7 @@ Deno.test("ImageFolder: sorted classes, labels, sizes kept; errors name the file
     const tr = new ImageFolder(join(root, "train"));
     assert.deepEqual(tr.classes, ["cat", "dog"]);
     assert.deepEqual([...tr.labels], [0, 1, 1]);
-    assert.ok(tr.files[1].endsWith("a.png"));
+    assert.ok(tr.files[1]!.endsWith("a.png"));
     assert.deepEqual(tr.get(2).shape, [3, 6, 5]);
     const va = new ImageFolder(join(root, "test"), { classes: tr.classes, preload: true });
     assert.deepEqual([va.length, va.get(0).label], [1, 1]);

@@ -42,8 +42,8 @@ export function resizeBilinear(
         const sx = Math.min(Math.max((x + 0.5) * (sw / w) - 0.5, 0), sw - 1);
         const x0 = Math.floor(sx), x1 = Math.min(x0 + 1, sw - 1), fx = sx - x0;
         const b = ch * sh * sw;
-        const top = src[b + y0 * sw + x0] * (1 - fx) + src[b + y0 * sw + x1] * fx;
-        const bot = src[b + y1 * sw + x0] * (1 - fx) + src[b + y1 * sw + x1] * fx;
+        const top = src[b + y0 * sw + x0]! * (1 - fx) + src[b + y0 * sw + x1]! * fx;
+        const bot = src[b + y1 * sw + x0]! * (1 - fx) + src[b + y1 * sw + x1]! * fx;
         out[ch * h * w + y * w + x] = top * (1 - fy) + bot * fy;
       }
     }
@@ -72,7 +72,7 @@ export function reflectPad(
     for (let y = 0; y < H; y++) {
       const sy = reflectIndex(y - pad, h);
       for (let x = 0; x < W; x++) {
-        out[(ch * H + y) * W + x] = src[(ch * h + sy) * w + reflectIndex(x - pad, w)];
+        out[(ch * H + y) * W + x] = src[(ch * h + sy) * w + reflectIndex(x - pad, w)]!;
       }
     }
   }
@@ -103,7 +103,7 @@ export function crop(
   const out = new Float32Array(c * h * w);
   for (let ch = 0; ch < c; ch++) {
     for (let r = 0; r < h; r++) {
-      for (let q = 0; q < w; q++) out[(ch * h + r) * w + q] = src[(ch * sh + y + r) * sw + x + q];
+      for (let q = 0; q < w; q++) out[(ch * h + r) * w + q] = src[(ch * sh + y + r) * sw + x + q]!;
     }
   }
   return out;
@@ -122,7 +122,7 @@ export function flipHorizontal(src: ArrayLike<number>, shape: ChwShape): Float32
   const [c, h, w] = shape;
   const out = new Float32Array(c * h * w);
   for (let r = 0; r < c * h; r++) {
-    for (let x = 0; x < w; x++) out[r * w + x] = src[r * w + w - 1 - x];
+    for (let x = 0; x < w; x++) out[r * w + x] = src[r * w + w - 1 - x]!;
   }
   return out;
 }
@@ -147,7 +147,7 @@ export function normalize(
   const out = new Float32Array(c * h * w);
   for (let ch = 0; ch < c; ch++) {
     for (let i = 0; i < h * w; i++) {
-      out[ch * h * w + i] = (src[ch * h * w + i] * scale - mean[ch]) / std[ch];
+      out[ch * h * w + i] = (src[ch * h * w + i]! * scale - mean[ch]!) / std[ch]!;
     }
   }
   return out;

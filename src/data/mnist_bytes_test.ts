@@ -28,7 +28,7 @@ Deno.test("mnistFromBytes parses the four IDX files from bytes, gzipped or plain
     assert.equal(ds.test.n, 5);
     assert.equal(ds.train.images[784 + 3], (784 + 3) % 251);
     assert.deepEqual([...ds.train.labels.subarray(0, 3)], [0, 1, 2]);
-    assert.equal(ds.classes[ds.test.labels[0]], "Ankle boot");
+    assert.equal(ds.classes[ds.test.labels[0]!], "Ankle boot");
   }
 });
 

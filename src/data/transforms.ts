@@ -135,7 +135,7 @@ export class ImageTransform {
       );
     }
     for (let i = 0; i < std.length; i++) {
-      if (!(std[i] > 0)) {
+      if (!(std[i]! > 0)) {
         throw new RangeError(`ImageTransform: expected std > 0, got std[${i}] = ${std[i]}`);
       }
     }
@@ -148,7 +148,7 @@ export class ImageTransform {
     this.mean = Float32Array.from(mean);
     this.std = Float32Array.from(std);
     this.#a = this.std.map((s) => 1 / s);
-    this.#b = this.mean.map((m, i) => -m / this.std[i]);
+    this.#b = this.mean.map((m, i) => -m / this.std[i]!);
     this.#y0 = new Int32Array(h);
     this.#y1 = new Int32Array(h);
     this.#fy = new Float32Array(h);
@@ -203,8 +203,8 @@ export class ImageTransform {
       else {
         const sy = Math.min(Math.max((Y + 0.5) * (h / SH) - 0.5, 0), h - 1);
         y0[y] = Math.floor(sy);
-        y1[y] = Math.min(y0[y] + 1, h - 1);
-        fy[y] = sy - y0[y];
+        y1[y] = Math.min(y0[y]! + 1, h - 1);
+        fy[y] = sy - y0[y]!;
       }
     }
     for (let x = 0; x < W; x++) {
@@ -213,28 +213,28 @@ export class ImageTransform {
       else {
         const sx = Math.min(Math.max((X + 0.5) * (w / SW) - 0.5, 0), w - 1);
         x0[x] = Math.floor(sx);
-        x1[x] = Math.min(x0[x] + 1, w - 1);
-        fx[x] = sx - x0[x];
+        x1[x] = Math.min(x0[x]! + 1, w - 1);
+        fx[x] = sx - x0[x]!;
       }
     }
     const scale = src instanceof Uint8Array ? 1 / 255 : 1;
     for (let ch = 0; ch < C; ch++) {
       const base = (c === 1 ? 0 : ch) * h * w;
-      const a = this.#a[ch] * scale, b = this.#b[ch];
+      const a = this.#a[ch]! * scale, b = this.#b[ch]!;
       let o = offset + ch * H * W;
       if (!resize) {
         for (let y = 0; y < H; y++) {
-          const row = base + y0[y] * w;
-          for (let x = 0; x < W; x++) dst[o++] = src[row + x0[x]] * a + b;
+          const row = base + y0[y]! * w;
+          for (let x = 0; x < W; x++) dst[o++] = src[row + x0[x]!]! * a + b;
         }
         continue;
       }
       for (let y = 0; y < H; y++) {
-        const r0 = base + y0[y] * w, r1 = base + y1[y] * w, wy = fy[y];
+        const r0 = base + y0[y]! * w, r1 = base + y1[y]! * w, wy = fy[y]!;
         for (let x = 0; x < W; x++) {
-          const i0 = x0[x], i1 = x1[x], wx = fx[x];
-          const top = src[r0 + i0] + (src[r0 + i1] - src[r0 + i0]) * wx;
-          const bot = src[r1 + i0] + (src[r1 + i1] - src[r1 + i0]) * wx;
+          const i0 = x0[x]!, i1 = x1[x]!, wx = fx[x]!;
+          const top = src[r0 + i0]! + (src[r0 + i1]! - src[r0 + i0]!) * wx;
+          const bot = src[r1 + i0]! + (src[r1 + i1]! - src[r1 + i0]!) * wx;
           dst[o++] = (top + (bot - top) * wy) * a + b;
         }
       }
@@ -277,6 +277,15 @@ export interface TfmsOptions {
  */
 export function tfmsFromStats(stats: Stats, sz: number, opts: TfmsOptions = {}): Tfms {
   checkOptions("tfmsFromStats", opts, TFMS_SPEC);
+  const isVec = (v: unknown) =>
+    Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "number");
+  if (!Array.isArray(stats) || stats.length !== 2 || !isVec(stats[0]) || !isVec(stats[1])) {
+    throw new TypeError(
+      `Cannot build tfmsFromStats: expected stats [mean[], std[]] (numbers per channel), got ${
+        Array.isArray(stats) ? `an array of length ${stats.length}` : String(stats)
+      }`,
+    );
+  }
   let [mean, std] = stats;
   const channels = opts.channels ?? mean.length;
   if (channels !== mean.length) {
@@ -285,8 +294,9 @@ export function tfmsFromStats(stats: Stats, sz: number, opts: TfmsOptions = {}):
         `tfmsFromStats: ${mean.length}-channel stats cannot make ${channels} channels`,
       );
     }
-    mean = Array.from({ length: channels }, () => mean[0]);
-    std = Array.from({ length: channels }, () => std[0]);
+    const m = mean[0]!, s = std[0]!;
+    mean = Array.from({ length: channels }, () => m);
+    std = Array.from({ length: channels }, () => s);
   }
   const pad = Math.floor(opts.pad ?? 0);
   return {

@@ -16,7 +16,7 @@ const seq = (...vals: number[]) => ({ next: () => vals.shift()! });
 function close(a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5) {
   assert.equal(a.length, b.length);
   for (let i = 0; i < a.length; i++) {
-    assert.ok(Math.abs(a[i] - b[i]) <= tol, `at ${i}: ${a[i]} vs ${b[i]}`);
+    assert.ok(Math.abs(a[i]! - b[i]!) <= tol, `at ${i}: ${a[i]} vs ${b[i]}`);
   }
 }
 
@@ -70,7 +70,7 @@ Deno.test("training transform = normalize(flip(crop(reflectPad(x)))) with the dr
   const stats = [[0.49, 0.48, 0.45], [0.25, 0.24, 0.26]] as const;
   const { train } = tfmsFromStats(stats, sz, { augTfms: [randomFlip()], pad });
   assert.equal(train.pad, 2);
-  for (const [ry, rx, rf] of [[0, 0, 0.9], [0.99, 0.5, 0.1], [0.3, 0.99, 0.2]]) {
+  for (const [ry, rx, rf] of [[0, 0, 0.9], [0.99, 0.5, 0.1], [0.3, 0.99, 0.2]] as const) {
     const out = new Float32Array(train.outSize + 5);
     train.apply(src, shape, out, 5, seq(ry, rx, rf));
     const room = sz + 2 * pad - sz + 1;

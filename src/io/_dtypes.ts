@@ -24,11 +24,11 @@ export const DTYPE_SIZES: Readonly<Record<string, number>> = {
   U64: 8,
 };
 
-/** The dtypes tempo reads (converted to f32 or i32). */
-export const READABLE = ["F32", "F16", "BF16", "F64", "I32", "I64"] as const;
-
 /** A dtype tempo reads. */
-export type ReadableDtype = typeof READABLE[number];
+export type ReadableDtype = "F32" | "F16" | "BF16" | "F64" | "I32" | "I64";
+
+/** The dtypes tempo reads (converted to f32 or i32). */
+export const READABLE: readonly ReadableDtype[] = ["F32", "F16", "BF16", "F64", "I32", "I64"];
 
 /** Whether this platform stores typed arrays little-endian (every current JS engine does). */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

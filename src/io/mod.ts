@@ -16,6 +16,7 @@ export {
   encodeSafetensors,
   type EncodeSafetensorsOptions,
   MAX_HEADER_BYTES,
+  type ReadableDtype,
   type SafetensorsContents,
   type SafetensorsTensor,
 } from "./safetensors.ts";

@@ -28,6 +28,9 @@ import {
   type ReadableDtype,
 } from "./_dtypes.ts";
 
+/** A dtype tempo reads from a file: `"F32"`, `"F16"`, `"BF16"`, `"F64"`, `"I32"` or `"I64"`. */
+export type { ReadableDtype };
+
 /** A tensor as tempo writes it: F32 or I32, a shape and flat row-major values. */
 export interface SafetensorsTensor {
   /** Element type in the file. */
@@ -126,6 +129,11 @@ export function encodeSafetensors(
   const list = Symbol.iterator in tensors
     ? [...(tensors as Iterable<readonly [string, SafetensorsTensor]>)]
     : Object.entries(tensors as Record<string, SafetensorsTensor>);
+  for (const e of list) {
+    if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== "string") {
+      throw new TypeError(`${where}: expected [name, tensor] pairs, got ${show(e)}`);
+    }
+  }
   const header: string[] = [];
   const meta = options.metadata === undefined ? {} : checkMetadata(options.metadata, where);
   if (Object.keys(meta).length > 0) header.push(`"__metadata__":${asciiJson(meta)}`);

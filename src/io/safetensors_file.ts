@@ -23,9 +23,13 @@ import { readBytes, writeBytesAtomic } from "./_files.ts";
  * @throws {TypeError} Outside Deno.
  *
  * @example
- * ```ts ignore
- * const { tensors } = await readSafetensors("model.safetensors");
- * console.log([...tensors.keys()]); // ["1.weight", "1.bias", ...]
+ * ```ts
+ * import { writeSafetensors } from "./mod.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".safetensors" }); // or "model.safetensors"
+ * await writeSafetensors(path, { "1.weight": { dtype: "F32", shape: [1], data: new Float32Array([1]) } });
+ * const { tensors } = await readSafetensors(path);
+ * console.log([...tensors.keys()]); // ["1.weight"]
+ * await Deno.remove(path);
  * ```
  */
 export async function readSafetensors(path: string | URL): Promise<SafetensorsContents> {
@@ -41,10 +45,12 @@ export async function readSafetensors(path: string | URL): Promise<SafetensorsCo
  * @throws {TypeError} On bad tensors (see {@linkcode encodeSafetensors}) or outside Deno.
  *
  * @example
- * ```ts ignore
- * await writeSafetensors("w.safetensors", {
+ * ```ts
+ * const path = await Deno.makeTempFile({ suffix: ".safetensors" }); // or "w.safetensors"
+ * await writeSafetensors(path, {
  *   w: { dtype: "F32", shape: [2], data: new Float32Array([1, 2]) },
  * });
+ * await Deno.remove(path);
  * ```
  */
 export async function writeSafetensors(

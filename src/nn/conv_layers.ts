@@ -39,7 +39,10 @@ export interface Conv2dLayerOptions {
  * 2-D convolution, weight `[out, in/groups, kh, kw]` (PyTorch `nn.Conv2d`, same init).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn } from "../tensor/mod.ts";
+ * await init();
+ * const x = randn([2, 3, 8, 8]);
  * const conv = new Conv2d(3, 8, 3, { stride: 1, padding: 1, bias: false, seed: 0 });
  * const y = conv.forward(x); // [N,3,H,W] -> [N,8,H,W]
  * ```
@@ -84,7 +87,7 @@ export class Conv2d extends Module {
     ) {
       if (!Number.isInteger(v) || v <= 0) {
         throw new RangeError(
-          `Cannot create Conv2d: expected ${k} to be a positive integer, got ${v}`,
+          `Cannot create Conv2d: expected ${k} to be a positive integer, got ${String(v)}`,
         );
       }
     }
@@ -164,7 +167,9 @@ export class BatchNormBase extends Module {
     checkOptions(new.target.name, opts, BATCH_NORM_SPEC);
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
       throw new RangeError(
-        `Cannot create ${new.target.name}: expected a positive channel count, got ${numFeatures}`,
+        `Cannot create ${new.target.name}: expected a positive channel count, got ${
+          String(numFeatures)
+        }`,
       );
     }
     this.numFeatures = numFeatures;

@@ -33,7 +33,10 @@ export interface LinearOptions {
  * `y = x W^T + b` with `W: [out, in]` (PyTorch `nn.Linear`, same init).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn } from "../tensor/mod.ts";
+ * await init();
+ * const x = randn([2, 192]);
  * const fc = new Linear(192, 40, { seed: 1 });
  * const y = fc.forward(x); // [N,192] -> [N,40]
  * ```
@@ -182,6 +185,9 @@ export class Dropout extends Module {
   constructor(p = 0.5, opts: { seed?: number } = {}) {
     super();
     checkOptions("Dropout", opts, SEED_SPEC);
+    if (typeof p !== "number") {
+      throw new TypeError(`Cannot create Dropout: expected p to be a number, got ${String(p)}`);
+    }
     if (!(p >= 0 && p <= 1)) {
       throw new RangeError(`Cannot create Dropout: expected p in [0, 1], got ${p}`);
     }
@@ -202,7 +208,9 @@ export class Dropout extends Module {
  * Runs its children in order; they are named "0", "1", ... as in PyTorch.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init } from "../tensor/mod.ts";
+ * await init();
  * const net = new Sequential(new Flatten(), new Linear(192, 40), new ReLU(), new Linear(40, 10));
  * ```
  */

@@ -2,6 +2,7 @@
  * Losses (re-exported from the engine) and metrics that stay on the GPU.
  * @module
  */
+import { tensorsArg } from "../tensor/ops/_args.ts";
 import { crossEntropy, ge, max, nllLoss, noGrad, type Tensor, tidy } from "../tensor/mod.ts";
 
 export { crossEntropy, nllLoss };
@@ -13,11 +14,15 @@ export { crossEntropy, nllLoss };
  * among the maxima counts as correct (argmax would pick the first).
  *
  * @example Usage
- * ```ts ignore
- * const acc = accuracy(model.forward(x), y); // shape []
+ * ```ts
+ * import { init, tensor } from "../tensor/mod.ts";
+ * await init();
+ * const out = tensor([[0.1, 0.9], [0.8, 0.2]]), y = tensor([1, 1], { dtype: "i32" });
+ * const acc = accuracy(out, y); // shape []: 0.5, or accuracy(model.forward(x), y)
  * ```
  */
 export function accuracy(output: Tensor, target: Tensor): Tensor {
+  tensorsArg("compute accuracy", { output, target });
   if (output.rank !== 2) {
     throw new TypeError(
       `Cannot compute accuracy of output [${output.shape}]: expected [batch, classes]`,

@@ -3,8 +3,11 @@
  * groups (`layerGroups`, `freezeTo`).
  *
  * @example Usage
- * ```ts ignore
- * import { resnet, nllLoss } from "./mod.ts";
+ * ```ts
+ * import { init, randn, tensor } from "../tensor/mod.ts";
+ * import { nllLoss, resnet } from "./mod.ts";
+ * await init();
+ * const x = randn([2, 3, 32, 32]), y = tensor([3, 7], { dtype: "i32" });
  * const net = resnet({ seed: 0 });
  * const loss = nllLoss(net.forward(x), y);
  * ```

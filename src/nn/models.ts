@@ -18,7 +18,9 @@ import { RESNET_SPEC, SEED_SPEC, SHALLOW_CONV_SPEC } from "./_specs.ts";
  * dim 1, the classes.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init } from "../tensor/mod.ts";
+ * await init();
  * const net = simpleNet([3072, 40, 10], { seed: 0 }); // keys 1.weight, 1.bias, 3.weight, 3.bias
  * ```
  */
@@ -167,7 +169,10 @@ export interface ResNetOptions {
  * [the other stages], [head].
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init } from "../tensor/mod.ts";
+ * import { SGD } from "../optim/mod.ts";
+ * await init();
  * const net = resnet({ seed: 0 });
  * const opt = new SGD(net.layerGroupParameters(), { lr: 0.1, momentum: 0.9 }); // 3 groups
  * ```

@@ -21,7 +21,10 @@ export type StateDict = Record<string, StateTensor>;
  * constructor (in PyTorch's order) and implement `forward`.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn, relu, type Tensor } from "../tensor/mod.ts";
+ * import { Linear } from "./mod.ts";
+ * await init();
  * class Mlp extends Module {
  *   fc1 = this.registerModule("fc1", new Linear(784, 100));
  *   fc2 = this.registerModule("fc2", new Linear(100, 10));
@@ -29,6 +32,7 @@ export type StateDict = Record<string, StateTensor>;
  *     return this.fc2.forward(relu(this.fc1.forward(x))); // [N,784] -> [N,100] -> [N,10]
  *   }
  * }
+ * const y = new Mlp().forward(randn([2, 784])); // [2, 10]
  * ```
  */
 export abstract class Module {

@@ -29,7 +29,11 @@ export interface AdamOptions extends Partial<GroupHypers> {
  * moments restart from zero with t = 1 (as fastai v0.7's `set_opt_fn`). Dispose of the old one.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init } from "../tensor/mod.ts";
+ * import { Linear } from "../nn/mod.ts";
+ * await init();
+ * const body = new Linear(4, 3, { seed: 0 }), head = new Linear(3, 2, { seed: 1 });
  * const opt = new Adam([body.parameters(), head.parameters()], { lr: 1e-3, weightDecay: 1e-2, decoupledWd: true });
  * opt.setHypers(1, { lr: 3e-3, momentum: 0.85 });
  * opt.step();

@@ -28,7 +28,11 @@ export interface RMSPropOptions extends Partial<GroupHypers> {
  * starts from zero (as fastai v0.7's `set_opt_fn`). Dispose of the old one.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init } from "../tensor/mod.ts";
+ * import { Linear } from "../nn/mod.ts";
+ * await init();
+ * const model = new Linear(4, 2, { seed: 0 });
  * const opt = new RMSProp(model.parameters(), { lr: 1e-2, alpha: 0.99, centered: true });
  * opt.step();
  * ```

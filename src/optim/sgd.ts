@@ -31,9 +31,14 @@ export interface SGDOptions extends Partial<GroupHypers> {
  * whose state starts from zero (fastai v0.7's `set_opt_fn` does the same). Dispose of the old one.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn } from "../tensor/mod.ts";
+ * import { Linear } from "../nn/mod.ts";
+ * await init();
+ * const model = new Linear(4, 2, { seed: 0 });
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  * opt.zeroGrad();
+ * const loss = model.forward(randn([8, 4])).sum();
  * loss.backward();
  * opt.setHypers(0, { lr: 0.05 }); // one uniform write
  * opt.step();                     // one kernel per parameter

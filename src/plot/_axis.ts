@@ -29,7 +29,7 @@ export function maxLabelWidth(ticks: Tick[]): number {
 export function thinXLabels(ticks: Tick[], scale: Scale): Tick[] {
   const majors = ticks.filter((t) => t.label !== "");
   if (majors.length < 2) return ticks;
-  const gap = Math.abs(scale.map(majors[1].value) - scale.map(majors[0].value));
+  const gap = Math.abs(scale.map(majors[1]!.value) - scale.map(majors[0]!.value));
   const need = maxLabelWidth(majors) + 10;
   const every = Math.max(1, Math.ceil(need / Math.max(gap, 1e-9)));
   if (every === 1) return ticks;

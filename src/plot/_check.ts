@@ -4,6 +4,17 @@
  * @module
  */
 
+/** Throws a `TypeError` unless `data` is an object (the recorded `PlotData`, e.g. `learn.sched`). */
+export function checkPlotData(data: unknown, what: string): void {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new TypeError(
+      `Cannot ${what}: expected the recorded data { iterations, lrs, losses, ... } (e.g. learn.sched), got ${
+        data === null ? "null" : Array.isArray(data) ? "an array" : typeof data
+      }`,
+    );
+  }
+}
+
 /** Throws a `TypeError` unless `v` is an array (or typed array) of numbers. */
 export function checkNumbers(v: unknown, name: string): ArrayLike<number> {
   const ok = Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));

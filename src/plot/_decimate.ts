@@ -18,11 +18,11 @@ export function decimate(pts: Pt[]): Pt[] {
     else {
       let lo = 0, hi = 0;
       bucket.forEach((p, i) => {
-        if (p[1] < bucket[lo][1]) lo = i;
-        if (p[1] > bucket[hi][1]) hi = i;
+        if (p[1] < bucket[lo]![1]) lo = i;
+        if (p[1] > bucket[hi]![1]) hi = i;
       });
       const keep = [...new Set([0, lo, hi, bucket.length - 1])].sort((a, b) => a - b);
-      for (const i of keep) out.push(bucket[i]);
+      for (const i of keep) out.push(bucket[i]!);
     }
     bucket = [];
   };

@@ -32,7 +32,7 @@ export function renderLegend(
   const top = area.y + inset, bottom = area.y + area.h - inset - h;
   // matplotlib's 'best' order: upper right, upper left, lower left, lower right
   const corners: [number, number][] = [[right, top], [left, top], [left, bottom], [right, bottom]];
-  let best = corners[0], bestCount = Infinity;
+  let best = corners[0]!, bestCount = Infinity;
   for (const [cx, cy] of corners) {
     let n = 0;
     for (const [px, py] of points) if (px >= cx && px <= cx + w && py >= cy && py <= cy + h) n++;

@@ -59,10 +59,10 @@ export function renderPanel(spec: PanelSpec, box: Area, id: string): string {
   const xLog = spec.xLog ?? false, yLog = spec.yLog ?? false;
   const xVals = spec.series.flatMap((s) => Array.from(s.x)).concat(spec.xInclude ?? []);
   const ok = (s: Series, i: number) =>
-    Number.isFinite(s.x[i]) && Number.isFinite(s.y[i]) && !(xLog && s.x[i] <= 0) &&
-    !(yLog && s.y[i] <= 0);
+    Number.isFinite(s.x[i]) && Number.isFinite(s.y[i]) && !(xLog && s.x[i]! <= 0) &&
+    !(yLog && s.y[i]! <= 0);
   const yVals = spec.series.flatMap((s) =>
-    Array.from({ length: Math.min(s.x.length, s.y.length) }, (_, i) => ok(s, i) ? s.y[i] : NaN)
+    Array.from({ length: Math.min(s.x.length, s.y.length) }, (_, i) => ok(s, i) ? s.y[i]! : NaN)
   );
   const xDom = paddedDomain(extent(xVals, xLog), xLog);
   const yDom = paddedDomain(extent(yVals, yLog), yLog);
@@ -92,7 +92,7 @@ export function renderPanel(spec: PanelSpec, box: Area, id: string): string {
   for (const s of spec.series) {
     const pts: Pt[] = [];
     for (let i = 0; i < Math.min(s.x.length, s.y.length); i++) {
-      const p: [number, number] = [xs.map(s.x[i]), ys.map(s.y[i])];
+      const p: [number, number] = [xs.map(s.x[i]!), ys.map(s.y[i]!)];
       pts.push(ok(s, i) && Number.isFinite(p[0]) && Number.isFinite(p[1]) ? p : null);
     }
     for (const p of pts) if (p) points.push(p);

@@ -106,7 +106,7 @@ function formatLinear(v: number, step: number, big: number): string {
 }
 
 function sci(v: number, digits: number): string {
-  const [m, e] = v.toExponential(digits).split("e");
+  const [m = "", e] = v.toExponential(digits).split("e");
   return `${m.includes(".") ? m.replace(/\.?0+$/, "") : m}e${Number(e)}`;
 }
 

@@ -49,7 +49,7 @@ export function formatValue(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return "0";
   const plain = String(Number(v.toPrecision(6)));
-  const [mant, exp] = v.toExponential(5).split("e");
+  const [mant = "", exp] = v.toExponential(5).split("e");
   const m = mant.replace(/\.?0+$/, "");
   const e = Number(exp);
   const sci = `${m}e${e}`;

@@ -30,8 +30,8 @@ Deno.test("svgDocument is well-formed with viewBox, size and a white background"
   assert.equal(root.attrs.viewBox, "0 0 600 400");
   assert.equal(root.attrs.width, "600");
   assert.equal(root.attrs.height, "400");
-  assert.ok(root.attrs["font-family"].includes("sans-serif"));
-  const bg = findAll(root, (e) => e.name === "rect")[0];
+  assert.ok(root.attrs["font-family"]!.includes("sans-serif"));
+  const bg = findAll(root, (e) => e.name === "rect")[0]!;
   assert.equal(bg.attrs.fill, "white");
-  assert.equal(findAll(root, (e) => e.name === "title")[0].text, "t <1>");
+  assert.equal(findAll(root, (e) => e.name === "title")[0]!.text, "t <1>");
 });

@@ -20,10 +20,10 @@ function decode(s: string, at: number): string {
   if (s.includes("<")) throw new SyntaxError(`Unescaped '<' near offset ${at}`);
   return s.replace(/&([^;]*);?/g, (m, name: string) => {
     if (!m.endsWith(";")) throw new SyntaxError(`Bare '&' near offset ${at}`);
-    if (name in ENTITIES) return ENTITIES[name];
+    if (name in ENTITIES) return ENTITIES[name]!;
     const num = /^#(x[0-9A-Fa-f]+|[0-9]+)$/.exec(name);
     if (num) {
-      const v = num[1][0] === "x" ? parseInt(num[1].slice(1), 16) : parseInt(num[1], 10);
+      const v = num[1]![0] === "x" ? parseInt(num[1]!.slice(1), 16) : parseInt(num[1]!, 10);
       return String.fromCodePoint(v);
     }
     throw new SyntaxError(`Unknown entity '&${name};' near offset ${at}`);
@@ -45,7 +45,7 @@ export function parseXml(src: string): XmlElement {
     const chunk = src.slice(i, lt < 0 ? src.length : lt);
     if (chunk.length > 0) {
       const t = decode(chunk, i);
-      if (stack.length > 0) stack[stack.length - 1].text += t;
+      if (stack.length > 0) stack[stack.length - 1]!.text += t;
       else if (t.trim() !== "") {
         throw new SyntaxError(`Text outside the root element at offset ${i}`);
       }
@@ -79,11 +79,11 @@ export function parseXml(src: string): XmlElement {
         if (ws.length === 0) throw new SyntaxError(`Expected whitespace before attribute at ${i}`);
         const a = /^([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*("([^"]*)"|'([^']*)')/.exec(src.slice(i));
         if (!a) throw new SyntaxError(`Malformed attribute at offset ${i}`);
-        if (a[1] in node.attrs) throw new SyntaxError(`Duplicate attribute '${a[1]}' at ${i}`);
-        node.attrs[a[1]] = decode(a[3] ?? a[4], i);
+        if (a[1]! in node.attrs) throw new SyntaxError(`Duplicate attribute '${a[1]}' at ${i}`);
+        node.attrs[a[1]!] = decode(a[3] ?? a[4]!, i);
         i += a[0].length;
       }
-      if (stack.length > 0) stack[stack.length - 1].children.push(node);
+      if (stack.length > 0) stack[stack.length - 1]!.children.push(node);
       else if (root) throw new SyntaxError(`Second root element at offset ${i}`);
       else root = node;
       if (src.startsWith("/>", i)) i += 2;
@@ -93,7 +93,9 @@ export function parseXml(src: string): XmlElement {
       }
     }
   }
-  if (stack.length > 0) throw new SyntaxError(`Unclosed element '${stack[stack.length - 1].name}'`);
+  if (stack.length > 0) {
+    throw new SyntaxError(`Unclosed element '${stack[stack.length - 1]!.name}'`);
+  }
   if (!root) throw new SyntaxError("No root element");
   return root;
 }

@@ -19,10 +19,11 @@ export interface IndexEntry {
  *
  * @example
  * ```ts
- * await Deno.writeTextFile("out/index.html", indexPage("1cycle run", [
+ * const html = indexPage("1cycle run", [
  *   { title: "Schedule", file: "lr.svg" },
  *   { title: "Loss", file: "loss.svg" },
- * ]));
+ * ]);
+ * html.includes('<img src="lr.svg"'); // true; write it beside the SVGs with Deno.writeTextFile
  * ```
  */
 export function indexPage(title: string, entries: IndexEntry[]): string {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { checkCount, checkNumbers, checkSameLength } from "./_check.ts";
+import { checkCount, checkNumbers, checkPlotData, checkSameLength } from "./_check.ts";
 import { checkOptions } from "../_options.ts";
 import { PLOT_LOSS_SPEC } from "./_specs.ts";
 import { renderFigure } from "./_figure.ts";
@@ -33,6 +33,7 @@ export interface PlotLossOptions {
  * ```
  */
 export function plotLoss(data: PlotData, opts: PlotLossOptions = {}): string {
+  checkPlotData(data, "plotLoss");
   checkOptions("plotLoss", opts, PLOT_LOSS_SPEC);
   const nSkip = checkCount(opts.nSkip ?? 0, "nSkip");
   const its = checkNumbers(data.iterations, "iterations");
@@ -43,14 +44,14 @@ export function plotLoss(data: PlotData, opts: PlotLossOptions = {}): string {
   checkSameLength(epIts, vals, "epochIterations", "valLosses");
   const skip = nSkip < its.length ? nSkip : 0;
   const x = Array.from(its).slice(skip), y = Array.from(losses).slice(skip);
-  const from = x.length > 0 ? x[0] : -Infinity;
-  const keep = Array.from(epIts, (_, i) => i).filter((i) => !(epIts[i] < from));
+  const from = x[0] ?? -Infinity;
+  const keep = Array.from(epIts, (_, i) => i).filter((i) => !(epIts[i]! < from));
   const series: Series[] = [{ kind: "line", x, y, color: COLORS[0], label: "train" }];
   if (keep.length > 0) {
     series.push({
       kind: "line",
-      x: keep.map((i) => epIts[i]),
-      y: keep.map((i) => vals[i]),
+      x: keep.map((i) => epIts[i]!),
+      y: keep.map((i) => vals[i]!),
       color: COLORS[1],
       label: "valid",
       markers: true,

@@ -9,7 +9,7 @@ Deno.test("plotLoss: train line and valid points at epoch ends with a legend", (
   assert.deepEqual(texts(root, "xlabel"), ["iterations"]);
   assert.deepEqual(texts(root, "ylabel"), ["loss"]);
   assert.deepEqual(linePoints(root).map((l) => l.points), [60, 3]);
-  const valid = byClass(root, "markers")[0];
+  const valid = byClass(root, "markers")[0]!;
   assert.equal(valid.children.length, 3);
 });
 

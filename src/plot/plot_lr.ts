@@ -5,7 +5,7 @@
  * @module
  */
 
-import { checkNumbers, checkSameLength } from "./_check.ts";
+import { checkNumbers, checkPlotData, checkSameLength } from "./_check.ts";
 import { checkOptions } from "../_options.ts";
 import { PLOT_LR_SPEC } from "./_specs.ts";
 import { renderFigure } from "./_figure.ts";
@@ -36,10 +36,11 @@ export interface PlotLrOptions {
  *   losses: [], valLosses: [], epochIterations: [],
  *   phases: [{ start: 0, end: 2, optimizerName: "SGD" }, { start: 2, end: 4, optimizerName: "Adam", beta: 0.99 }],
  * }, { showMoms: false });
- * await Deno.writeTextFile("lr.svg", svg);
+ * svg.startsWith("<svg"); // true: save it with Deno.writeTextFile("lr.svg", svg)
  * ```
  */
 export function plotLr(data: PlotData, opts: PlotLrOptions = {}): string {
+  checkPlotData(data, "plotLr");
   checkOptions("plotLr", opts, PLOT_LR_SPEC);
   const { showText = true, showMoms = true } = opts;
   const its = checkNumbers(data.iterations, "iterations");

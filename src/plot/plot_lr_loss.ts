@@ -4,7 +4,7 @@
  * @module
  */
 
-import { checkCount, checkNumbers, checkSameLength } from "./_check.ts";
+import { checkCount, checkNumbers, checkPlotData, checkSameLength } from "./_check.ts";
 import { checkOptions } from "../_options.ts";
 import { PLOT_LR_LOSS_SPEC } from "./_specs.ts";
 import { renderFigure } from "./_figure.ts";
@@ -47,11 +47,12 @@ export interface PlotLrLossOptions {
  * const losses = lrs.map((lr) => 2 - Math.log10(lr) / 10 + lr ** 2);
  * const svg = plotLrLoss(
  *   { iterations: [], lrs, momentums: [], losses, valLosses: [], epochIterations: [], phases: [] },
- *   { suggestions: [{ name: "valley", lr: lrs[60], loss: losses[60] }] },
+ *   { suggestions: [{ name: "valley", lr: lrs[60]!, loss: losses[60]! }] },
  * );
  * ```
  */
 export function plotLrLoss(data: PlotData, opts: PlotLrLossOptions = {}): string {
+  checkPlotData(data, "plotLrLoss");
   checkOptions("plotLrLoss", opts, PLOT_LR_LOSS_SPEC);
   const nSkip = checkCount(opts.nSkip ?? 10, "nSkip");
   const nSkipEnd = checkCount(opts.nSkipEnd ?? 5, "nSkipEnd");
@@ -68,7 +69,7 @@ export function plotLrLoss(data: PlotData, opts: PlotLrLossOptions = {}): string
       kind: "scatter",
       x: [s.lr],
       y: [s.loss],
-      color: COLORS[(i + 1) % COLORS.length],
+      color: COLORS[(i + 1) % COLORS.length]!,
       label: `${s.name}: ${formatValue(Number(s.lr.toPrecision(3)))}`,
       radius: 6,
     });

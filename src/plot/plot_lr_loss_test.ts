@@ -41,23 +41,23 @@ Deno.test("plotLrLoss: linear axis when the last phase is linear, or when forced
   ]);
   assert.deepEqual(texts(parse(plotLrLoss(d, { linear: true })), "xlabel"), ["learning rate"]);
   const ticks = xTicks(plotLrLoss(d, { linear: true }));
-  const steps = ticks.slice(1).map((t, i) => t - ticks[i]);
-  for (const s of steps) assert.ok(Math.abs(s - steps[0]) < 1e-9 * Math.abs(steps[0]));
+  const steps = ticks.slice(1).map((t, i) => t - ticks[i]!);
+  for (const s of steps) assert.ok(Math.abs(s - steps[0]!) < 1e-9 * Math.abs(steps[0]!));
 });
 
 Deno.test("plotLrLoss: skips nSkip and nSkipEnd points; nSkipEnd 0 keeps the last point", () => {
-  assert.equal(linePoints(parse(plotLrLoss(finder())))[0].points, 85);
-  assert.equal(linePoints(parse(plotLrLoss(finder(), { nSkipEnd: 0 })))[0].points, 90);
-  assert.equal(linePoints(parse(plotLrLoss(finder(), { nSkip: 0, nSkipEnd: 0 })))[0].points, 100);
+  assert.equal(linePoints(parse(plotLrLoss(finder())))[0]!.points, 85);
+  assert.equal(linePoints(parse(plotLrLoss(finder(), { nSkipEnd: 0 })))[0]!.points, 90);
+  assert.equal(linePoints(parse(plotLrLoss(finder(), { nSkip: 0, nSkipEnd: 0 })))[0]!.points, 100);
 });
 
 Deno.test("plotLrLoss: too short to skip plots everything rather than nothing", () => {
   const short = finder(12);
-  assert.equal(linePoints(parse(plotLrLoss(short)))[0].points, 12);
+  assert.equal(linePoints(parse(plotLrLoss(short)))[0]!.points, 12);
   const one = finder(1);
   one.lrs = [1e-3];
   one.losses = [2];
-  assert.equal(linePoints(parse(plotLrLoss(one)))[0].points, 1);
+  assert.equal(linePoints(parse(plotLrLoss(one)))[0]!.points, 1);
 });
 
 Deno.test("plotLrLoss: NaN losses and non-positive lrs on a log axis are skipped", () => {
@@ -74,16 +74,16 @@ Deno.test("plotLrLoss: suggestions are markers with a legend", () => {
   const d = finder();
   const svg = plotLrLoss(d, {
     suggestions: [
-      { name: "valley", lr: d.lrs[40], loss: d.losses[40] },
-      { name: "steep", lr: d.lrs[30], loss: d.losses[30] },
-      { name: "minimum", lr: d.lrs[80], loss: d.losses[80] },
+      { name: "valley", lr: d.lrs[40]!, loss: d.losses[40]! },
+      { name: "steep", lr: d.lrs[30]!, loss: d.losses[30]! },
+      { name: "minimum", lr: d.lrs[80]!, loss: d.losses[80]! },
     ],
   });
   const root = parse(svg);
   const legend = texts(root, "legend-entry");
   assert.equal(legend.length, 3);
-  assert.ok(legend[0].startsWith("valley: "));
-  assert.ok(legend[2].startsWith("minimum: "));
+  assert.ok(legend[0]!.startsWith("valley: "));
+  assert.ok(legend[2]!.startsWith("minimum: "));
   assert.equal(byClass(root, "markers").length, 3);
   assert.equal(byClass(parse(plotLrLoss(d)), "legend").length, 0);
 });

@@ -20,7 +20,7 @@ Deno.test("plotLr: phase lines sit at the boundaries, in order", () => {
   const root = parse(plotLr(sampleData(), { showMoms: false }));
   const xs = phaseLines(root).map((l) => Number(l.attrs.x1));
   assert.equal(xs.length, 2);
-  assert.ok(xs[0] < xs[1]);
+  assert.ok(xs[0]! < xs[1]!);
   for (const l of phaseLines(root)) assert.equal(l.attrs.x1, l.attrs.x2);
 });
 

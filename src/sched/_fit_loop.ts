@@ -23,7 +23,8 @@ import type { Recorder } from "./recorder.ts";
 import type { BatchUploader } from "./_batch_gpu.ts";
 import { LossRing } from "./_loss_ring.ts";
 import { checkLabelRange, dataLabelRange } from "./_labels.ts";
-import { ProgressBar, statsHeader, statsRow } from "./_progress.ts";
+import { fitViews } from "./_fit_views.ts";
+import type { JupyterApi } from "./_jupyter.ts";
 import type {
   LearnerData,
   LearnerModel,
@@ -54,6 +55,10 @@ export interface LoopOptions {
   stopDivOptions?: StopDivOptions;
   log: ((line: string) => void) | null;
   progress: boolean;
+  /** Deno.jupyter when the fit runs in the kernel (bar and table become notebook displays). */
+  jupyter?: JupyterApi;
+  /** In the kernel: the epoch table as one HTML table output instead of `log` lines. */
+  htmlTable?: boolean;
   readEvery: number;
   onBatchEnd?: (iteration: number) => void;
   /** Stop when a loss is NaN or infinite (fastai's `TerminateOnNaN`). Default true. */
@@ -119,7 +124,7 @@ export async function validate(
             if (v.size !== 1) {
               throw new TypeError(
                 `Cannot validate: ${
-                  j === 0 ? "the loss" : `metric ${metrics[j - 1].name}`
+                  j === 0 ? "the loss" : `metric ${metrics[j - 1]!.name}`
                 } gave shape [${v.shape}], expected a scalar`,
               );
             }
@@ -127,7 +132,7 @@ export async function validate(
           });
         })
       );
-      sizes.push(b.shape[0]);
+      sizes.push(b.shape[0]!);
     }
   } finally {
     model.train?.();
@@ -137,7 +142,7 @@ export async function validate(
   }
   const vals = new Float32Array(await d.read(buf.buffer, 0, sizes.length * width * 4));
   const total = sizes.reduce((a, b) => a + b, 0);
-  const avg = (j: number) => sizes.reduce((s, n, i) => s + vals[i * width + j] * n, 0) / total;
+  const avg = (j: number) => sizes.reduce((s, n, i) => s + vals[i * width + j]! * n, 0) / total;
   return {
     valLoss: avg(0),
     metrics: Object.fromEntries(metrics.map((m, j) => [m.name, avg(j + 1)])),
@@ -152,7 +157,7 @@ interface Segment {
 function segments(plan: SchedulePlan, dataList: readonly LearnerData[]): Segment[] {
   const out: Segment[] = [];
   for (const p of plan.phases) {
-    const data = dataList[p.index];
+    const data = dataList[p.index]!;
     const stop = p.firstBatch + p.batchCount;
     const last = out.at(-1);
     if (last && last.data === data) last.stop = stop;
@@ -184,7 +189,14 @@ export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResu
   const smooth = new SmoothLoss();
   const detector = o.stopDiv ? new DivergenceDetector(o.stopDivOptions) : null;
   const ring = new LossRing(o.readEvery);
-  const bar = new ProgressBar(o.progress);
+  const views = fitViews({
+    jupyter: o.jupyter,
+    log: o.log,
+    htmlTable: o.htmlTable ?? false,
+    progress: o.progress,
+  });
+  const bar = views.bar;
+  let displayError: unknown = null;
   const scratch: { buf: Tensor | null } = { buf: null };
   const pending: { lrs: Float64Array; momentum: number; epoch: number; phase: number }[] = [];
   const stopOnNaN = o.stopOnNaN ?? true;
@@ -214,7 +226,7 @@ export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResu
       recorder.recordBatch({ lrs: h.lrs, momentum: h.momentum, loss: s, rawLoss: v });
     }
   };
-  if (o.log) o.log(statsHeader(ctx.metrics.map((m) => m.name)));
+  views.stats.header(ctx.metrics.map((m) => m.name));
   ctx.model.train?.();
   try {
     for (const seg of segments(plan, o.dataList)) {
@@ -226,7 +238,7 @@ export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResu
           const h = hypersAt(plan, k);
           if (h.phase !== phase) {
             phase = h.phase;
-            opt = ctx.optimizerFor(o.classes[phase], h.lr[0]);
+            opt = ctx.optimizerFor(o.classes[phase]!, h.lr[0]!);
           }
           applyPhaseHypers(opt!, h);
           const { x, y } = ctx.uploader.upload(b);
@@ -254,13 +266,13 @@ export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResu
           bar.update(inPass, smooth.value);
           o.onBatchEnd?.(k);
           if (stop !== null) break;
-          if (ends[e] !== undefined && ends[e].iteration === k) {
+          if (ends[e] !== undefined && ends[e]!.iteration === k) {
             consume(await ring.drain());
             if (stop !== null) break;
             bar.end();
-            last = await validate(ctx, o.dataList[ends[e].phase], scratch);
+            last = await validate(ctx, o.dataList[ends[e]!.phase]!, scratch);
             recorder.recordEpoch({ valLoss: last.valLoss, metrics: last.metrics });
-            o.log?.(statsRow(e, [smooth.value, last.valLoss, ...Object.values(last.metrics)]));
+            views.stats.row(e, [smooth.value, last.valLoss, ...Object.values(last.metrics)]);
             e++;
             if (k < seg.stop) bar.start(Math.min(loader.length - inPass, seg.stop - k));
           }
@@ -278,11 +290,14 @@ export async function runPlan(ctx: LoopContext, o: LoopOptions): Promise<FitResu
     scratch.buf?.dispose();
     if (stop !== null) await ring.discard();
     ring.dispose();
+    bar.end(stop !== null); // a stop keeps the bar's last state
+    // every notebook update must reach the cell before it ends; an error here must not hide one
+    // of the loop's own
+    await views.flush().catch((e) => void (displayError = e));
   }
+  if (displayError !== null) throw displayError;
   if (stop !== null) {
-    bar.end(true);
     return { stopped: true, reason: stop, batches: recorder.iteration, trained: k };
   }
-  bar.end();
   return { stopped: false, valLoss: last.valLoss, metrics: last.metrics, trnLoss: smooth.value };
 }

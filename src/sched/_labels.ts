@@ -28,7 +28,7 @@ export function dataLabelRange(
       if (!labels) continue;
       any = true;
       for (let i = 0; i < labels.length; i++) {
-        const v = labels[i];
+        const v = labels[i]!;
         if (v > max) max = v;
         if (v < min) min = v;
       }
@@ -46,7 +46,7 @@ export function checkLabelRange(
   outShape: readonly number[],
 ): void {
   if (!range || outShape.length !== 2) return;
-  const classes = outShape[1];
+  const classes = outShape[1]!;
   if (range.max >= classes || range.min < 0) {
     const bad = range.max >= classes ? range.max : range.min;
     throw new RangeError(

@@ -37,7 +37,7 @@ export class LossRing {
    * or `null`.
    */
   async push(t: Tensor): Promise<Float32Array | null> {
-    const ring = this.#rings[this.#cur];
+    const ring = this.#rings[this.#cur]!;
     device().copy(t.buffer, 0, ring.buffer, this.#fill * 4, 4);
     this.#fill++;
     if (this.#fill < this.size) return null;
@@ -53,9 +53,9 @@ export class LossRing {
     const parts: Float32Array[] = [];
     if (this.#pending) parts.push(await this.#pending);
     this.#pending = null;
-    if (this.#fill > 0) parts.push(await this.#read(this.#rings[this.#cur], this.#fill));
+    if (this.#fill > 0) parts.push(await this.#read(this.#rings[this.#cur]!, this.#fill));
     this.#fill = 0;
-    if (parts.length === 1) return parts[0];
+    if (parts.length === 1) return parts[0]!;
     const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
     let o = 0;
     for (const p of parts) {

@@ -24,5 +24,5 @@ export function close(
   assert.notEqual(typeof actual, "number", `${msg}: expected an array, got ${String(actual)}`);
   const a = actual as ArrayLike<number>;
   assert.equal(a.length, expected.length, `${msg}: length`);
-  for (let i = 0; i < a.length; i++) close(a[i], expected[i], tol, `${msg}[${i}]`);
+  for (let i = 0; i < a.length; i++) close(a[i]!, expected[i]!, tol, `${msg}[${i}]`);
 }

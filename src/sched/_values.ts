@@ -97,8 +97,15 @@ export function lengthOf(v: Vec): number | undefined {
   return typeof v === "number" ? undefined : v.length;
 }
 
+/** The numbers `zipWith` hands its function: one per value, as a tuple of the same length. */
+type Numbers<T extends readonly Vec[]> = { -readonly [K in keyof T]: number };
+
 /** Applies `f` element-wise, broadcasting scalars; array lengths must match. */
-export function zipWith(vs: readonly Vec[], f: (xs: number[]) => number, what: string): Vec {
+export function zipWith<const T extends readonly Vec[]>(
+  vs: T,
+  f: (xs: Numbers<T>) => number,
+  what: string,
+): Vec {
   let n: number | undefined;
   for (const v of vs) {
     const len = lengthOf(v);
@@ -110,10 +117,10 @@ export function zipWith(vs: readonly Vec[], f: (xs: number[]) => number, what: s
     }
     n = len;
   }
-  const at = (v: Vec, i: number) => typeof v === "number" ? v : v[i];
-  if (n === undefined) return f(vs.map((v) => v as number));
+  const at = (v: Vec, i: number) => typeof v === "number" ? v : v[i]!;
+  if (n === undefined) return f(vs.map((v) => v as number) as Numbers<T>);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = f(vs.map((v) => at(v, i)));
+  for (let i = 0; i < n; i++) out[i] = f(vs.map((v) => at(v, i)) as Numbers<T>);
   return out;
 }
 
@@ -121,7 +128,7 @@ export function zipWith(vs: readonly Vec[], f: (xs: number[]) => number, what: s
 export function broadcast(v: Vec, groupCount: number, what: string): Float64Array {
   if (typeof v === "number") return new Float64Array(groupCount).fill(v);
   if (v.length === groupCount) return Float64Array.from(v);
-  if (v.length === 1) return new Float64Array(groupCount).fill(v[0]);
+  if (v.length === 1) return new Float64Array(groupCount).fill(v[0]!);
   throw new RangeError(
     `Cannot use ${what}: expected 1 or ${groupCount} values (one per layer group), got ${v.length}`,
   );

@@ -25,10 +25,10 @@ class FakeOptimizer implements ScheduledOptimizer {
   }
   setHypers(group: number, h: Partial<GroupHypers>): void {
     this.writes.push([group, h]);
-    Object.assign(this.groups[group], h);
+    Object.assign(this.groups[group]!, h);
   }
   getHypers(group: number): Readonly<GroupHypers> {
-    return this.groups[group];
+    return this.groups[group]!;
   }
 }
 

@@ -112,7 +112,12 @@ function modelTensors(saved: Saved): [string, SafetensorsTensor][] {
  * @throws {TypeError} When the state is not float32 tensors or the optimizer state is not tempo's.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ImageClassifierData, init, Learner, simpleNet } from "../../mod.ts";
+ * await init();
+ * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256), y = new Int32Array(32);
+ * const data = ImageClassifierData.fromArrays({ train: [x, y], valid: [x, y], shape: [3, 4, 4], bs: 8 });
+ * const learn = Learner.fromModelData(simpleNet([48, 8, 3], { seed: 0 }), data);
  * const bytes = snapshotToSafetensors(await learn.snapshot(), learn); // e.g. for a download
  * ```
  */
@@ -293,7 +298,13 @@ function optimizerFromFile(
  *   an unknown optimizer class or an optimizer state for other layer groups.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ImageClassifierData, init, Learner, simpleNet } from "../../mod.ts";
+ * await init();
+ * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256), y = new Int32Array(32);
+ * const data = ImageClassifierData.fromArrays({ train: [x, y], valid: [x, y], shape: [3, 4, 4], bs: 8 });
+ * const learn = Learner.fromModelData(simpleNet([48, 8, 3], { seed: 0 }), data);
+ * const bytes = snapshotToSafetensors(await learn.snapshot(), learn);
  * await learn.restore(safetensorsToSnapshot(bytes, learn));
  * ```
  */
@@ -328,8 +339,15 @@ export function safetensorsToSnapshot(
  * Writes a snapshot of `learn` as a safetensors file (atomically unless `write` says otherwise).
  *
  * @example
- * ```ts ignore
- * await saveSafetensors(learn, await learn.snapshot(), "model.safetensors");
+ * ```ts
+ * import { ImageClassifierData, init, Learner, simpleNet } from "../../mod.ts";
+ * await init();
+ * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256), y = new Int32Array(32);
+ * const data = ImageClassifierData.fromArrays({ train: [x, y], valid: [x, y], shape: [3, 4, 4], bs: 8 });
+ * const learn = Learner.fromModelData(simpleNet([48, 8, 3], { seed: 0 }), data);
+ * const path = await Deno.makeTempFile({ suffix: ".safetensors" }); // or "model.safetensors"
+ * await saveSafetensors(learn, await learn.snapshot(), path);
+ * await Deno.remove(path);
  * ```
  */
 export async function saveSafetensors(
@@ -345,8 +363,16 @@ export async function saveSafetensors(
  * Reads a safetensors file into a snapshot for `learn.restore()` (checked, nothing written yet).
  *
  * @example
- * ```ts ignore
- * await learn.restore(await loadSafetensors(learn, "model.safetensors"));
+ * ```ts
+ * import { ImageClassifierData, init, Learner, simpleNet } from "../../mod.ts";
+ * await init();
+ * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256), y = new Int32Array(32);
+ * const data = ImageClassifierData.fromArrays({ train: [x, y], valid: [x, y], shape: [3, 4, 4], bs: 8 });
+ * const learn = Learner.fromModelData(simpleNet([48, 8, 3], { seed: 0 }), data);
+ * const path = await Deno.makeTempFile({ suffix: ".safetensors" }); // or "model.safetensors"
+ * await saveSafetensors(learn, await learn.snapshot(), path);
+ * await learn.restore(await loadSafetensors(learn, path));
+ * await Deno.remove(path);
  * ```
  */
 export async function loadSafetensors(

@@ -59,7 +59,7 @@ export function decayTypeName(type: DecayType): string {
   if (!isDecayType(type)) {
     throw new TypeError(`Cannot name decay type: expected a DecayType (1 to 5), got ${show(type)}`);
   }
-  return NAMES[type];
+  return NAMES[type]!;
 }
 
 /** The keys of {@linkcode DecayArgs} (their values are checked by `decayValue` itself). */

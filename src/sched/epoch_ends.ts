@@ -56,22 +56,22 @@ export function epochEnds(phases: readonly EpochEndInput[]): EpochEnd[] {
   let i = 0;
   while (i < phases.length) {
     let j = i;
-    while (j + 1 < phases.length && Object.is(phases[j + 1].dataKey, phases[i].dataKey)) {
+    while (j + 1 < phases.length && Object.is(phases[j + 1]!.dataKey, phases[i]!.dataKey)) {
       j++;
-      if (phases[j].nbBatches !== phases[i].nbBatches) {
+      if (phases[j]!.nbBatches !== phases[i]!.nbBatches) {
         throw new RangeError(
           `Cannot plan epochs: phases ${i} and ${j} share data ${
-            show(phases[i].dataKey)
-          } but give ${phases[i].nbBatches} and ${phases[j].nbBatches} batches per epoch`,
+            show(phases[i]!.dataKey)
+          } but give ${phases[i]!.nbBatches} and ${phases[j]!.nbBatches} batches per epoch`,
         );
       }
     }
-    const start = phases[i].firstBatch;
-    const stop = phases[j].firstBatch + phases[j].batchCount;
-    const nb = phases[i].nbBatches;
+    const start = phases[i]!.firstBatch;
+    const stop = phases[j]!.firstBatch + phases[j]!.batchCount;
+    const nb = phases[i]!.nbBatches;
     const phaseOf = (b: number) => {
       let p = i;
-      while (p < j && b >= phases[p + 1].firstBatch) p++;
+      while (p < j && b >= phases[p + 1]!.firstBatch) p++;
       return p;
     };
     for (let it = start + nb; it <= stop; it += nb) {

@@ -10,6 +10,7 @@
 
 /** A call refused because the Learner is running `fitOptSched`, `fitOneCycle` or `lrFind`. */
 export class LearnerBusyError extends Error {
+  /** `"LearnerBusyError"`. */
   override name = "LearnerBusyError";
   /** What was refused, e.g. `"fitOptSched"`. */
   readonly refused: string;

@@ -24,6 +24,7 @@ import { show } from "./_values.ts";
 import { isSafetensorsPath, loadSafetensors, saveSafetensors } from "./checkpoint_safetensors.ts";
 import { checkData, namedMetric } from "./_learner_checks.ts";
 import { splitOneCycle } from "./_fit_one_cycle.ts";
+import { jupyterApi } from "./_jupyter.ts";
 import type {
   FitOneCycleOptions,
   FitOptSchedOptions,
@@ -193,7 +194,7 @@ export class Learner {
     const same = cur !== null && cur.constructor === cls && this.#optGroups !== null &&
       this.#optGroups.length === groups.length &&
       this.#optGroups.every((g, i) =>
-        g.length === groups[i].length && g.every((t, j) => t === groups[i][j])
+        g.length === groups[i]!.length && g.every((t, j) => t === groups[i]![j])
       );
     if (same) return cur!;
     cur?.dispose?.();
@@ -265,6 +266,8 @@ export class Learner {
     const recorder = new Recorder();
     recorder.setPhases(plan);
     this.#sched = new Sched(recorder);
+    const jupyter = jupyterApi();
+    const htmlTable = jupyter !== undefined && options.log === undefined;
     const log = options.log === false ? null : options.log ?? ((l: string) => console.log(l));
     const ctx: LoopContext = {
       model: this.model,
@@ -282,7 +285,10 @@ export class Learner {
       stopDiv: options.stopDiv ?? false,
       stopDivOptions: options.stopDivOptions,
       log,
-      progress: options.progress ?? (log !== null && (deno()?.stdout.isTerminal() ?? false)),
+      jupyter,
+      htmlTable,
+      progress: options.progress ??
+        (log !== null && (jupyter !== undefined || (deno()?.stdout.isTerminal() ?? false))),
       readEvery,
       onBatchEnd: options.onBatchEnd,
     });

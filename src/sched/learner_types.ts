@@ -118,9 +118,15 @@ export interface FitOptSchedOptions {
   stopDivOptions?: StopDivOptions;
   /** One data object per phase (repeat one to reuse it); its length must equal the phases'. */
   dataList?: readonly LearnerData[];
-  /** Where the epoch table goes: a line sink, or `false` for nothing. Default `console.log`. */
+  /**
+   * Where the epoch table goes: a line sink, or `false` for nothing. Default `console.log`; in
+   * Deno's Jupyter kernel, one HTML table under the cell.
+   */
   log?: ((line: string) => void) | false;
-  /** Draw a progress bar. Default: when stdout is a terminal and `log` is not `false`. */
+  /**
+   * Draw a progress bar. Default: when stdout is a terminal (or in Jupyter, as one output updated
+   * in place) and `log` is not `false`.
+   */
   progress?: boolean;
   /** Losses are read back once every this many batches (lagged). Default 8. */
   readEvery?: number;

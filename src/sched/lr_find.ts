@@ -16,6 +16,7 @@ import { show } from "./_values.ts";
 import { checkOptions } from "../_options.ts";
 import { LR_FIND_SPEC, STOP_DIV_SPEC } from "./_specs.ts";
 import { guardOf, HELD_BY } from "./fit_guard.ts";
+import { plotResult } from "./_jupyter.ts";
 
 /** Options of {@linkcode lrFind}. */
 export interface LrFindOptions {
@@ -53,7 +54,7 @@ export interface LrFindResult {
   stopped: boolean;
   /** Why `stopDiv` stopped the run, when it did. */
   reason?: string;
-  /** The loss/lr plot with the suggestions marked. */
+  /** The loss/lr plot with the suggestions marked (an image under the cell in Jupyter). */
   svg(options?: { file?: string | URL }): string;
 }
 
@@ -63,10 +64,15 @@ export interface LrFindResult {
  * `learner.sched.plot()` draws it too.
  *
  * @example
- * ```ts ignore
- * const r = await lrFind(learn, { startLr: 1e-5, endLr: 10, epochs: 0.25 });
+ * ```ts
+ * import { ImageClassifierData, init, Learner, simpleNet } from "../../mod.ts";
+ * await init();
+ * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256), y = new Int32Array(32);
+ * const data = ImageClassifierData.fromArrays({ train: [x, y], valid: [x, y], shape: [3, 4, 4], bs: 8 });
+ * const learn = Learner.fromModelData(simpleNet([48, 8, 3], { seed: 0 }), data);
+ * const r = await lrFind(learn, { startLr: 1e-5, endLr: 10, epochs: 1 });
  * console.log(r.suggestions.valley?.lr);
- * await Deno.writeTextFile("lr_find.svg", r.svg());
+ * const svg = r.svg(); // e.g. await Deno.writeTextFile("lr_find.svg", svg)
  * ```
  * @throws {TypeError} On an unknown option (`start_lr`: did you mean `startLr`?) or a wrong type.
  * @throws {LearnerBusyError} (rejects) While a fit of this Learner runs.
@@ -163,7 +169,7 @@ async function find(
         text,
       );
     }
-    return text;
+    return plotResult(text);
   };
   return {
     lrs,

@@ -107,10 +107,10 @@ export function valley(curve: LrCurve): LrSuggestion {
   let maxStart = 0, maxEnd = 0;
   for (let i = 1; i < n; i++) {
     for (let j = 0; j < i; j++) {
-      if (losses[i] < losses[j] && lds[i] < lds[j] + 1) lds[i] = lds[j] + 1;
-      if (lds[maxEnd] < lds[i]) {
+      if (losses[i]! < losses[j]! && lds[i]! < lds[j]! + 1) lds[i] = lds[j]! + 1;
+      if (lds[maxEnd]! < lds[i]!) {
         maxEnd = i;
-        maxStart = maxEnd - lds[maxEnd];
+        maxStart = maxEnd - lds[maxEnd]!;
       }
     }
   }
@@ -119,7 +119,8 @@ export function valley(curve: LrCurve): LrSuggestion {
     n - 1,
     Math.max(0, maxStart + Math.trunc(sections) + Math.trunc(sections / 2)),
   );
-  return { lr: lrs[idx], point: { lr: lrs[idx], loss: losses[idx] } };
+  const lr = lrs[idx]!, loss = losses[idx]!;
+  return { lr, point: { lr, loss } };
 }
 
 /**
@@ -143,7 +144,7 @@ export function steep(curve: LrCurve): LrSuggestion {
   }
   let idx = -1, best = Infinity;
   for (let i = 0; i + 1 < lrs.length; i++) {
-    const g = (losses[i + 1] - losses[i]) / (Math.log(lrs[i + 1]) - Math.log(lrs[i]));
+    const g = (losses[i + 1]! - losses[i]!) / (Math.log(lrs[i + 1]!) - Math.log(lrs[i]!));
     if (g < best) {
       best = g;
       idx = i;
@@ -156,7 +157,8 @@ export function steep(curve: LrCurve): LrSuggestion {
       }`,
     );
   }
-  return { lr: lrs[idx], point: { lr: lrs[idx], loss: losses[idx] } };
+  const lr = lrs[idx]!, loss = losses[idx]!;
+  return { lr, point: { lr, loss } };
 }
 
 /**
@@ -172,8 +174,9 @@ export function minimum(curve: LrCurve): LrSuggestion {
   need(curve, 1, "minimum");
   const { lrs, losses } = curve;
   let idx = 0;
-  for (let i = 1; i < losses.length; i++) if (losses[i] < losses[idx]) idx = i;
-  return { lr: lrs[idx] / 10, point: { lr: lrs[idx], loss: losses[idx] } };
+  for (let i = 1; i < losses.length; i++) if (losses[i]! < losses[idx]!) idx = i;
+  const lr = lrs[idx]!, loss = losses[idx]!;
+  return { lr: lr / 10, point: { lr, loss } };
 }
 
 const METHODS = { valley, steep, minimum } as const;

@@ -25,11 +25,11 @@ Deno.test("lrFinderCurve skips the first numIt/10 and the last 5, then truncates
 Deno.test("minimum: a tenth of the lr at the lowest loss, point at that lr", () => {
   const c = lrFinderCurve(lrs, losses);
   let idx = 0;
-  c.losses.forEach((l, i) => (idx = l < c.losses[idx] ? i : idx));
+  c.losses.forEach((l, i) => (idx = l < c.losses[idx]! ? i : idx));
   const s = minimum(c);
   assert.equal(s.point.lr, c.lrs[idx]);
   assert.equal(s.point.loss, c.losses[idx]);
-  close(s.lr, c.lrs[idx] / 10);
+  close(s.lr, c.lrs[idx]! / 10);
   assert.ok(s.point.lr > 1e-3 && s.point.lr < 1e-1, `minimum near 1e-2, got ${s.point.lr}`);
   assert.deepEqual(minimum({ lrs: [1e-3, 1e-2, 1e-1], losses: [2, 1, 1], note: "" }), {
     lr: 1e-3,

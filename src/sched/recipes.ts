@@ -204,9 +204,8 @@ export interface OneCycleOptions {
  * @example
  * ```ts
  * import { oneCyclePhases } from "./recipes.ts";
- * const [warm, anneal] = oneCyclePhases({ epochs: 4, lrMax: 1e-3, optimizer: { optimizerName: "Adam" } });
- * warm.epochs; // 1
- * anneal.epochs; // 3
+ * const phases = oneCyclePhases({ epochs: 4, lrMax: 1e-3, optimizer: { optimizerName: "Adam" } });
+ * phases.map((p) => p.epochs); // [1, 3]
  * ```
  */
 export function oneCyclePhases(options: OneCycleOptions): TrainingPhase[] {

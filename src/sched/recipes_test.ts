@@ -37,7 +37,7 @@ Deno.test("phasesSgdr: warm-up at lr/100 for cycleLen/20, then cosine cycles to 
     cycleMult: 1,
   });
   assert.equal(single.length, 2);
-  close(single[0].lr.start as Float64Array, [1e-5, 1e-4]);
+  close(single[0]!.lr.start as Float64Array, [1e-5, 1e-4]);
 });
 
 Deno.test("phasesSgdr validates its options", () => {
@@ -97,8 +97,8 @@ Deno.test("phases1cycle: optimizer, per-group lrs, pct 0 and validation", () => 
     optimizer: Adam,
   });
   assert.equal(adam.length, 2); // no 0-epoch annealing phase
-  assert.equal(adam[0].optimizerName, "Adam");
-  close(adam[0].lr.start as Float64Array, [1e-4, 1e-3]);
+  assert.equal(adam[0]!.optimizerName, "Adam");
+  close(adam[0]!.lr.start as Float64Array, [1e-4, 1e-3]);
   const ok = { cycleLen: 3, lr: 1e-2, div: 10, pct: 10, maxMom: 0.95, minMom: 0.85 };
   assert.throws(
     () => phases1cycle({ ...ok, pct: 100 }),
@@ -111,7 +111,7 @@ Deno.test("phases1cycle: optimizer, per-group lrs, pct 0 and validation", () => 
 });
 
 /** fastai v2 fit_one_cycle: combined_cos(pct, start, middle, end) at pos = k/N. */
-function v2(pos: number, pct: number, [s, m, e]: number[]): number {
+function v2(pos: number, pct: number, [s, m, e]: [number, number, number]): number {
   const cos = (a: number, b: number, p: number) =>
     a + (1 + Math.cos(Math.PI * (1 - p))) * (b - a) / 2;
   return pos < pct ? cos(s, m, pos / pct) : cos(m, e, (pos - pct) / (1 - pct));
@@ -139,10 +139,10 @@ Deno.test("oneCyclePhases reproduces fastai v2 fit_one_cycle batch by batch", ()
     wds: 1e-2,
     wdLoss: false,
   });
-  close(custom[0].lr.start as Float64Array, [1e-5, 1e-4]);
-  close(custom[1].lr.end as Float64Array, [1e-6, 1e-5]);
-  assert.deepEqual([custom[1].momentum.start, custom[1].momentum.end], [0.8, 0.9]);
-  assert.deepEqual([custom[0].wds, custom[1].wdLoss], [1e-2, false]);
+  close(custom[0]!.lr.start as Float64Array, [1e-5, 1e-4]);
+  close(custom[1]!.lr.end as Float64Array, [1e-6, 1e-5]);
+  assert.deepEqual([custom[1]!.momentum.start, custom[1]!.momentum.end], [0.8, 0.9]);
+  assert.deepEqual([custom[0]!.wds, custom[1]!.wdLoss], [1e-2, false]);
 });
 
 Deno.test("oneCyclePhases validates its options", () => {

@@ -41,7 +41,7 @@ Deno.test("records batches (highest group lr), epochs and phases; toJSON round-t
   assert.deepEqual(phaseRecords(plan), rec.phases);
   const json = JSON.parse(JSON.stringify(rec));
   assert.deepEqual(json, rec.toJSON());
-  assert.deepEqual(json.phases[1].wds, [0, 1e-2]);
+  assert.deepEqual(json.phases[1]!.wds, [0, 1e-2]);
   const snapshot = rec.toJSON();
   snapshot.lrs.push(5);
   assert.equal(rec.lrs.length, 3); // toJSON copies

@@ -1,6 +1,7 @@
 /**
  * `Sched`: a fit's {@linkcode Recorder} with fastai v0.7's `learn.sched` plot methods, each returning
- * the SVG string and optionally writing it to a file.
+ * the SVG string and optionally writing it to a file. In Deno's Jupyter kernel the returned value is
+ * an `SvgPlot` (a `String` object that renders as an image under the cell; see `_jupyter.ts`).
  * @module
  */
 import { checkOptions } from "../_options.ts";
@@ -17,6 +18,7 @@ import {
 import type { PlotData } from "../plot/types.ts";
 import { needDeno } from "../_platform.ts";
 import { Recorder } from "./recorder.ts";
+import { plotResult } from "./_jupyter.ts";
 
 /** Where to write a plot: `{ file: "lr.svg" }` (written synchronously). */
 export interface FileOption {
@@ -28,9 +30,14 @@ export interface FileOption {
  * The recorder of the last scheduled fit, with plot methods (`learner.sched`, as fastai's).
  *
  * @example
- * ```ts ignore
- * await learn.fitOptSched(phases);
- * learn.sched.plotLr({ showText: false, showMoms: false, file: "lr.svg" });
+ * ```ts
+ * import { ImageClassifierData, init, Learner, SGD, simpleNet, TrainingPhase } from "../../mod.ts";
+ * await init();
+ * const x = Uint8Array.from({ length: 32 * 48 }, (_, i) => (i * 37) % 256), y = new Int32Array(32);
+ * const data = ImageClassifierData.fromArrays({ train: [x, y], valid: [x, y], shape: [3, 4, 4], bs: 8 });
+ * const learn = Learner.fromModelData(simpleNet([48, 8, 3], { seed: 0 }), data);
+ * await learn.fitOptSched([new TrainingPhase({ epochs: 1, optimizer: SGD, lr: 1e-2 })]);
+ * const lrSvg = learn.sched.plotLr({ showText: false, showMoms: false }); // { file: "lr.svg" } writes it
  * const svg = learn.sched.plot({ linear: true });
  * ```
  */
@@ -90,5 +97,5 @@ function write(svg: string, file: string | URL | undefined): string {
     )
       .writeTextFileSync(file, svg);
   }
-  return svg;
+  return plotResult(svg);
 }

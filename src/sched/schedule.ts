@@ -163,11 +163,11 @@ export function planSchedule(
     if (phase.lr.end !== undefined) broadcast(phase.lr.end, groupCount, `${where} lr end`);
     if (phase.wds !== undefined) wd = broadcast(phase.wds, groupCount, `${where} wds`);
     if (phase.wdLoss !== undefined) decoupledWd = !phase.wdLoss;
-    const n = phase.epochs * nbs[i];
-    const limitStart = limits[i];
+    const n = phase.epochs * nbs[i]!;
+    const limitStart = limits[i]!;
     const limitEnd = snap(limitStart + n);
     limits.push(limitEnd);
-    const firstBatch = i === 0 ? 0 : plans[i - 1].firstBatch + plans[i - 1].batchCount;
+    const firstBatch = i === 0 ? 0 : plans[i - 1]!.firstBatch + plans[i - 1]!.batchCount;
     // fastai switches phase after the first batch whose global count reaches C_i: at least one batch
     const batchCount = Math.max(Math.ceil(limitEnd), firstBatch + 1) - firstBatch;
     plans.push({
@@ -184,7 +184,7 @@ export function planSchedule(
       dataKey: keys[i],
     });
   });
-  const last = plans[plans.length - 1];
+  const last = plans[plans.length - 1]!;
   return {
     phases: plans,
     groupCount,
@@ -214,7 +214,7 @@ export function phaseIndexAt(plan: SchedulePlan, k: number): number {
   let lo = 0, hi = plan.phases.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (plan.phases[mid].firstBatch <= k) lo = mid;
+    if (plan.phases[mid]!.firstBatch <= k) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -234,7 +234,7 @@ export function phaseIndexAt(plan: SchedulePlan, k: number): number {
  * ```
  */
 export function hypersAt(plan: SchedulePlan, k: number): BatchHypers {
-  const p = plan.phases[phaseIndexAt(plan, k)];
+  const p = plan.phases[phaseIndexAt(plan, k)]!;
   const it = k - p.firstBatch;
   const out: BatchHypers = {
     phase: p.index,

@@ -12,14 +12,14 @@ const phase = (o: Partial<TrainingPhaseOptions> = {}) =>
 /** fastai v0.7 `fit` loop: which phase and `it` each batch trains with. */
 function fastaiLoop(epochs: number[], nbs: number[]): { phase: number; it: number }[] {
   const cnt: number[] = [];
-  epochs.reduce((c, e, i) => (cnt.push(c + e * nbs[i]), c + e * nbs[i]), 0);
+  epochs.reduce((c, e, i) => (cnt.push(c + e * nbs[i]!), c + e * nbs[i]!), 0);
   const out: { phase: number; it: number }[] = [];
   let phase = 0, it = 0, batchNum = 0;
   while (phase < epochs.length) {
     batchNum++;
     out.push({ phase, it });
     it++;
-    if (batchNum >= cnt[phase]) {
+    if (batchNum >= cnt[phase]!) {
       phase++;
       it = 0;
     }
@@ -45,7 +45,7 @@ Deno.test("fractional epochs: 0.25/0.5/1.25 epochs of 7 batches, global rounding
   for (let k = 0; k < plan.totalBatches; k++) {
     const h = hypersAt(plan, k);
     assert.deepEqual({ phase: h.phase, it: h.it }, expected[k], `batch ${k}`);
-    const n = plan.phases[h.phase].n;
+    const n = plan.phases[h.phase]!.n;
     close(h.lr, [1 - h.it / n], 1e-12, `lr of batch ${k}`); // the decay uses the unrounded n
   }
   assert.throws(() => hypersAt(plan, 14), {

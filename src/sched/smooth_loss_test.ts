@@ -10,7 +10,7 @@ Deno.test("debiased exponential average, beta 0.98", () => {
   const raw = [3, 1, 4, 1, 5, 9, 2, 6];
   let avg = 0;
   smoothLosses(raw).forEach((v, i) => {
-    avg = 0.98 * avg + 0.02 * raw[i];
+    avg = 0.98 * avg + 0.02 * raw[i]!;
     close(v, avg / (1 - 0.98 ** (i + 1)));
   });
   close(smoothLosses([-3, -3, -3]), [-3, -3, -3]);

@@ -254,11 +254,11 @@ export class TrainingPhase {
       .filter(([, v]) => v !== undefined && typeof v !== "number" && v.length > 1)
       .map(([name, v]) => [name, (v as Float64Array).length] as const);
     for (const [name, len] of lengths.slice(1)) {
-      if (len !== lengths[0][1]) {
+      if (len !== lengths[0]![1]) {
         throw new RangeError(
           `Cannot build a TrainingPhase: expected per-group arrays of one length, got ${
-            lengths[0][1]
-          } values for ${lengths[0][0]} and ${len} for ${name}`,
+            lengths[0]![1]
+          } values for ${lengths[0]![0]} and ${len} for ${name}`,
         );
       }
     }

@@ -18,7 +18,7 @@ let requested = "{}";
  * call decides: a later call with other options throws a `RangeError`.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { init, tensor } from "./mod.ts";
  * const dev = await init();
  * console.log(dev.limits.maxStorageBufferBindingSize);

@@ -37,8 +37,12 @@ export function isGradEnabled(): boolean {
  * Runs `fn` without recording the graph (evaluation, optimizer updates).
  *
  * @example Usage
- * ```ts ignore
- * const preds = noGrad(() => model.forward(x));
+ * ```ts
+ * import { init, randn } from "./mod.ts";
+ * await init();
+ * const w = randn([3, 2], { requiresGrad: true }), x = randn([4, 3]);
+ * const preds = noGrad(() => x.matmul(w)); // or: noGrad(() => model.forward(x))
+ * preds.requiresGrad; // false
  * ```
  */
 export function noGrad<T>(fn: () => T): T {

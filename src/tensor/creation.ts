@@ -106,7 +106,9 @@ function finite(v: unknown, name: string, what: string, dflt: number): number {
  * A tensor from numbers: a nested array, or a flat array (or typed array) with a `shape`.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init } from "./mod.ts";
+ * await init();
  * const a = tensor([[1, 2], [3, 4]]);
  * const b = tensor(new Float32Array(6), { shape: [2, 3] });
  * ```

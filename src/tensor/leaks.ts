@@ -47,11 +47,14 @@ const CORE = /[\\/]src[\\/]tensor[\\/](?!.*_test\.ts)[^\\/]+\.ts:|[\\/]src[\\/]t
  * Stopping forgets what was recorded.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { init, randn, tidy } from "./mod.ts";
+ * await init();
  * trackTensors(true);
- * await learn.fitOptSched(phases);
- * for (const t of liveTensors()) console.log(t.shape, t.bytes, t.createdAt);
+ * const kept = tidy(() => randn([3, 4]).mul(2)); // or: await learn.fitOptSched(phases)
+ * for (const t of liveTensors()) console.log(t.shape, t.bytes, t.createdAt); // [3, 4] 48 "at ..."
  * trackTensors(false);
+ * kept.dispose();
  * ```
  */
 export function trackTensors(enabled: boolean): void {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { init } from "./device.ts";
-import { add, leakReport, liveTensors, trackTensors, zeros } from "./mod.ts";
+import { add, leakReport, type LiveTensor, liveTensors, trackTensors, zeros } from "./mod.ts";
 
 Deno.test("liveTensors: an undisposed tensor is listed with the line that created it", async () => {
   await init();
@@ -8,13 +8,13 @@ Deno.test("liveTensors: an undisposed tensor is listed with the line that create
   trackTensors(true);
   try {
     const kept = zeros([3, 4]); // the line the report must point at
-    const line = Number(new Error().stack!.split("\n")[1].match(/leaks_test\.ts:(\d+)/)![1]) - 1;
+    const line = Number(new Error().stack!.split("\n")[1]!.match(/leaks_test\.ts:(\d+)/)![1]) - 1;
     const gone = zeros([5]);
     gone.dispose();
     const sum = add(kept, kept); // made inside an op: the report names this file, not the op's
     const live = liveTensors();
     assert.deepEqual(live.map((t) => t.id), [kept.id, sum.id]);
-    const [k, s] = live;
+    const [k, s] = live as [LiveTensor, LiveTensor];
     assert.deepEqual(k.shape, [3, 4]);
     assert.equal(k.dtype, "f32");
     assert.equal(k.bytes, 48);

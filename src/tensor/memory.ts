@@ -34,7 +34,9 @@ export interface MemoryStats {
  * The pool's memory right now.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { init } from "./mod.ts";
+ * await init();
  * const { inUseBytes, freeBytes } = memoryStats();
  * ```
  */
@@ -54,8 +56,10 @@ export function memoryStats(): MemoryStats {
  * pending work loses a buffer) and returns how many buffers and bytes went back to the device.
  *
  * @example
- * ```ts ignore
- * learn.dispose();
+ * ```ts
+ * import { init, randn } from "./mod.ts";
+ * await init();
+ * randn([256, 256]).dispose(); // or: learn.dispose() after a run
  * const { bytes } = trimPool(); // the memory of the finished run, back to the driver
  * ```
  */
@@ -84,7 +88,9 @@ let lastSweep = 0;
  * 10,000 acquisitions). Returns the settings now in force.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { init } from "./mod.ts";
+ * await init();
  * setPoolAutoTrim({ highWater: 64 * 2 ** 20 }); // keep at most 64 MiB of idle buffers
  * ```
  */

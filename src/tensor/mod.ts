@@ -2,7 +2,7 @@
  * The tensor engine: WGSL kernels on WebGPU, `Tensor`, autograd, and ops.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
  * import { init, randn, tidy } from "./mod.ts";
  * await init();
  * const w = randn([3, 2], { requiresGrad: true });

@@ -39,8 +39,12 @@ function collect(value: unknown, out: Set<Tensor>, depth = 0): void {
  * Runs `fn` and disposes every tensor it created but does not return.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, tensor } from "./mod.ts";
+ * await init();
+ * const x = tensor([1, 2, 3]);
  * const y = tidy(() => x.mul(2).add(1)); // the x.mul(2) temporary is freed
+ * await y.data(); // Float32Array [3, 5, 7]
  * ```
  */
 export function tidy<T>(fn: () => T): T {

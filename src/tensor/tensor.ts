@@ -9,6 +9,7 @@ import type { Node } from "./autograd.ts";
 import { track } from "./scope.ts";
 import { recordCreated, recordDisposed } from "./leaks.ts";
 import { maybeTrim } from "./memory.ts";
+import { INSPECT, JUPYTER_DISPLAY, tensorDisplayHook, tensorSummary } from "./_display.ts";
 import { hostArray } from "./_host.ts";
 import { runStrided } from "./ops/_chunk.ts";
 import { checkedBytes } from "./_limits.ts";
@@ -101,7 +102,7 @@ export class Tensor {
     this.buffer; // throws after dispose()
     let min = Infinity, max = -Infinity;
     for (let i = 0; i < values.length; i++) {
-      const v = values[i];
+      const v = values[i]!;
       if (v < min) min = v;
       if (v > max) max = v;
     }
@@ -261,6 +262,16 @@ export class Tensor {
   /** `Tensor(<dtype>[<shape>])`, with `, requiresGrad` when set; does not read the values. */
   toString(): string {
     return `Tensor(${this.dtype}[${this.shape}]${this.requiresGrad ? ", requiresGrad" : ""})`;
+  }
+
+  /** `console.log(t)`: one line (shape, dtype, device), no readback; see `_display.ts`. */
+  [INSPECT](): string {
+    return tensorSummary(this);
+  }
+
+  /** Jupyter: shape, dtype, device and the first 8 values (one small readback); see `_display.ts`. */
+  [JUPYTER_DISPLAY](): Promise<Record<string, string>> {
+    return tensorDisplayHook(this);
   }
 }
 

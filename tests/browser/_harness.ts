@@ -50,7 +50,7 @@ export async function buildBundles(dir: string, entries: string[]): Promise<void
     text = text
       .replace(/^import (\w+) from "node:assert\/strict";$/gm, "const $1 = globalThis.__assert;")
       .replace(/\bDeno\.(test|readTextFile)\(/g, "globalThis.__shim.$1(");
-    const left = text.match(/^import .* from "(node|npm):.*$|(?<![\w$.])Deno\s*(\.|\?\.|\[)/m);
+    const left = text.match(/^import .* from "(node|npm):.*$|(?<![\w$."'`])Deno\s*(\.|\?\.|\[)/m);
     if (left) throw new Error(`${out}: left after the shims: ${left[0]}`);
     await Deno.writeTextFile(out, text);
   }

@@ -39,7 +39,7 @@ export async function checkShaders(): Promise<ShaderResult[]> {
   const out: ShaderResult[] = [];
   for (const [name, code] of Object.entries(shaders)) {
     const entryPoints = [...code.matchAll(/@compute\s+@workgroup_size\([^)]*\)\s*fn\s+(\w+)/g)]
-      .map((m) => m[1]);
+      .map((m) => m[1]!);
     if (entryPoints.length === 0) continue; // an include, compiled as part of the others
     const module = gpu.createShaderModule({ code, label: name });
     const info = await module.getCompilationInfo();

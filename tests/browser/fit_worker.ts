@@ -27,7 +27,7 @@ function toy(n: number, seed: number): [Float32Array, Int32Array] {
   const x = new Float32Array(n * 36), y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     y[i] = i % 4;
-    for (let j = 0; j < 36; j++) x[i * 36 + j] = protos[i % 4][j] + 0.6 * (r() - 0.5);
+    for (let j = 0; j < 36; j++) x[i * 36 + j] = protos[i % 4]![j]! + 0.6 * (r() - 0.5);
   }
   return [x, y];
 }

@@ -4,7 +4,8 @@
  * the elementwise ops promote as PyTorch does (see `cast.ts` and `elementwise.ts`).
  * @module
  */
-import type { DType, Tensor } from "../tensor.ts";
+import { type DType, Tensor } from "../tensor.ts";
+import { describeArg } from "./_args.ts";
 
 const DTYPES: readonly DType[] = ["f32", "i32"];
 
@@ -25,7 +26,8 @@ function describe(ts: readonly Tensor[], joiner: string): string {
 
 /**
  * Throws a `TypeError` unless every tensor is f32: `Cannot matmul i32 by f32: matmul takes f32
- * tensors (convert with toFloat(t) or t.float())`. Null and undefined entries are skipped.
+ * tensors (convert with toFloat(t) or t.float())`, and unless each is a `Tensor`. Null and undefined
+ * entries are skipped.
  */
 export function floatOnly(
   op: string,
@@ -33,6 +35,11 @@ export function floatOnly(
   joiner = "and",
 ): void {
   const ts = tensors.filter((t): t is Tensor => t !== null && t !== undefined);
+  for (const t of ts) {
+    if (!(t instanceof Tensor)) {
+      throw new TypeError(`Cannot ${op}: expected Tensors, got ${describeArg(t)} among its inputs`);
+    }
+  }
   if (ts.every((t) => t.dtype === "f32")) return;
   throw new TypeError(
     `Cannot ${op} ${describe(ts, joiner)}: ${op} takes f32 tensors ` +

@@ -15,7 +15,7 @@ export function kernelSizeOf(v: unknown, what: string): [number, number] {
       `Cannot ${what} with kernelSize ${show(v)}: expected a number or a pair [h, w] of numbers`,
     );
   }
-  const p: [number, number] = typeof v === "number" ? [v, v] : [v[0], v[1]];
+  const p: [number, number] = typeof v === "number" ? [v, v] : [v[0]!, v[1]!];
   if (!p.every((x) => Number.isInteger(x) && x >= 1)) {
     throw new RangeError(
       `Cannot ${what} with kernelSize ${show(v)}: expected integers >= 1`,

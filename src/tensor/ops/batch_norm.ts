@@ -6,6 +6,7 @@
  * `conv_bn` vec4 kernels with x in NCHW).
  * @module
  */
+import { tensorArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { BATCH_NORM_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
@@ -71,13 +72,18 @@ function check(x: Tensor, o: BatchNormOptions): number {
  * Differentiable in `x`, `weight` and `bias`.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, ones, randn, zeros } from "../mod.ts";
+ * await init();
+ * const x = randn([4, 3, 5, 5]);
+ * const weight = ones([3]), bias = zeros([3]), runningMean = zeros([3]), runningVar = ones([3]);
  * const y = batchNorm(x, { weight, bias, runningMean, runningVar, training: true });
  * ```
  * @throws {TypeError} When a parameter is not `[C]`, naming the shapes. @throws {RangeError} For bad
  * hyperparameters or a single value per channel in training.
  */
 export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
+  tensorArg("batchNorm", "the input", x);
   checkOptions("batchNorm", opts ?? null, BATCH_NORM_SPEC);
   floatOnly("batchNorm", [x, opts?.weight, opts?.bias, opts?.runningMean, opts?.runningVar]);
   const c = check(x, opts);

@@ -5,6 +5,7 @@
  * returns a copy. The gradient flows through a cast to f32 (to i32: none, as PyTorch's integers).
  * @module
  */
+import { tensorArg } from "./_args.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { type DType, Tensor } from "../tensor.ts";
@@ -29,12 +30,16 @@ export function castRaw(a: Tensor, dtype: DType): Tensor {
  * `a` converted to `dtype` (`"f32"` or `"i32"`).
  *
  * @example Usage
- * ```ts ignore
- * const y = cast(tensor([1.7, -1.7]), "i32"); // [1, -1]
+ * ```ts
+ * import { init, tensor } from "../mod.ts";
+ * await init();
+ * const y = cast(tensor([1.7, -1.7]), "i32");
+ * await y.data(); // Int32Array [1, -1]
  * ```
  * @throws {TypeError} For a dtype that is not `"f32"` or `"i32"`.
  */
 export function cast(a: Tensor, dtype: DType): Tensor {
+  tensorArg("cast", "the input", a);
   checkDtypeName(dtype, "cast");
   const out = castRaw(a, dtype);
   if (dtype === "f32" && a.dtype === "f32" && needsGrad(a)) {

@@ -10,6 +10,7 @@
  * All GEMMs go through `matmulRaw`, so they speed up with it.
  * @module
  */
+import { tensorsArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { CONV2D_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
@@ -255,8 +256,11 @@ function gemm(a: Tensor, b: Tensor, opts: MatmulOptions & RawOptions = {}): Tens
  * plus an optional `bias [Cout]`; differentiable in all three.
  *
  * @example Usage
- * ```ts ignore
- * const y = conv2d(x, w, b, { stride: 2, padding: 1 }); // [64,3,32,32] * [64,3,3,3] -> [64,64,16,16]
+ * ```ts
+ * import { init, randn } from "../mod.ts";
+ * await init();
+ * const x = randn([2, 3, 32, 32]), w = randn([16, 3, 3, 3]), b = randn([16]);
+ * const y = conv2d(x, w, b, { stride: 2, padding: 1 }); // [2,3,32,32] * [16,3,3,3] -> [2,16,16,16]
  * ```
  * @throws {TypeError} When ranks, channels, groups or the bias shape do not fit, naming the shapes.
  * @throws {RangeError} For bad stride/padding/dilation/groups or a kernel larger than the padded input.
@@ -267,6 +271,7 @@ export function conv2d(
   bias?: Tensor | null,
   opts: Conv2dOptions = {},
 ): Tensor {
+  tensorsArg("conv2d", { x, w, bias }, ["bias"]);
   checkOptions("conv2d", opts, CONV2D_SPEC);
   floatOnly("conv2d", [x, w, bias]);
   const g = geometry(x, w, bias ?? null, opts);

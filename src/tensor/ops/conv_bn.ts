@@ -13,6 +13,7 @@
  * with only one of weight/bias.
  * @module
  */
+import { tensorsArg } from "./_args.ts";
 import { checkOptions, pickOptions } from "../../_options.ts";
 import { BATCH_NORM_SPEC, CONV2D_BN_SPEC, CONV2D_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
@@ -38,7 +39,11 @@ export interface Conv2dBatchNormOptions extends Conv2dOptions {
  * and gradients as the composition, same in-place update of the running statistics.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, ones, randn, zeros } from "../mod.ts";
+ * await init();
+ * const x = randn([2, 3, 8, 8]), w = randn([4, 3, 3, 3]);
+ * const weight = ones([4]), bias = zeros([4]), runningMean = zeros([4]), runningVar = ones([4]);
  * const y = conv2dBatchNorm(x, w, null, {
  *   stride: 2, padding: 1, relu: true,
  *   bn: { weight, bias, runningMean, runningVar, training: true },
@@ -51,6 +56,7 @@ export function conv2dBatchNorm(
   bias: Tensor | null | undefined,
   opts: Conv2dBatchNormOptions,
 ): Tensor {
+  tensorsArg("conv2dBatchNorm", { x, w, bias }, ["bias"]);
   checkOptions("conv2dBatchNorm", opts ?? null, CONV2D_BN_SPEC);
   checkOptions("conv2dBatchNorm bn", opts.bn ?? null, BATCH_NORM_SPEC);
   const bn = opts.bn;

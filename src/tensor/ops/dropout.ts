@@ -4,7 +4,8 @@
  * the forward mask exactly.
  * @module
  */
-import { checkOptions } from "../../_options.ts";
+import { tensorArg } from "./_args.ts";
+import { checkOptions, requireOptions } from "../../_options.ts";
 import { DROPOUT_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
@@ -72,13 +73,18 @@ function apply(a: Tensor, key: number, p: number): Tensor {
  * `p` is 0.
  *
  * @example Usage
- * ```ts ignore
- * const h = dropout(x, { p: 0.25, training: true, seed: 42 });
+ * ```ts
+ * import { init, ones } from "../mod.ts";
+ * await init();
+ * const x = ones([4, 8]);
+ * const h = dropout(x, { p: 0.25, training: true, seed: 42 }); // kept values scaled by 1 / 0.75
  * ```
  * @throws {RangeError} When `p` is outside [0, 1].
  */
 export function dropout(x: Tensor, opts: DropoutOptions): Tensor {
+  tensorArg("dropout", "the input", x);
   checkOptions("dropout", opts ?? null, DROPOUT_SPEC);
+  requireOptions("dropout", opts, ["training"]);
   floatOnly("dropout", [x]);
   const p = opts.p ?? 0.5;
   if (!(p >= 0 && p <= 1)) {

@@ -11,6 +11,7 @@
  * two i32 operands and `where` of two i32 operands refuse with a `TypeError` naming the dtypes.
  * @module
  */
+import { operandArg, operandsArg, tensorArg, tensorsArg } from "./_args.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
@@ -171,6 +172,7 @@ function unary(
   s0 = 0,
   s1 = 0,
 ): Tensor {
+  tensorArg(name, "the input", a);
   if (a.dtype !== "f32") {
     if (!FLOAT_MATH.has(name)) floatOnly(name, [a]);
     return onFloat([a], ([x]) => unary(x!, name, op, grad, s0, s1));
@@ -208,6 +210,8 @@ export const square = (a: Tensor): Tensor =>
 
 /** `a ** p` for a scalar exponent (integer exponents work on negative bases, as in PyTorch). */
 export function powScalar(a: Tensor, p: number): Tensor {
+  tensorArg("pow", "a", a);
+  operandArg("pow", "p", p);
   return unary(
     a,
     "pow",
@@ -232,6 +236,7 @@ function scalarOp(
 
 /** `a + b` with broadcasting; either may be a number. */
 export function add(a: Operand, b: Operand): Tensor {
+  operandsArg("add", a, b);
   if (typeof a === "number") return add(b, a);
   const r = byDtype("add", a, b, B.add, add);
   if (r) return r;
@@ -245,6 +250,7 @@ export function add(a: Operand, b: Operand): Tensor {
 
 /** `a - b` with broadcasting; either may be a number. */
 export function sub(a: Operand, b: Operand): Tensor {
+  operandsArg("subtract", a, b);
   if (typeof a === "number") {
     const t = b as Tensor;
     if (t.dtype === "i32" && isI32Scalar(a)) {
@@ -265,6 +271,7 @@ export function sub(a: Operand, b: Operand): Tensor {
 
 /** `a * b` with broadcasting; either may be a number. */
 export function mul(a: Operand, b: Operand): Tensor {
+  operandsArg("multiply", a, b);
   if (typeof a === "number") return mul(b, a);
   const r = byDtype("multiply", a, b, B.mul, mul);
   if (r) return r;
@@ -281,6 +288,7 @@ export function mul(a: Operand, b: Operand): Tensor {
 
 /** `a / b` with broadcasting; either may be a number. */
 export function div(a: Operand, b: Operand): Tensor {
+  operandsArg("divide", a, b);
   if (typeof a === "number") {
     const t = b as Tensor;
     if (t.dtype !== "f32") return onFloat([t], ([x]) => div(a, x!));
@@ -307,6 +315,8 @@ export function div(a: Operand, b: Operand): Tensor {
 
 /** `a ** b`: a scalar exponent uses {@linkcode powScalar}; a tensor exponent broadcasts. */
 export function pow(a: Tensor, b: Operand): Tensor {
+  tensorArg("pow", "a", a);
+  operandArg("pow", "b", b);
   const r = byDtype("pow", a, b, null, pow, typeof b === "number" && !Number.isInteger(b));
   if (r) return r;
   if (typeof b === "number") return powScalar(a, b);
@@ -327,6 +337,8 @@ export function pow(a: Tensor, b: Operand): Tensor {
 
 /** Elementwise maximum (NaN in gives NaN out); the gradient goes to `a` where `a >= b`. */
 export function maximum(a: Tensor, b: Operand): Tensor {
+  tensorArg("maximum", "a", a);
+  operandArg("maximum", "b", b);
   const r = byDtype("maximum", a, b, B.max, maximum);
   if (r) return r;
   if (typeof b === "number") {
@@ -344,6 +356,8 @@ export function maximum(a: Tensor, b: Operand): Tensor {
 
 /** Elementwise minimum (NaN in gives NaN out); the gradient goes to `a` where `a <= b`. */
 export function minimum(a: Tensor, b: Operand): Tensor {
+  tensorArg("minimum", "a", a);
+  operandArg("minimum", "b", b);
   const r = byDtype("minimum", a, b, B.min, minimum);
   if (r) return r;
   if (typeof b === "number") {
@@ -366,6 +380,8 @@ export function minimum(a: Tensor, b: Operand): Tensor {
 }
 
 function compare(a: Tensor, b: Operand, op: number, sop: number, name: string): Tensor {
+  tensorArg(name, "a", a);
+  operandArg(name, "b", b);
   const r = byDtype(name, a, b, op, (x, y) => compare(x, y, op, sop, name));
   if (r) return r;
   return typeof b === "number" ? unaryRaw(a, sop, b) : binaryRaw(a, b, op, name);
@@ -382,6 +398,7 @@ export const eq = (a: Tensor, b: Operand): Tensor => compare(a, b, B.eq, U.eqS, 
 
 /** `cond != 0 ? a : b`, all three broadcast together. */
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  tensorsArg("where", { cond, a, b });
   if (cond.dtype !== "f32" || a.dtype !== "f32" || b.dtype !== "f32") {
     if (a.dtype === "i32" && b.dtype === "i32") floatOnly("where", [a, b]);
     return onFloat([cond, a, b], ([c, x, y]) => where(c!, x!, y!));

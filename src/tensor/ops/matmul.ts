@@ -5,6 +5,7 @@
  * here too, with its backward (bias gradient and ReLU mask fused, gradients written in place).
  * @module
  */
+import { tensorsArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { MATMUL_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
@@ -120,6 +121,11 @@ function emptyInner(dm: Dims, opts: MatmulOptions & RawOptions): Tensor {
   return opts.out;
 }
 
+/**
+ * {@linkcode matmul} with the kernel plan given instead of chosen (`plan` omitted: chosen as
+ * `matmul` does). For tests and tuning: a plan forces a tile size, a split-K count or the texture
+ * path, which the automatic choice would take only for other shapes.
+ */
 export function matmulPlanned(
   a: Tensor,
   b: Tensor,
@@ -243,12 +249,17 @@ export function matmulRaw(
  * Matrix product of the last two dimensions, batched over the leading ones (a batch of 1 broadcasts).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn } from "../mod.ts";
+ * await init();
+ * const a = randn([4, 3]), b = randn([5, 3]);
  * const c = matmul(a, b, { transB: true }); // a [m,k], b [n,k] -> c [m,n]
+ * c.shape; // [4, 5]
  * ```
  * @throws {TypeError} When the inner or batch dimensions do not match, naming both shapes.
  */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
+  tensorsArg("matmul", { a, b });
   checkOptions("matmul", opts, MATMUL_SPEC);
   floatOnly("matmul", [a, b], "by");
   const ta = opts.transA ?? false, tb = opts.transB ?? false;
@@ -285,6 +296,7 @@ export function linear(
   bias?: Tensor | null,
   opts: { relu?: boolean } = {},
 ): Tensor {
+  tensorsArg("linear", { x, w, bias }, ["bias"]);
   floatOnly("linear", [x, w, bias]);
   const out = matmulRaw(x, w, { transB: true, bias: bias ?? undefined, relu: opts.relu });
   if (needsGrad(x, w, bias)) {

@@ -4,6 +4,7 @@
  * backward is the inverse movement. They keep the dtype; `concat` of mixed dtypes gives f32.
  * @module
  */
+import { describeArg, intArg, intsArg, tensorArg } from "./_args.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { sizeOf, Tensor } from "../tensor.ts";
@@ -14,6 +15,8 @@ import { asFloat, castRaw } from "./cast.ts";
 
 /** A view of `a` with another shape of the same size; one dimension may be -1. */
 export function reshape(a: Tensor, shape: readonly number[]): Tensor {
+  tensorArg("reshape", "the input", a);
+  intsArg("reshape", "shape", shape);
   const s = [...shape];
   const neg = s.indexOf(-1);
   if (neg >= 0) {
@@ -30,6 +33,8 @@ export function reshape(a: Tensor, shape: readonly number[]): Tensor {
 
 /** Flattens dims `startDim..` into one (PyTorch `flatten(start_dim=1)` by default for `Flatten`). */
 export function flatten(a: Tensor, startDim = 0): Tensor {
+  tensorArg("flatten", "the input", a);
+  intArg("flatten", "startDim", startDim);
   const sd = startDim < 0 ? startDim + a.rank : startDim;
   return reshape(a, [...a.shape.slice(0, sd), -1]);
 }
@@ -76,6 +81,8 @@ function scatter(src: Tensor, dst: Tensor, offset: number[]): void {
 
 /** Reorders dimensions: `out.shape[i] = a.shape[dims[i]]`. */
 export function permute(a: Tensor, dims: readonly number[]): Tensor {
+  tensorArg("permute", "the input", a);
+  intsArg("permute", "dims", dims);
   const r = a.rank;
   const ds = dims.map((x) => (x < 0 ? x + r : x));
   if (ds.length !== r || new Set(ds).size !== r || ds.some((x) => x < 0 || x >= r)) {
@@ -95,6 +102,9 @@ export function permute(a: Tensor, dims: readonly number[]): Tensor {
 
 /** Swaps two dimensions (the last two by default). */
 export function transpose(a: Tensor, d0 = -2, d1 = -1): Tensor {
+  tensorArg("transpose", "the input", a);
+  intArg("transpose", "d0", d0);
+  intArg("transpose", "d1", d1);
   const p = [...Array(a.rank).keys()];
   const i = d0 < 0 ? d0 + a.rank : d0, j = d1 < 0 ? d1 + a.rank : d1;
   [p[i], p[j]] = [p[j]!, p[i]!];
@@ -103,6 +113,9 @@ export function transpose(a: Tensor, d0 = -2, d1 = -1): Tensor {
 
 /** Slices `[start, end)` along each dimension (missing entries keep the whole dimension). */
 export function slice(a: Tensor, starts: readonly number[], ends?: readonly number[]): Tensor {
+  tensorArg("slice", "the input", a);
+  intsArg("slice", "starts", starts);
+  if (ends !== undefined) intsArg("slice", "ends", ends);
   const st = a.shape.map((d, i) => {
     const s = starts[i] ?? 0;
     return s < 0 ? s + d : s;
@@ -132,6 +145,11 @@ export function slice(a: Tensor, starts: readonly number[], ends?: readonly numb
 
 /** Concatenates tensors along `axis`; all other dimensions must match. */
 export function concat(ts: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(ts as unknown)) {
+    throw new TypeError(`Cannot concat: expected an array of Tensors, got ${describeArg(ts)}`);
+  }
+  ts.forEach((t, i) => tensorArg("concat", `tensor ${i}`, t));
+  intArg("concat", "axis", axis);
   if (ts.length === 0) throw new TypeError("Cannot concat an empty list of tensors");
   if (ts.some((t) => t.dtype !== ts[0]!.dtype)) {
     // PyTorch promotes mixed dtypes (i32 with f32 gives f32).
@@ -184,11 +202,15 @@ function sliceRaw(a: Tensor, st: number[], en: number[]): Tensor {
  * Zero-pads: `padding[i] = [before, after]` for dimension i (missing dims unpadded).
  *
  * @example Usage
- * ```ts ignore
- * const y = pad(x, [[0, 0], [0, 0], [1, 1], [1, 1]]); // NCHW, one pixel around
+ * ```ts
+ * import { init, randn } from "../mod.ts";
+ * await init();
+ * const x = randn([1, 3, 4, 4]);
+ * const y = pad(x, [[0, 0], [0, 0], [1, 1], [1, 1]]); // NCHW, one pixel around: [1,3,6,6]
  * ```
  */
 export function pad(a: Tensor, padding: readonly (readonly [number, number])[], value = 0): Tensor {
+  tensorArg("pad", "the input", a);
   const p = a.shape.map((_, i) => padding[i] ?? [0, 0]);
   if (p.some(([x, y]) => !Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0)) {
     throw new RangeError(

@@ -4,6 +4,7 @@
  * from the windows covering each input element, so they need no atomics.
  * @module
  */
+import { describeArg, tensorArg } from "./_args.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
@@ -33,6 +34,11 @@ export interface AvgPool2dOptions extends Pool2dOptions {
 
 /** `p` as `[h, w]`, checked to be integers >= `min`. */
 function pair(p: Pair | undefined, dflt: number, name: string, min: number): [number, number] {
+  if (p !== undefined && typeof p !== "number" && !Array.isArray(p)) {
+    throw new TypeError(
+      `Cannot use ${name} ${describeArg(p)}: expected an integer >= ${min} or a pair of them`,
+    );
+  }
   const v = p === undefined ? [dflt, dflt] : typeof p === "number" ? [p, p] : [...p];
   if (v.length !== 2 || !v.every((x) => Number.isInteger(x) && x >= min)) {
     throw new RangeError(
@@ -55,6 +61,7 @@ interface Geo {
 }
 
 function planes(x: Tensor, what: string): [number, number, number, number] {
+  tensorArg(what, "the input", x);
   floatOnly(what, [x]);
   if (x.rank !== 4) {
     throw new TypeError(`Cannot ${what} input ${fmt(x.shape)}: expected [N, C, H, W]`);
@@ -178,7 +185,10 @@ function globalBwd(g: Geo, gy: Tensor, shape: readonly number[]): Tensor {
  * (first) maximum.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn } from "../mod.ts";
+ * await init();
+ * const x = randn([2, 3, 32, 32]);
  * const y = maxPool2d(x, { kernelSize: 2 }); // [N,C,32,32] -> [N,C,16,16]
  * const z = maxPool2d(x, 2); // the same: a bare number is the kernel size, as in PyTorch
  * ```
@@ -215,8 +225,11 @@ export function maxPool2d(x: Tensor, opts: Pool2dOptions | Pair): Tensor {
  * unless `countIncludePad: false`).
  *
  * @example Usage
- * ```ts ignore
- * const y = avgPool2d(x, { kernelSize: 3, stride: 1, padding: 1 });
+ * ```ts
+ * import { init, randn } from "../mod.ts";
+ * await init();
+ * const x = randn([2, 3, 8, 8]);
+ * const y = avgPool2d(x, { kernelSize: 3, stride: 1, padding: 1 }); // [2,3,8,8]
  * ```
  * @throws {TypeError} For an input that is not 4-D or f32, or a kernel size that is not a number or
  *   a pair. @throws {RangeError} For bad sizes.
@@ -244,12 +257,16 @@ export function avgPool2d(x: Tensor, opts: AvgPool2dOptions | Pair): Tensor {
  * PyTorch's bins `floor(i*H/out) .. ceil((i+1)*H/out)`.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn } from "../mod.ts";
+ * await init();
+ * const x = randn([2, 3, 8, 8]);
  * const y = adaptiveAvgPool2d(x, 1); // global average pool: [N,C,1,1]
  * ```
  * @throws {TypeError} For an input that is not 4-D. @throws {RangeError} For a bad output size.
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
+  tensorArg("adaptiveAvgPool2d", "the input", x);
   const [n, c, h, w] = planes(x, "adaptiveAvgPool2d");
   const [ho, wo] = pair(outputSize, 1, "outputSize", 1);
   if (h < 1 || w < 1) {

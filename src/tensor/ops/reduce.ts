@@ -4,6 +4,7 @@
  * (a thread per output, or a workgroup per output for long reductions) and `shaders/argmax.wgsl`.
  * @module
  */
+import { axesArg, intArg, intsArg, tensorArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { REDUCE_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
@@ -188,6 +189,8 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
 
 /** Broadcasts `a` to `shape` (a copy); the gradient sums back. */
 export function expand(a: Tensor, shape: readonly number[]): Tensor {
+  tensorArg("expand", "the input", a);
+  intsArg("expand", "shape", shape);
   const out = expandRaw(a, shape);
   if (needsGrad(a)) record(out, "expand", [a], [], (g) => [sumTo(g, a.shape)]);
   return out;
@@ -197,8 +200,12 @@ export function expand(a: Tensor, shape: readonly number[]): Tensor {
  * Sum over `axes` (all when omitted).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, tensor } from "../mod.ts";
+ * await init();
+ * const x = tensor([[1, 2], [3, 4], [5, 6]]);
  * const s = sum(x, 1, { keepDim: true }); // [n, 1]
+ * await s.data(); // Float32Array [3, 7, 11]
  * ```
  */
 export function sum(
@@ -215,6 +222,8 @@ export function mean(
   axes?: number | readonly number[],
   opts: ReduceOptions = {},
 ): Tensor {
+  tensorArg("mean", "the input", a);
+  axesArg("mean", "axes", axes);
   floatOnly("mean", [a]);
   const ax = normAxes(axes, a.shape);
   let n = 1;
@@ -229,6 +238,8 @@ function sumScaled(
   scale: number,
   name: string,
 ): Tensor {
+  tensorArg(name, "the input", a);
+  axesArg(name, "axes", axes);
   checkOptions(name, opts, REDUCE_SPEC);
   floatOnly(name, [a]);
   const ax = normAxes(axes, a.shape);
@@ -264,6 +275,8 @@ function extreme(
   op: number,
   name: string,
 ): Tensor {
+  tensorArg(name, "the input", a);
+  axesArg(name, "axes", axes);
   checkOptions(name, opts, REDUCE_SPEC);
   floatOnly(name, [a]);
   const ax = normAxes(axes, a.shape);
@@ -295,6 +308,8 @@ export const min = (
 
 /** Index of the first maximum along `axis` (an `i32` tensor; no gradient). */
 export function argmax(a: Tensor, axis = -1, opts: ReduceOptions = {}): Tensor {
+  tensorArg("argmax", "the input", a);
+  intArg("argmax", "axis", axis);
   checkOptions("argmax", opts, REDUCE_SPEC);
   floatOnly("argmax", [a]);
   const ax = normAxes(axis, a.shape);

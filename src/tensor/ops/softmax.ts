@@ -4,6 +4,7 @@
  * `nllLoss` (kernel `shaders/nll_loss.wgsl`), mean-reduced as in PyTorch.
  * @module
  */
+import { intArg, tensorArg, tensorsArg } from "./_args.ts";
 import { device } from "../device.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
@@ -78,6 +79,8 @@ function rows(a: Tensor, dim: number): Uint32Array {
 }
 
 function softmaxImpl(a: Tensor, dim: number, log: boolean): Tensor {
+  tensorArg(log ? "logSoftmax" : "softmax", "the input", a);
+  intArg(log ? "logSoftmax" : "softmax", "dim", dim);
   floatOnly(log ? "logSoftmax" : "softmax", [a]);
   const p = rows(a, dim);
   const out = Tensor.empty(a.shape);
@@ -145,6 +148,7 @@ function checkTargets(input: Tensor, target: Tensor, what: string): void {
 }
 
 function nllImpl(input: Tensor, target: Tensor, fromLogits: boolean): Tensor {
+  tensorsArg(fromLogits ? "crossEntropy" : "nllLoss", { input, target });
   const what = fromLogits ? "crossEntropy" : "nllLoss";
   checkTargets(input, target, what);
   const d = device();
@@ -217,7 +221,10 @@ function nllImpl(input: Tensor, target: Tensor, fromLogits: boolean): Tensor {
  * Mean cross-entropy of logits `[batch, classes]` at `i32` class targets `[batch]` (fused, stable).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { init, randn, tensor } from "../mod.ts";
+ * await init();
+ * const logits = randn([4, 10]), labels = tensor([1, 0, 9, 3], { dtype: "i32" });
  * const loss = crossEntropy(logits, labels); // shape []
  * ```
  */
