@@ -4,7 +4,7 @@
  * `deno run -A bench/_kernel_profile.ts train_shallowconv 10`
  * @module
  */
-import { device, type Kernel, type PooledBuffer } from "../mod.ts";
+import { device, type Kernel } from "../mod.ts";
 import { TRAIN_WORKLOADS, trainer } from "./tempo_train.ts";
 
 const name = Deno.args[0] ?? "train_simplenet";
@@ -17,7 +17,7 @@ type Call = [Kernel, () => void, Grid];
 const calls: Call[] = [];
 const orig = d.dispatch.bind(d);
 const origEntries = d.dispatchEntries.bind(d);
-d.dispatch = (k, b: (PooledBuffer | null)[], w) => {
+d.dispatch = (k, b, w) => {
   calls.push([k, () => orig(k, b, w), w]);
   orig(k, b, w);
 };

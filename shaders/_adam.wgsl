@@ -1,7 +1,6 @@
 // The Adam rule of `adam.wgsl` (T = f32) and `adam_vec4.wgsl` (T = vec4<f32>): states exp_avg,
 // exp_avg_sq and (AMSGrad) max_exp_avg_sq. The kernels around it are `_optim_step.wgsl`.
 //#include "_optim_hypers.wgsl"
-const AMSGRAD: u32 = 4u;
 
 fn uses(j: u32) -> bool {
   return j < 2u || (H.flags & AMSGRAD) != 0u;

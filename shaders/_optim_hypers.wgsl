@@ -1,5 +1,6 @@
-// The uniforms every optimizer kernel reads: one group's hyperparameters, packed by src/optim/_gpu.ts
-// (keep the two layouts in step), and the tensor's element count.
+// The uniforms every optimizer kernel reads: one group's hyperparameters and the tensor's element count.
+// src/optim/_gpu.ts packs them through the generated layout (`layouts.optim_hypers`) and takes the flag
+// bits of `Hypers.flags` from the generated `constants`.
 struct Hypers {
   lr: f32,
   momentum: f32,
@@ -20,6 +21,10 @@ struct Hypers {
 }
 struct Meta { n: u32, pad0: u32, pad1: u32, pad2: u32 }
 const DECOUPLED: u32 = 1u;
+const NESTEROV: u32 = 2u;
+const AMSGRAD: u32 = 4u;
+const CENTERED: u32 = 8u;
+const FIRST: u32 = 16u;
 override WG: u32 = 256u;
 
 @group(0) @binding(0) var<uniform> H: Hypers;

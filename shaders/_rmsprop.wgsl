@@ -2,7 +2,6 @@
 // square_avg, momentum_buffer (momentum > 0) and grad_avg (centered). The kernels around it are
 // `_optim_step.wgsl`.
 //#include "_optim_hypers.wgsl"
-const CENTERED: u32 = 8u;
 
 fn uses(j: u32) -> bool {
   return j == 0u || (j == 1u && H.momentum > 0.0) || (j == 2u && (H.flags & CENTERED) != 0u);

@@ -1,8 +1,6 @@
 // The SGD rule of `sgd.wgsl` (T = f32) and `sgd_vec4.wgsl` (T = vec4<f32>): state 0 is the momentum
 // buffer. The kernels around it are `_optim_step.wgsl`.
 //#include "_optim_hypers.wgsl"
-const NESTEROV: u32 = 2u;
-const FIRST: u32 = 16u;
 
 fn uses(j: u32) -> bool {
   return j == 0u && H.momentum != 0.0;

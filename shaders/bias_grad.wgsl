@@ -3,7 +3,7 @@
 // (g' = y > 0 || y is NaN ? g : 0), and g' is also written out for the weight and input GEMMs, so the mask and the
 // sum cost one dispatch. One invocation per column; neighbouring invocations read neighbouring
 // columns of a row.
-struct Params { rows: u32, cols: u32, p0: u32, p1: u32 }
+struct Params { rows: u32, cols: u32, pad0: u32, pad1: u32 }
 //#include "_nan.wgsl"
 override RELU: u32 = 0u;
 

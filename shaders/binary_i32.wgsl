@@ -2,6 +2,7 @@
 // 1 sub, 2 mul, 5 max, 6 min give i32 (wrapping, as PyTorch's int32); the comparisons 7..12 give f32
 // 0/1 (tempo's comparison convention), written as their bits.
 //#include "_strided.wgsl"
+//#include "_binary_op_codes.wgsl"
 override OP: u32 = 0u;
 override CONTIG: u32 = 0u;
 override WG: u32 = 256u;
@@ -15,17 +16,17 @@ fn flag(c: bool) -> u32 { return bitcast<u32>(select(0.0, 1.0, c)); }
 
 fn f(x: i32, y: i32) -> u32 {
   switch OP {
-    case 0u: { return bitcast<u32>(x + y); }
-    case 1u: { return bitcast<u32>(x - y); }
-    case 2u: { return bitcast<u32>(x * y); }
-    case 5u: { return bitcast<u32>(max(x, y)); }
-    case 6u: { return bitcast<u32>(min(x, y)); }
-    case 7u: { return flag(x > y); }
-    case 8u: { return flag(x >= y); }
-    case 9u: { return flag(x < y); }
-    case 10u: { return flag(x <= y); }
-    case 11u: { return flag(x == y); }
-    case 12u: { return flag(x != y); }
+    case OP_ADD: { return bitcast<u32>(x + y); }
+    case OP_SUB: { return bitcast<u32>(x - y); }
+    case OP_MUL: { return bitcast<u32>(x * y); }
+    case OP_MAX: { return bitcast<u32>(max(x, y)); }
+    case OP_MIN: { return bitcast<u32>(min(x, y)); }
+    case OP_GT: { return flag(x > y); }
+    case OP_GE: { return flag(x >= y); }
+    case OP_LT: { return flag(x < y); }
+    case OP_LE: { return flag(x <= y); }
+    case OP_EQ: { return flag(x == y); }
+    case OP_NE: { return flag(x != y); }
     default: { return bitcast<u32>(x); }
   }
 }

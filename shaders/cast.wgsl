@@ -3,7 +3,10 @@
 // (truncation toward zero, as PyTorch's `.int()`; NaN gives 0, out-of-range values saturate).
 // CONTIG and SCATTER as in `unary.wgsl`, with the same Params.
 //#include "_strided.wgsl"
-override OP: u32 = 0u;
+const OP_COPY: u32 = 0u;
+const OP_I32_TO_F32: u32 = 1u;
+const OP_F32_TO_I32: u32 = 2u;
+override OP: u32 = OP_COPY;
 override CONTIG: u32 = 0u;
 override SCATTER: u32 = 0u;
 override WG: u32 = 256u;
@@ -14,8 +17,8 @@ override WG: u32 = 256u;
 
 fn f(x: u32) -> u32 {
   switch OP {
-    case 1u: { return bitcast<u32>(f32(bitcast<i32>(x))); }
-    case 2u: {
+    case OP_I32_TO_F32: { return bitcast<u32>(f32(bitcast<i32>(x))); }
+    case OP_F32_TO_I32: {
       let v = bitcast<f32>(x);
       if ((x & 0x7fffffffu) > 0x7f800000u) { return 0u; }
       if (v >= 2147483520.0) { return 0x7fffffffu; }

@@ -26,8 +26,8 @@ struct Params {
   lda4: u32, // row stride of A's storage, in vec4s
   kChunk: u32, // depths per split, a multiple of 4
   splits: u32,
-  p0: u32,
-  p1: u32,
+  pad0: u32,
+  pad1: u32,
 }
 
 override CW: u32 = 4u;
@@ -313,8 +313,8 @@ struct Pack {
   W4: u32, // row pitch of the staging buffer, in texels
   W: u32, // texture width (texels)
   H: u32, // texture height (rows, K rounded up to 4)
-  p0: u32,
-  p1: u32,
+  pad0: u32,
+  pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> Q: Pack;

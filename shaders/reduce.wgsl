@@ -2,7 +2,10 @@
 // short reductions; `main_wg`: one workgroup per output with a tree reduction in workgroup memory.
 //#include "_reduce_index.wgsl"
 //#include "_nan.wgsl"
-override OP: u32 = 0u; // 0 sum, 1 max, 2 min
+const OP_SUM: u32 = 0u;
+const OP_MAX: u32 = 1u;
+const OP_MIN: u32 = 2u;
+override OP: u32 = OP_SUM;
 override WG: u32 = 256u;
 
 @group(0) @binding(0) var<uniform> P: Params;
@@ -13,22 +16,22 @@ var<workgroup> partial: array<f32, 256>;
 
 fn init() -> f32 {
   switch OP {
-    case 1u: { return neg_inf(P.numel); }
-    case 2u: { return -neg_inf(P.numel); }
+    case OP_MAX: { return neg_inf(P.numel); }
+    case OP_MIN: { return -neg_inf(P.numel); }
     default: { return 0.0; }
   }
 }
 
 fn combine(x: f32, y: f32) -> f32 {
   switch OP {
-    case 1u: { return nan_max(x, y); }
-    case 2u: { return nan_min(x, y); }
+    case OP_MAX: { return nan_max(x, y); }
+    case OP_MIN: { return nan_min(x, y); }
     default: { return x + y; }
   }
 }
 
 fn finish(x: f32) -> f32 {
-  if (OP == 0u) { return x * P.scale; }
+  if (OP == OP_SUM) { return x * P.scale; }
   return x;
 }
 

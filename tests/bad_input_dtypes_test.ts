@@ -155,6 +155,7 @@ const cases: Record<string, Case[]> = {
   softmax: [refuse(takesF32("softmax"), () => T.softmax(i23()))],
   logSoftmax: [refuse(takesF32("logSoftmax"), () => T.logSoftmax(i23()))],
   dropout: [refuse(takesF32("dropout"), () => T.dropout(i23(), { p: 0.5, training: true }))],
+  dropoutRaw: [refuse(takesF32("dropout"), () => T.dropoutRaw(i23(), 1, 0.5))],
   crossEntropy: [
     refuse(
       /crossEntropy of an i32 input: crossEntropy takes f32 inputs/,
@@ -237,6 +238,8 @@ const cases: Record<string, Case[]> = {
   memoryStats: [{ notAnOp: "pool bookkeeping" }],
   setPoolAutoTrim: [{ notAnOp: "pool bookkeeping" }],
   trimPool: [{ notAnOp: "pool bookkeeping" }],
+  getDebug: [{ notAnOp: "the debug knob" }],
+  setDebug: [{ notAnOp: "the debug knob" }],
 };
 
 Deno.test("every function exported by src/tensor/mod.ts has a dtype case", () => {

@@ -24,7 +24,10 @@ import {
   type Tensor,
   tensor,
 } from "../src/tensor/mod.ts";
-import { arr, reduceRef, softmaxRef, zipRef } from "../src/tensor/ops/_cpu_ref.ts";
+import { arr } from "../src/tensor/ops/_ref_arr.ts";
+import { zipRef } from "../src/tensor/ops/_elementwise_ref.ts";
+import { reduceRef } from "../src/tensor/ops/_reduce_ref.ts";
+import { softmaxRef } from "../src/tensor/ops/_softmax_ref.ts";
 import { avgPoolRef, maxPoolRef } from "../src/tensor/ops/_pool_ref.ts";
 import { conv2dRef } from "../src/tensor/ops/_conv_ref.ts";
 import { SGD } from "../src/optim/mod.ts";

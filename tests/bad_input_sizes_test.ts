@@ -10,17 +10,14 @@ import { init } from "../src/tensor/device.ts";
 import { full, ones, tensor } from "../src/tensor/creation.ts";
 import { add, mul, relu, where } from "../src/tensor/ops/elementwise.ts";
 import { assertClose, randArray } from "../src/tensor/_test_util.ts";
-import {
-  type Arr,
-  arr,
-  mapRef,
-  permuteRef,
-  reduceRef,
-  softmaxRef,
-  zipRef,
-} from "../src/tensor/ops/_cpu_ref.ts";
+import { mapRef, zipRef } from "../src/tensor/ops/_elementwise_ref.ts";
+import { type Arr, arr } from "../src/tensor/ops/_ref_arr.ts";
+import { permuteRef } from "../src/tensor/ops/_movement_ref.ts";
+import { reduceRef } from "../src/tensor/ops/_reduce_ref.ts";
+import { softmaxRef } from "../src/tensor/ops/_softmax_ref.ts";
 import { argmax, max, mean, sum } from "../src/tensor/ops/reduce.ts";
-import { crossEntropy, logSoftmax, softmax } from "../src/tensor/ops/softmax.ts";
+import { logSoftmax, softmax } from "../src/tensor/ops/softmax.ts";
+import { crossEntropy } from "../src/tensor/ops/losses.ts";
 import { pad, permute, slice, transpose } from "../src/tensor/ops/movement.ts";
 import { backward } from "../src/tensor/autograd.ts";
 import { linear, matmul } from "../src/tensor/ops/matmul.ts";
@@ -33,7 +30,7 @@ import { batchNorm } from "../src/tensor/ops/batch_norm.ts";
 import { batchNormRef } from "../src/tensor/ops/_batch_norm_ref.ts";
 import { dropout } from "../src/tensor/ops/dropout.ts";
 import { Adam, SGD } from "../src/optim/mod.ts";
-import { nllLoss } from "../src/tensor/ops/softmax.ts";
+import { nllLoss } from "../src/tensor/ops/losses.ts";
 import { concat } from "../src/tensor/ops/movement.ts";
 import { noGrad } from "../src/tensor/autograd.ts";
 import { fashionCnn } from "../examples/_models.ts";
@@ -169,7 +166,7 @@ Deno.test("a binding the device refuses is a GpuError naming the op, at that op"
   const k = dev.kernel("unary", { OP: 0, CONTIG: 1 });
   const big = dev.pool.acquire(2 * CAP);
   assert.throws(
-    () => dev.dispatch(k, [dev.dummy, big, big], [1], () => "copy of [524288]"),
+    () => dev.dispatch(k, { P: dev.dummy, a: big, out: big }, [1], () => "copy of [524288]"),
     (e: Error) =>
       e instanceof GpuError &&
       /Cannot run copy of \[524288\] \(kernel 'unary\|main\|\{"OP":0,"CONTIG":1\}'\): binding 1 would cover 2\.1 MB, over the device's maxStorageBufferBindingSize of 1 MiB/
@@ -435,7 +432,7 @@ Deno.test("a WebGPU validation error is reported at the op that caused it, namin
   // that into a GpuError naming the op at the next check; a later, innocent op reads back fine.
   const k = dev.kernel("unary", { OP: 1, CONTIG: 1 });
   const a = dev.pool.acquire(1024), b = dev.pool.acquire(1024);
-  dev.dispatch(k, [a, a, b], [1], () => "neg of [256] (a deliberately bad binding)");
+  dev.dispatch(k, { P: a, a, out: b }, [1], () => "neg of [256] (a deliberately bad binding)");
   await assert.rejects(
     dev.sync(),
     (e: Error) =>

@@ -13,7 +13,12 @@ import {
   type Tensor,
   tidy,
 } from "../src/tensor/mod.ts";
-import { assertRel, type FixtureTensor, fromFixture, loadFixture } from "./nn_fixture_util.ts";
+import {
+  assertRel,
+  type FixtureTensor,
+  fromFixture,
+  loadFixture,
+} from "../src/nn/_fixture_util.ts";
 
 interface OptimCase {
   name: string;

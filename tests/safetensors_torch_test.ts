@@ -14,7 +14,12 @@ import { Adam, SGD } from "../src/optim/mod.ts";
 import { type Sequential, shallowConvNet, simpleNet } from "../src/nn/mod.ts";
 import { decodeSafetensors, encodeSafetensors } from "../src/io/mod.ts";
 import { init } from "../src/tensor/mod.ts";
-import { assertRel, type FixtureTensor, fromFixture, loadFixture } from "./nn_fixture_util.ts";
+import {
+  assertRel,
+  type FixtureTensor,
+  fromFixture,
+  loadFixture,
+} from "../src/nn/_fixture_util.ts";
 
 interface Case {
   name: "simple_net" | "conv_bn";

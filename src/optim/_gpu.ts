@@ -1,71 +1,52 @@
 /**
- * GPU plumbing shared by the optimizers: writable uniform buffers (the engine's `device().uniform()` is
- * immutable and content-keyed, so a per-group hyperparameter block needs its own buffer), and the packing
- * of the `Hypers` struct every optimizer shader declares.
+ * GPU plumbing shared by the optimizers: their uniforms, created through the device (which owns them,
+ * numbers them in its one id space and frees them in `destroy()`), and the packing of the `Hypers`
+ * struct every optimizer shader declares, through the layout and flag bits generated from
+ * `shaders/_optim_hypers.wgsl` (never an offset kept by hand).
  * @module
  */
 import { device, type PooledBuffer } from "../tensor/mod.ts";
+import { constants, layouts } from "../tensor/_shaders.ts";
+import { packUniform } from "../tensor/_uniform.ts";
+export { UNIFORM_ALIGN } from "../tensor/_uniforms.ts";
 
-/** Ids for the device's bind-group cache, far above the pool's and the device's own ids. */
-let nextId = 2 ** 40;
+const HYPERS = layouts.optim_hypers.Hypers;
+const C = constants.sgd; // every optimizer shader includes `_optim_hypers.wgsl` and its flags
 
-/** A `UNIFORM | COPY_DST` buffer of `bytes` (rounded up to 16), filled with `init` when given. */
+/** A writable uniform of `bytes` owned by the device, filled with `init` when given. */
 export function createUniform(bytes: number, init?: ArrayBufferView): PooledBuffer {
-  const size = Math.max(16, Math.ceil(bytes / 16) * 16);
-  const buffer = device().gpu.createBuffer({
-    size,
-    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    mappedAtCreation: init !== undefined,
-  });
-  if (init) {
-    new Uint8Array(buffer.getMappedRange()).set(
-      new Uint8Array(init.buffer, init.byteOffset, init.byteLength),
-    );
-    buffer.unmap();
-  }
-  return { id: nextId++, buffer, size };
+  return device().uniforms.writable(bytes, init);
 }
 
-/** Binding-offset alignment of uniform slices (WebGPU's default `minUniformBufferOffsetAlignment`). */
-export const UNIFORM_ALIGN = 256;
-
 /**
- * ONE `UNIFORM | COPY_DST` buffer holding `count` slots of `bytes` each, 256 bytes apart, filled from
- * `init` (`count * 256` bytes), and a bindable slice per slot: all of them are updated by one write.
+ * ONE writable uniform of `count` slots of `bytes` each, 256 bytes apart, filled from `init`
+ * (`count * 256` bytes), and a bindable slice per slot: all of them are updated by one write.
  */
 export function createUniformSlots(
   count: number,
   bytes: number,
   init: Uint8Array,
 ): { whole: PooledBuffer; slots: PooledBuffer[] } {
-  const size = Math.max(1, count) * UNIFORM_ALIGN;
-  const buffer = device().gpu.createBuffer({
-    size,
-    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    mappedAtCreation: true,
-  });
-  new Uint8Array(buffer.getMappedRange()).set(init.subarray(0, size));
-  buffer.unmap();
-  const whole = { id: nextId++, buffer, size };
-  const slots = Array.from({ length: count }, (_, i) => ({
-    id: nextId++,
-    buffer,
-    size: bytes,
-    offset: i * UNIFORM_ALIGN,
-  }));
-  return { whole, slots };
+  return device().uniforms.slots(count, bytes, init);
 }
 
-/** The 16-byte `Meta` uniform of one parameter tensor: its element count. */
+/** The `Meta` uniform of one parameter tensor: its element count. */
 export function createMeta(numel: number): PooledBuffer {
-  return createUniform(16, new Uint32Array([numel, 0, 0, 0]));
+  const m = layouts.optim_hypers.Meta;
+  return createUniform(m.size, new Uint8Array(packUniform(m, { n: numel })));
 }
 
-/** Bytes of the `Hypers` struct of `shaders/{sgd,adam,rmsprop}.wgsl`. */
-export const HYPERS_BYTES = 64;
+/** Bytes of the `Hypers` struct of `shaders/_optim_hypers.wgsl`. */
+export const HYPERS_BYTES = HYPERS.size;
 
-/** Flag bits of `Hypers.flags`. */
-export const FLAG = { decoupled: 1, nesterov: 2, amsgrad: 4, centered: 8, first: 16 } as const;
+/** Flag bits of `Hypers.flags` (the `const`s of `shaders/_optim_hypers.wgsl`). */
+export const FLAG = {
+  decoupled: C.DECOUPLED,
+  nesterov: C.NESTEROV,
+  amsgrad: C.AMSGRAD,
+  centered: C.CENTERED,
+  first: C.FIRST,
+} as const;
 
 /** Field values of the `Hypers` struct; every float is rounded to f32 when packed. */
 export interface HypersBlock {
@@ -85,25 +66,23 @@ export interface HypersBlock {
   step: number;
 }
 
-/** Packs `h` into a 64-byte block (the layout of `struct Hypers`). */
+/** Packs `h` into `out` (the layout of `struct Hypers`). */
 export function packHypers(h: HypersBlock, out = new ArrayBuffer(HYPERS_BYTES)): ArrayBuffer {
-  const f = new Float32Array(out);
-  const u = new Uint32Array(out);
-  f[0] = h.lr;
-  f[1] = h.momentum;
-  f[2] = h.beta;
-  f[3] = h.wd;
-  f[4] = h.eps;
-  f[5] = h.dampening;
-  f[6] = h.decay;
-  f[7] = h.stepSize;
-  f[8] = h.bc2Sqrt;
-  f[9] = h.oneMinusMom;
-  f[10] = h.oneMinusBeta;
-  u[11] = h.flags;
-  u[12] = h.step;
-  u[13] = u[14] = u[15] = 0;
-  return out;
+  return packUniform(HYPERS, {
+    lr: h.lr,
+    momentum: h.momentum,
+    beta: h.beta,
+    wd: h.wd,
+    eps: h.eps,
+    dampening: h.dampening,
+    decay: h.decay,
+    step_size: h.stepSize,
+    bc2_sqrt: h.bc2Sqrt,
+    one_minus_mom: h.oneMinusMom,
+    one_minus_beta: h.oneMinusBeta,
+    flags: h.flags,
+    step: h.step,
+  }, out);
 }
 
 /** Workgroup grid for `n` elements with 256 per workgroup, folded into 2-D past 65535 groups. */

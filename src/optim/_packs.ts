@@ -6,10 +6,14 @@
  * @module
  */
 import type { Device, Kernel, PooledBuffer, Tensor } from "../tensor/mod.ts";
+import { layouts } from "../tensor/_shaders.ts";
+import { packUniform } from "../tensor/_uniform.ts";
 import { grid } from "./_gpu.ts";
 
+const TABLE = layouts.optim_step.Table;
+
 /** Parameters per dispatch of the `multi` entry point (5 storage buffers each). */
-export const MULTI_SLOTS = 4;
+export const MULTI_SLOTS = layouts.optim_step.Table.fields.n.lanes;
 
 /** What the packer needs of an optimizer: its kernels and each parameter's buffers. */
 export interface StepKernels {
@@ -32,9 +36,18 @@ export function dispatchSteps(d: Device, k: StepKernels, jobs: [number, PooledBu
       chunked(d, k, i, u);
       return;
     }
+    const s = k.state[i]!;
     d.dispatch(
       v4 ? k.single4 : k.single,
-      [u, k.meta[i]!, p.grad!.buffer, p.buffer, ...k.state[i]!],
+      {
+        H: u,
+        M: k.meta[i]!,
+        grad: p.grad!.buffer,
+        param: p.buffer,
+        state0: s[0]!,
+        state1: s[1]!,
+        state2: s[2]!,
+      },
       grid(v4 ? p.size / 4 : p.size),
     );
   };
@@ -69,19 +82,26 @@ export function dispatchSteps(d: Device, k: StepKernels, jobs: [number, PooledBu
       }
       // Workgroups of 256 vec4s. Slots past the chunk start at the end (no workgroup reaches them)
       // and bind the first slot's buffers again (a buffer may not be both read-only and writable).
-      const table = new Uint32Array(2 * MULTI_SLOTS);
+      const start: number[] = [], count: number[] = [];
       let groups = 0;
-      const buffers: PooledBuffer[] = [];
+      const buffers: Record<string, PooledBuffer> = { H: u };
       for (let slot = 0; slot < MULTI_SLOTS; slot++) {
         const i = chunk[slot] ?? chunk[0]!;
-        table[slot] = groups;
+        start.push(groups);
         const p = k.params[i]!;
-        buffers.push(p.grad!.buffer, p.buffer, ...k.state[i]!);
-        if (slot >= chunk.length) continue;
-        table[MULTI_SLOTS + slot] = Math.ceil(p.size / 4);
+        const s = slot === 0 ? "" : String(slot), st = k.state[i]!;
+        buffers[`grad${s}`] = p.grad!.buffer;
+        buffers[`param${s}`] = p.buffer;
+        for (let j = 0; j < 3; j++) buffers[`state${s}${j}`] = st[j]!;
+        if (slot >= chunk.length) {
+          count.push(0);
+          continue;
+        }
+        count.push(Math.ceil(p.size / 4));
         groups += Math.ceil(p.size / 4 / 256);
       }
-      d.dispatch(k.multi!, [u, d.uniform(table), ...buffers], grid(groups * 256));
+      buffers.TB = d.uniform(packUniform(TABLE, { start, n: count }));
+      d.dispatch(k.multi!, buffers, grid(groups * 256));
     }
   }
 }
@@ -98,15 +118,18 @@ function chunked(d: Device, k: StepKernels, i: number, u: PooledBuffer): void {
   for (let s = 0; s < p.size; s += per) {
     const n = Math.min(per, p.size - s);
     const part = (b: PooledBuffer) => (b === d.dummy ? b : d.slice(b, s * 4, n * 4));
+    const st = k.state[i]!;
     d.dispatch(
       v4 ? k.single4 : k.single,
-      [
-        u,
-        d.uniform(new Uint32Array([n, 0, 0, 0])),
-        part(p.grad!.buffer),
-        part(p.buffer),
-        ...k.state[i]!.map(part),
-      ],
+      {
+        H: u,
+        M: d.uniform(packUniform(layouts.optim_hypers.Meta, { n })),
+        grad: part(p.grad!.buffer),
+        param: part(p.buffer),
+        state0: part(st[0]!),
+        state1: part(st[1]!),
+        state2: part(st[2]!),
+      },
       grid(v4 ? n / 4 : n),
       () => `the optimizer update of ${p}`,
     );

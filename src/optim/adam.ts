@@ -1,6 +1,9 @@
 /**
  * Adam / AdamW (PyTorch 1.13 `torch.optim.Adam` and, with `decoupledWd`, `torch.optim.AdamW`), one fused
  * kernel per parameter (`shaders/adam.wgsl`).
+ *
+ * WGSL: `shaders/adam.wgsl`, `shaders/adam_vec4.wgsl`. CPU twin: `_optimizers_ref.ts`. Tests:
+ * `optimizers_test.ts`.
  * @module
  */
 import type { GroupHypers } from "./hypers.ts";

@@ -20,11 +20,22 @@
  * own bias corrections, written each step while it lags.
  * @module
  */
-import { type Device, device, type Kernel, type PooledBuffer, Tensor } from "../tensor/mod.ts";
+import {
+  type Device,
+  device,
+  GpuError,
+  type Kernel,
+  type PooledBuffer,
+  type Tensor,
+} from "../tensor/mod.ts";
 import { type GroupHypers, validateHypers } from "./hypers.ts";
 import { dispatchSteps, MULTI_SLOTS } from "./_packs.ts";
 import { checkOptions } from "../_options.ts";
 import { HYPER_SPEC } from "./_hyper_spec.ts";
+import { HYPER_KEYS, normalizeGroups, type ParamGroups } from "./_groups.ts";
+import { checkStateDict, type OptimizerStateDict } from "./_state_dict.ts";
+export type { OptimizerStateDict } from "./_state_dict.ts";
+export type { ParamGroups, ParamGroupSpec } from "./_groups.ts";
 import {
   createMeta,
   createUniform,
@@ -34,25 +45,6 @@ import {
   packHypers,
   UNIFORM_ALIGN,
 } from "./_gpu.ts";
-
-/** One parameter group with its own hyperparameters (PyTorch's `{"params": [...], "lr": ...}`). */
-export interface ParamGroupSpec extends Partial<GroupHypers> {
-  /** The parameters of the group. */
-  params: readonly Tensor[];
-}
-
-/** A flat list of parameters (one group), or a list of groups (lists or `{ params, ...hypers }`). */
-export type ParamGroups = readonly Tensor[] | readonly (readonly Tensor[] | ParamGroupSpec)[];
-
-/** What {@linkcode Optimizer.stateDict} returns: plain CPU data, JSON-friendly apart from the arrays. */
-export interface OptimizerStateDict {
-  /** Name of the optimizer that saved it: "SGD", "Adam" or "RMSProp". */
-  optimizerName: string;
-  /** Hyperparameters and flat parameter indices of each group. */
-  groups: { hypers: GroupHypers; params: number[] }[];
-  /** Per parameter (flat index): step count, update-rule tag and state buffers by PyTorch name. */
-  state: { step: number; tag: number; buffers: Record<string, Float32Array> }[];
-}
 
 /** @internal What a concrete optimizer plugs into the base class. */
 export interface UpdateRule {
@@ -77,19 +69,6 @@ interface Group {
   encoded: number;
   /** Tag of the group's most advanced parameter (what the next step will use). */
   tag: number;
-}
-
-const HYPER_KEYS: readonly (keyof GroupHypers)[] = [
-  "lr",
-  "momentum",
-  "beta",
-  "weightDecay",
-  "decoupledWd",
-  "eps",
-];
-
-function isTensorList(x: unknown): x is readonly Tensor[] {
-  return Array.isArray(x) && x.every((t) => t instanceof Tensor);
 }
 
 /** Base class of the optimizers; see the module doc for the GPU layout. */
@@ -117,6 +96,8 @@ export abstract class Optimizer {
   #arena: PooledBuffer;
   #dirty = false;
   #disposed = false;
+  /** The device that owns this optimizer's buffers. */
+  #device: Device;
 
   /**
    * Validates the groups and hyperparameters, compiles the rule's kernels, and allocates the
@@ -128,7 +109,7 @@ export abstract class Optimizer {
     defaults: GroupHypers,
     rule: UpdateRule,
   ) {
-    const specs = Optimizer.#normalize(name, groups);
+    const specs = normalizeGroups(name, groups);
     validateHypers(defaults, `${name} option`);
     const seen = new Set<number>();
     const params: Tensor[] = [];
@@ -154,6 +135,7 @@ export abstract class Optimizer {
       }
     });
     const d = device();
+    this.#device = d;
     this.params = params;
     this.#rule = rule;
     this.#kernel = d.kernel(rule.shader);
@@ -189,28 +171,6 @@ export abstract class Optimizer {
     });
   }
 
-  static #normalize(name: string, groups: ParamGroups): ParamGroupSpec[] {
-    if (!Array.isArray(groups) || groups.length === 0) {
-      throw new TypeError(
-        `Cannot create ${name}: expected a non-empty list of parameters or of parameter groups, got ${
-          Array.isArray(groups) ? "[]" : String(groups)
-        }`,
-      );
-    }
-    if (isTensorList(groups)) return [{ params: groups }];
-    const list = groups as readonly (readonly Tensor[] | ParamGroupSpec)[];
-    return list.map((g, i) => {
-      if (isTensorList(g)) return { params: g };
-      if (g && typeof g === "object" && isTensorList((g as ParamGroupSpec).params)) {
-        checkOptions(`${name} group ${i}`, g, { params: "array", ...HYPER_SPEC });
-        return g as ParamGroupSpec;
-      }
-      throw new TypeError(
-        `Cannot create ${name}: group ${i} is not a list of tensors nor { params: Tensor[] }`,
-      );
-    });
-  }
-
   /** Packs group `g`'s block into the CPU mirror; `step()` uploads it (one write for all groups). */
   #stage(g: Group, tag: number): void {
     const block = new Uint8Array(this.#pack(g.hypers, tag).buffer);
@@ -242,7 +202,10 @@ export abstract class Optimizer {
     if (this.#disposed) {
       throw new ReferenceError(`Cannot use ${this.optimizerName}: it was disposed`);
     }
-    return device();
+    if (this.#device.destroyed) {
+      throw new GpuError(`Cannot use ${this.optimizerName}: its device was destroyed`);
+    }
+    return this.#device;
   }
 
   #checkGroup(group: number): Group {
@@ -383,35 +346,12 @@ export abstract class Optimizer {
    */
   loadStateDict(sd: OptimizerStateDict): void {
     const d = this.#check();
-    const where = `Cannot load a state dict into ${this.optimizerName}`;
-    if (sd?.optimizerName !== this.optimizerName) {
-      throw new TypeError(`${where}: it comes from ${String(sd?.optimizerName)}`);
-    }
-    const sizes = this.#groups.map((g) => g.params.length);
-    const got = sd.groups?.map((g) => g.params.length) ?? [];
-    if (sizes.join() !== got.join()) {
-      throw new TypeError(
-        `${where}: expected groups of [${sizes}] parameters, got [${got}]`,
-      );
-    }
-    if (sd.state?.length !== this.params.length) {
-      throw new TypeError(
-        `${where}: expected state for ${this.params.length} parameters, got ${sd.state?.length}`,
-      );
-    }
-    sd.groups.forEach((g, k) => validateHypers(g.hypers, `${where}: group ${k}`));
-    sd.state.forEach((s, i) => {
-      this.#rule.stateNames.forEach((name, k) => {
-        if (!this.#rule.allocate[k]) return;
-        const b = s.buffers?.[name];
-        if (!b || b.length !== this.params[i]!.size) {
-          throw new TypeError(
-            `${where}: parameter ${i} needs '${name}' of ${this.params[i]!.size} values, got ${
-              b ? b.length : "none"
-            }`,
-          );
-        }
-      });
+    checkStateDict(sd, {
+      name: this.optimizerName,
+      groupSizes: this.#groups.map((g) => g.params.length),
+      paramSizes: this.params.map((p) => p.size),
+      stateNames: this.#rule.stateNames,
+      allocate: this.#rule.allocate,
     });
     sd.state.forEach((s, i) => {
       this.#rule.stateNames.forEach((name, k) => {
@@ -434,11 +374,12 @@ export abstract class Optimizer {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    const d = device();
+    const d = this.#device;
+    if (d.destroyed) return; // the device freed everything already
     d.flush();
-    this.#arena.buffer.destroy();
-    for (const u of this.#meta) u.buffer.destroy();
-    for (const u of this.#private) u?.buffer.destroy();
+    d.uniforms.release(this.#arena);
+    for (const u of this.#meta) d.uniforms.release(u);
+    for (const u of this.#private) if (u) d.uniforms.release(u);
     for (const list of this.#state) {
       this.#rule.allocate.forEach((a, k) => a && d.pool.release(list[k]!));
     }

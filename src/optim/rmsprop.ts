@@ -1,5 +1,8 @@
 /**
  * RMSProp (PyTorch 1.13 `torch.optim.RMSprop`), one fused kernel per parameter (`shaders/rmsprop.wgsl`).
+ *
+ * WGSL: `shaders/rmsprop.wgsl`, `shaders/rmsprop_vec4.wgsl`. CPU twin: `_optimizers_ref.ts`. Tests:
+ * `optimizers_test.ts`.
  * @module
  */
 import type { GroupHypers } from "./hypers.ts";

@@ -1,6 +1,9 @@
 /**
  * Stochastic gradient descent with momentum, dampening and Nesterov momentum (PyTorch 1.13
  * `torch.optim.SGD`), one fused kernel per parameter (`shaders/sgd.wgsl`).
+ *
+ * WGSL: `shaders/sgd.wgsl`, `shaders/sgd_vec4.wgsl`. CPU twin: `_optimizers_ref.ts`. Tests:
+ * `optimizers_test.ts`.
  * @module
  */
 import type { GroupHypers } from "./hypers.ts";

@@ -53,6 +53,8 @@ export interface PoolOptions {
   maxBufferSize?: number;
   /** Error scopes around buffer creation (out-of-memory reported at the allocation). */
   scopes?: ErrorScopes;
+  /** The id source (the device's one id space); by default the pool's own counter. */
+  ids?: () => number;
 }
 
 /** Size-bucketed pool of storage buffers of one device; see the module doc. */
@@ -61,7 +63,8 @@ export class BufferPool {
   #maxBufferSize: number;
   #scopes: ErrorScopes | undefined;
   #free = new Map<number, PooledBuffer[]>();
-  #nextId = 1;
+  #ids: () => number;
+  #live = new Set<PooledBuffer>();
   #stats: PoolStats = { liveBuffers: 0, liveBytes: 0, inUseBuffers: 0, inUseBytes: 0, created: 0 };
   /** Acquisitions so far (the pool's clock) and, per free buffer, the clock when it was released. */
   #clock = 0;
@@ -75,6 +78,8 @@ export class BufferPool {
     this.#device = device;
     this.#maxBufferSize = opts.maxBufferSize ?? device.limits.maxBufferSize;
     this.#scopes = opts.scopes;
+    let next = 1;
+    this.#ids = opts.ids ?? (() => next++);
   }
 
   /**
@@ -92,7 +97,8 @@ export class BufferPool {
       const buffer = this.#scopes
         ? this.#scopes.guard(() => `Allocating ${what ? what() : `${size} bytes`}`, create)
         : create();
-      b = { id: this.#nextId++, buffer, size };
+      b = { id: this.#ids(), buffer, size };
+      this.#live.add(b);
       this.#stats.liveBuffers++;
       this.#stats.liveBytes += size;
       this.#stats.created++;
@@ -133,6 +139,7 @@ export class BufferPool {
       for (const b of list) {
         if ((this.#releasedAt.get(b) ?? 0) >= before) continue;
         b.buffer.destroy();
+        this.#live.delete(b);
         this.#stats.liveBuffers--;
         this.#stats.liveBytes -= b.size;
         n++;
@@ -149,6 +156,7 @@ export class BufferPool {
     for (const list of this.#free.values()) {
       for (const b of list) {
         b.buffer.destroy();
+        this.#live.delete(b);
         this.#stats.liveBuffers--;
         this.#stats.liveBytes -= b.size;
         n++;
@@ -156,6 +164,14 @@ export class BufferPool {
     }
     this.#free.clear();
     return n;
+  }
+
+  /** Destroys every buffer of the pool, free or in use (the device is going away). */
+  destroy(): void {
+    for (const b of this.#live) b.buffer.destroy();
+    this.#live.clear();
+    this.#free.clear();
+    this.#stats = { ...this.#stats, liveBuffers: 0, liveBytes: 0, inUseBuffers: 0, inUseBytes: 0 };
   }
 
   /** A snapshot of the pool's counters. */

@@ -10,6 +10,7 @@ import { checkInitOptions, type InitOptions, resolveLimits } from "./_limits.ts"
 let current: Device | null = null;
 let pending: Promise<Device> | null = null;
 let requested = "{}";
+let destroyed = false;
 
 /**
  * Requests the adapter and device once (asking for the adapter's own limits) and returns it. `opts` may
@@ -39,6 +40,7 @@ export function init(opts: InitOptions = {}): Promise<Device> {
   if (current) return Promise.resolve(current);
   if (!pending) requested = key;
   pending ??= (async () => {
+    destroyed = false;
     if (typeof navigator === "undefined" || !navigator.gpu) {
       throw new GpuError(NO_ADAPTER_MESSAGE + " (navigator.gpu is undefined)");
     }
@@ -64,7 +66,15 @@ export function init(opts: InitOptions = {}): Promise<Device> {
     } catch (e) {
       throw new GpuError(`Cannot create a WebGPU device on '${description}': ${e}`, { cause: e });
     }
-    current = new Device(gpu, description, resolveLimits(gpu.limits, opts));
+    const dev = new Device(gpu, description, resolveLimits(gpu.limits, opts));
+    current = dev;
+    dev.onDestroy(() => {
+      if (current !== dev) return;
+      current = null;
+      pending = null;
+      requested = "{}";
+      destroyed = true;
+    });
     // Tear the device down in order when the program ends, rather than leaving the driver's
     // teardown to process exit (lavapipe has crashed there with live queues and buffers).
     globalThis.addEventListener?.("unload", () => {
@@ -82,7 +92,11 @@ export function init(opts: InitOptions = {}): Promise<Device> {
 /** The device created by {@linkcode init}; throws a `GpuError` when `init()` was not awaited yet. */
 export function device(): Device {
   if (!current) {
-    throw new GpuError("Cannot run a kernel before the device exists: call `await init()` first");
+    throw new GpuError(
+      destroyed
+        ? "Cannot run a kernel: the device was destroyed (call `await init()` for a new one)"
+        : "Cannot run a kernel before the device exists: call `await init()` first",
+    );
   }
   return current;
 }

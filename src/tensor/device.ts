@@ -1,61 +1,54 @@
 /**
- * The one place that owns the WebGPU device: adapter and device requests (with the adapter's limits),
- * the buffer pool, cached pipelines, uniforms and bind groups, and the command encoder that batches many
- * dispatches into one submit. Nothing here waits for the GPU except `read()`. The limits it works within
- * are in `_limits.ts`, its error scopes in `_errors.ts`; splitting an op that is too big for one binding
- * is the ops' business (`ops/_chunk.ts`), but a binding too big for the device is refused here, at the op.
+ * The one place that owns the WebGPU device and every GPU object tempo makes: the buffer pool
+ * (`_buffer_pool.ts`), pipelines (`_kernels.ts`), uniforms (`_uniforms.ts`), bind groups, all numbered
+ * in one id space and freed by `destroy()`; and the command encoder that batches many dispatches into
+ * one submit. Dispatches bind buffers by the names their WGSL gives them (`_bind_groups.ts`). Nothing
+ * here waits for the GPU except `read()`. The limits it works within are in `_limits.ts`, its error
+ * scopes in `_errors.ts`; splitting an op that is too big for one binding is the ops' business
+ * (`ops/_chunk.ts`), but a binding too big for the device is refused here, at the op.
  *
  * Ordering rule: `queue.writeBuffer` runs before any command not yet submitted, so `write()` flushes the
  * open encoder first; everything else is recorded in order and the GPU runs it in order.
  * @module
  */
 import { BufferPool, type PooledBuffer, type PoolStats } from "./_buffer_pool.ts";
-import { type ShaderName, shaders } from "./_shaders.ts";
+import type { DeviceStats } from "./_device_stats.ts";
+import type { ShaderName, shaders } from "./_shaders.ts";
+import { type Kernel, Kernels } from "./_kernels.ts";
+import { Uniforms } from "./_uniforms.ts";
+import { BindGroups, type Bindings } from "./_bind_groups.ts";
+import { debugLevel, debugLog } from "./debug.ts";
 import { GpuError } from "./gpu_error.ts";
 import { ErrorScopes } from "./_errors.ts";
 import {
   bucketFloor,
-  checkFits,
   type DeviceLimits,
   fmtBytes,
   type InitOptions,
   resolveLimits,
 } from "./_limits.ts";
 
-export type { BufferPool, DeviceLimits, InitOptions, PooledBuffer, PoolStats, ShaderName, shaders };
+export type {
+  Bindings,
+  BufferPool,
+  DeviceLimits,
+  DeviceStats,
+  InitOptions,
+  Kernel,
+  PooledBuffer,
+  PoolStats,
+  ShaderName,
+  shaders,
+};
 export { device, init } from "./_init.ts";
 
-/** A compiled compute pipeline with a stable id. */
-export interface Kernel {
-  /** Stable id (for bind-group caching). */
-  readonly id: number;
-  /** Cache key: shader name, entry point and override constants. */
-  readonly name: string;
-  /** The compiled pipeline. */
-  readonly pipeline: GPUComputePipeline;
-}
-
-/** Counters for tests and benchmarks. */
-export interface DeviceStats extends PoolStats {
-  /** Pipelines compiled since start. */
-  pipelinesCreated: number;
-  /** Uniform buffers created since start. */
-  uniformsCreated: number;
-  /** Bind groups created since start. */
-  bindGroupsCreated: number;
-  /** Dispatches recorded since start. */
-  dispatches: number;
-  /** Command buffers submitted since start. */
-  submits: number;
-  /** Readbacks (`read()`) since start. */
-  readbacks: number;
-}
-
 const MAX_DISPATCHES_PER_SUBMIT = 64;
-const MAX_UNIFORMS = 4096;
-const MAX_BIND_GROUPS = 8192;
 
-/** The WebGPU device of tempo, created once by {@linkcode init}. */
+/**
+ * The WebGPU device of tempo, created by {@linkcode init}. It owns every GPU object tempo makes (pool
+ * buffers, uniforms, pipelines, bind groups, all numbered in one id space) and frees them all in
+ * {@linkcode Device.destroy} (or `using dev = await init()`).
+ */
 export class Device {
   /** The underlying WebGPU device. */
   readonly gpu: GPUDevice;
@@ -73,26 +66,20 @@ export class Device {
    * a pool bucket size, so a tensor whose bytes fit it has a buffer that can be bound whole.
    */
   readonly maxBinding: number;
-  #kernels = new Map<string, Kernel>();
-  #uniforms = new Map<string, PooledBuffer>();
-  #bindGroups = new Map<string, GPUBindGroup>();
-  #slices = new Map<string, PooledBuffer>();
+  #ids = 1;
+  #kernels: Kernels;
+  #uniforms: Uniforms;
+  #groups: BindGroups;
   #scopes: ErrorScopes;
-  #submitKernels = new Set<string>();
+  #submitKernels = new Map<string, number>();
   #uncaptured: GPUError | null = null;
   #lost: string | null = null;
+  #destroyed = false;
+  #onDestroy: (() => void)[] = [];
   #encoder: GPUCommandEncoder | null = null;
   #pass: GPUComputePassEncoder | null = null;
   #inPass = 0;
-  #nextId = 1_000_000;
-  #counters = {
-    pipelinesCreated: 0,
-    uniformsCreated: 0,
-    bindGroupsCreated: 0,
-    dispatches: 0,
-    submits: 0,
-    readbacks: 0,
-  };
+  #counters = { dispatches: 0, submits: 0, readbacks: 0 };
   /** A 4-byte buffer bound where a kernel's optional input is absent. */
   readonly dummy: PooledBuffer;
 
@@ -110,95 +97,71 @@ export class Device {
     this.limits = limits;
     this.maxBinding = bucketFloor(limits.maxStorageBufferBindingSize);
     this.#scopes = new ErrorScopes(gpu);
-    this.pool = new BufferPool(gpu, { maxBufferSize: limits.maxBufferSize, scopes: this.#scopes });
+    const ids = () => this.#ids++;
+    this.pool = new BufferPool(gpu, {
+      maxBufferSize: limits.maxBufferSize,
+      scopes: this.#scopes,
+      ids,
+    });
+    this.#kernels = new Kernels(gpu, this.#scopes, ids);
+    this.#uniforms = new Uniforms(gpu, ids, () => this.#checkLost());
     this.dummy = this.pool.acquire(4);
-    // made up front, so that a first bind group late in a run allocates nothing (12: three states
-    // of each of the 4 tensors of a fused optimizer step)
-    for (let i = 0; i < 12; i++) this.#spareDummies.push(this.pool.acquire(4));
+    this.#groups = new BindGroups(gpu, this.#scopes, limits, this.pool, this.dummy);
     gpu.lost.then((info) => {
-      this.#lost = `${info.reason}: ${info.message}`;
+      this.#lost ??= `${info.reason}: ${info.message}`;
     });
     gpu.addEventListener("uncapturederror", (e) => {
       this.#uncaptured ??= (e as GPUUncapturedErrorEvent).error;
     });
   }
 
-  /** Throws a `GpuError` when the device was lost. */
+  /** @internal A fresh id of the device's one id space (pool buffers, uniforms, slices, kernels). */
+  nextId(): number {
+    return this.#ids++;
+  }
+
+  /** Throws a `GpuError` when the device was destroyed or lost. */
   #checkLost(): void {
+    if (this.#destroyed) {
+      throw new GpuError(
+        "Cannot use the WebGPU device: it was destroyed (call `await init()` for a new one)",
+      );
+    }
     if (this.#lost !== null) {
       throw new GpuError(`Cannot use the WebGPU device: it was lost (${this.#lost})`);
     }
   }
 
-  /** The pipeline of shader `name` with these override constants, compiled once and cached. */
+  /** Whether {@linkcode Device.destroy} was called. */
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  /** The pipeline of shader `name` at `entryPoint` with these override constants, compiled once. */
   kernel(name: ShaderName, constants: Record<string, number> = {}, entryPoint = "main"): Kernel {
-    const key = `${name}|${entryPoint}|${JSON.stringify(constants)}`;
-    let k = this.#kernels.get(key);
-    if (k) return k;
     this.#checkLost();
-    const code = shaders[name];
-    let module: GPUShaderModule;
-    const pipeline = this.#scopes.guard(
-      () => `Compiling kernel '${key}'`,
-      () => {
-        module = this.gpu.createShaderModule({ code, label: name });
-        return this.gpu.createComputePipeline({
-          label: key,
-          layout: "auto",
-          compute: { module, entryPoint, constants },
-        });
-      },
-      async (err) => {
-        const info = await module.getCompilationInfo();
-        const lines = info.messages.map((m) =>
-          `  [${m.type} at ${m.lineNum}:${m.linePos}] ${m.message}`
-        );
-        return err.message.trim() + (lines.length ? `\n${lines.join("\n")}` : "");
-      },
-    );
-    this.#counters.pipelinesCreated++;
-    k = { id: this.#nextId++, name: key, pipeline };
-    this.#kernels.set(key, k);
-    return k;
+    return this.#kernels.get(name, constants, entryPoint);
   }
 
   /** A uniform buffer holding `bytes`, shared by every caller with the same content. */
   uniform(data: ArrayBufferLike | ArrayBufferView): PooledBuffer {
+    this.#checkLost();
     const bytes = ArrayBuffer.isView(data)
       ? data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)
       : data;
-    const u32 = new Uint32Array(bytes);
-    const key = u32.join(",");
-    const hit = this.#uniforms.get(key);
-    if (hit) return hit;
-    if (this.#uniforms.size >= MAX_UNIFORMS) this.#evictUniforms();
-    const size = Math.max(16, Math.ceil(bytes.byteLength / 16) * 16);
-    const buffer = this.gpu.createBuffer({
-      size,
-      usage: GPUBufferUsage.UNIFORM,
-      mappedAtCreation: true,
+    return this.#uniforms.shared(bytes as ArrayBuffer, () => {
+      this.flush();
+      this.#uniforms.evictShared();
+      this.#groups.clear();
     });
-    new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(bytes));
-    buffer.unmap();
-    this.#counters.uniformsCreated++;
-    const u = { id: this.#nextId++, buffer, size };
-    this.#uniforms.set(key, u);
-    return u;
   }
 
-  #evictUniforms(): void {
-    this.flush();
-    for (const u of this.#uniforms.values()) u.buffer.destroy();
-    this.#uniforms.clear();
-    this.#bindGroups.clear();
-  }
-
-  #spareDummies: PooledBuffer[] = [];
-
-  /** The `i`-th extra 4-byte stand-in (see `dispatch`). */
-  #spareDummy(i: number): PooledBuffer {
-    while (this.#spareDummies.length <= i) this.#spareDummies.push(this.pool.acquire(4));
-    return this.#spareDummies[i]!;
+  /**
+   * @internal The device's uniforms, for writable ones (`uniforms.writable`, `uniforms.slots`, freed by
+   * `uniforms.release` or `destroy()`), e.g. an optimizer's hyperparameters.
+   */
+  get uniforms(): Uniforms {
+    return this.#uniforms;
   }
 
   /**
@@ -206,113 +169,49 @@ export class Device {
    * `limits.minStorageBufferOffsetAlignment`) as a buffer to bind, with a stable id for bind-group caching.
    */
   slice(buf: PooledBuffer, byteOffset: number, bytes: number): PooledBuffer {
-    const offset = (buf.offset ?? 0) + byteOffset;
-    if (offset === 0 && bytes === buf.size && buf.offset === undefined) return buf;
-    const key = `${buf.id}:${offset}:${bytes}`;
-    let s = this.#slices.get(key);
-    if (!s) {
-      if (this.#slices.size >= MAX_BIND_GROUPS) this.#slices.clear();
-      s = { id: this.#nextId++, buffer: buf.buffer, size: bytes, offset };
-      this.#slices.set(key, s);
-    }
-    return s;
+    return this.#groups.slice(buf, byteOffset, bytes, () => this.#ids++);
   }
 
   /**
-   * Records one dispatch of `kernel` with `buffers` bound at bindings 0.. in order (`null` skips a
-   * binding the entry point does not use). `what` names the op and its shapes in errors (called only
-   * when there is one). Throws a `GpuError` naming the op when a binding exceeds the device's limits.
+   * Records one dispatch of `kernel` with `buffers` bound by the names its WGSL gives them (every
+   * binding its entry point uses, no other: a wrong or missing name is a `TypeError`). `what` names the
+   * op and its shapes in errors (called only when there is one). Throws a `GpuError` naming the op
+   * when a binding exceeds the device's limits.
    */
   dispatch(
     kernel: Kernel,
-    buffers: (PooledBuffer | null)[],
+    buffers: Bindings,
     workgroups: [number, number?, number?],
     what?: () => string,
   ): void {
     this.#checkLost();
-    let key = String(kernel.id);
-    for (const b of buffers) key += "," + (b ? b.id : "-");
-    let group = this.#bindGroups.get(key);
-    if (!group) {
-      checkFits(this.limits, kernel.name, buffers.map((b) => b?.size ?? 0), workgroups, what);
-      if (this.#bindGroups.size >= MAX_BIND_GROUPS) this.#bindGroups.clear();
-      // Browsers reject one buffer bound at two writable bindings (Deno does not): a repeated
-      // stand-in gets a dummy of its own.
-      let spare = 0;
-      const seen = new Set<PooledBuffer>();
-      buffers = buffers.map((b) =>
-        b === this.dummy && seen.has(b) ? this.#spareDummy(spare++) : (b && seen.add(b), b)
-      );
-      group = this.#scopes.guard(
-        () => `The bind group of ${what ? what() + " " : ""}(kernel '${kernel.name}')`,
-        () =>
-          this.gpu.createBindGroup({
-            layout: kernel.pipeline.getBindGroupLayout(0),
-            entries: buffers.flatMap((b, i) =>
-              b
-                ? [{
-                  binding: i,
-                  resource: b.offset === undefined
-                    ? { buffer: b.buffer }
-                    : { buffer: b.buffer, offset: b.offset, size: b.size },
-                }]
-                : []
-            ),
-          }),
-      );
-      this.#bindGroups.set(key, group);
-      this.#counters.bindGroupsCreated++;
-    } else if (
-      workgroups[0] > 65535 || (workgroups[1] ?? 1) > 65535 || (workgroups[2] ?? 1) > 65535
-    ) {
-      checkFits(this.limits, kernel.name, [], workgroups, what);
-    }
-    this.#record(kernel, group, workgroups);
+    this.#record(kernel, this.#groups.ofBuffers(kernel, buffers, workgroups, what), workgroups);
   }
 
   /**
-   * Records one dispatch of `kernel` with explicit bind-group `entries` (texture views, buffer slices),
-   * built only when the bind group named `key` (unique per distinct set of resources) is not cached.
+   * Records one dispatch of `kernel` with explicit resources by binding name (texture views, buffer
+   * slices), built only when the bind group named `key` (unique per distinct set of resources) is not
+   * cached. Names are checked as in {@linkcode Device.dispatch}.
    */
   dispatchEntries(
     kernel: Kernel,
     key: string,
-    entries: () => GPUBindGroupEntry[],
+    resources: () => Readonly<Record<string, GPUBindingResource>>,
     workgroups: [number, number?, number?],
     what?: () => string,
   ): void {
     this.#checkLost();
-    const k = `${kernel.id}|${key}`;
-    let group = this.#bindGroups.get(k);
-    if (!group) {
-      const list = entries();
-      checkFits(
-        this.limits,
-        kernel.name,
-        list.map((e) => {
-          const r = e.resource as GPUBufferBinding;
-          return r.buffer instanceof GPUBuffer ? r.size ?? r.buffer.size - (r.offset ?? 0) : 0;
-        }),
-        workgroups,
-        what,
-      );
-      if (this.#bindGroups.size >= MAX_BIND_GROUPS) this.#bindGroups.clear();
-      group = this.#scopes.guard(
-        () => `The bind group of ${what ? what() + " " : ""}(kernel '${kernel.name}')`,
-        () =>
-          this.gpu.createBindGroup({
-            layout: kernel.pipeline.getBindGroupLayout(0),
-            entries: list,
-          }),
-      );
-      this.#bindGroups.set(k, group);
-      this.#counters.bindGroupsCreated++;
-    }
-    this.#record(kernel, group, workgroups);
+    this.#record(
+      kernel,
+      this.#groups.ofEntries(kernel, key, resources, workgroups, what),
+      workgroups,
+    );
   }
 
   #record(kernel: Kernel, group: GPUBindGroup, workgroups: [number, number?, number?]): void {
-    this.#submitKernels.add(kernel.name);
+    if (debugLevel) {
+      this.#submitKernels.set(kernel.name, (this.#submitKernels.get(kernel.name) ?? 0) + 1);
+    } else if (!this.#submitKernels.has(kernel.name)) this.#submitKernels.set(kernel.name, 0);
     if (!this.#pass) {
       this.#encoder ??= this.gpu.createCommandEncoder();
       this.#pass = this.#encoder.beginComputePass();
@@ -363,15 +262,28 @@ export class Device {
       const encoder = this.#encoder;
       this.#encoder = null;
       const names = this.#submitKernels;
-      this.#submitKernels = new Set();
+      this.#submitKernels = new Map();
       this.#scopes.guard(
         () =>
-          `A submit of kernels ${[...names].map((n) => `'${n}'`).join(", ") || "(copies only)"}`,
+          `A submit of kernels ${
+            [...names.keys()].map((n) => `'${n}'`).join(", ") || "(copies only)"
+          }`,
         () => this.gpu.queue.submit([encoder.finish()]),
       );
       this.#counters.submits++;
+      if (debugLevel) this.#debugSubmit(names);
     }
     this.#inPass = 0;
+  }
+
+  #debugSubmit(names: Map<string, number>): void {
+    let n = 0;
+    for (const c of names.values()) n += c;
+    const list = [...names].map(([k, c]) => `${k} x${c}`).join(", ");
+    debugLog(
+      `[tempo] submit ${this.#counters.submits}: ${n} dispatches: ${list || "(copies only)"}`,
+    );
+    if (debugLevel >= 3) debugLog(`[tempo] pool: ${JSON.stringify(this.pool.stats())}`);
   }
 
   /** Uploads `data` into `dst` at `byteOffset`, after every command recorded so far. */
@@ -433,6 +345,53 @@ export class Device {
 
   /** Buffer, pipeline and command counters. */
   stats(): DeviceStats {
-    return { ...this.pool.stats(), ...this.#counters };
+    return {
+      ...this.pool.stats(),
+      pipelinesCreated: this.#kernels.created,
+      uniformsCreated: this.#uniforms.created,
+      bindGroupsCreated: this.#groups.created,
+      ...this.#counters,
+    };
+  }
+
+  /** @internal Runs `f` once when the device is destroyed (`init()` forgets it). */
+  onDestroy(f: () => void): void {
+    this.#onDestroy.push(f);
+  }
+
+  /**
+   * Frees every GPU object of the device: the pool's buffers (every tensor's memory), the uniforms
+   * (optimizers' included), pipelines and bind groups, then the WebGPU device itself. Any later use
+   * throws a `GpuError` saying the device was destroyed; `init()` afterwards creates a new device.
+   * Calling it twice does nothing.
+   *
+   * @example Usage
+   * ```ts ignore
+   * {
+   *   using dev = await init();
+   *   // ... tensors, training ...
+   * } // every GPU object freed here
+   * ```
+   */
+  destroy(): void {
+    if (this.#destroyed) return;
+    try {
+      if (this.#lost === null) this.flush();
+    } finally {
+      this.#destroyed = true;
+      this.#encoder = null;
+      this.#pass = null;
+      this.#groups.clear();
+      this.#kernels.clear();
+      this.#uniforms.destroy();
+      this.pool.destroy();
+      this.gpu.destroy();
+      for (const f of this.#onDestroy.splice(0)) f();
+    }
+  }
+
+  /** {@linkcode Device.destroy}, for `using`. */
+  [Symbol.dispose](): void {
+    this.destroy();
   }
 }

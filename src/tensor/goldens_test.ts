@@ -12,7 +12,8 @@ import { tidy } from "./scope.ts";
 import * as ew from "./ops/elementwise.ts";
 import * as red from "./ops/reduce.ts";
 import { matmul } from "./ops/matmul.ts";
-import { crossEntropy, logSoftmax, nllLoss, softmax } from "./ops/softmax.ts";
+import { logSoftmax, softmax } from "./ops/softmax.ts";
+import { crossEntropy, nllLoss } from "./ops/losses.ts";
 
 await testDevice();
 

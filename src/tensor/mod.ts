@@ -12,9 +12,9 @@
  * ```
  * @module
  */
-import "./_methods.ts";
 export * from "./device.ts";
 export * from "./gpu_error.ts";
+export { type DebugLog, getDebug, setDebug } from "./debug.ts";
 export * from "./tensor.ts";
 export * from "./scope.ts";
 export {
@@ -38,6 +38,7 @@ export * from "./ops/reduce.ts";
 export * from "./ops/matmul.ts";
 export * from "./ops/movement.ts";
 export * from "./ops/softmax.ts";
+export * from "./ops/losses.ts";
 export * from "./ops/conv.ts";
 export * from "./ops/pool.ts";
 export * from "./ops/batch_norm.ts";

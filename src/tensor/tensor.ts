@@ -1,14 +1,26 @@
 /**
  * `Tensor`: a contiguous, row-major f32 (or i32) array in a GPU buffer, with its shape and its place in the
  * autograd graph. Reading back is explicit and async (`await t.data()`); memory is released by `dispose()`,
- * `using`, or `tidy()`. Ops live in `ops/`; the methods here are thin aliases of them.
+ * `using`, or `tidy()`. Ops live in `ops/`; the methods here are thin aliases of them, defined on the
+ * class (importing this file alone gives working methods).
  * @module
  */
 import { device, type PooledBuffer } from "./device.ts";
+import { constants } from "./_shaders.ts";
 import type { Node } from "./autograd.ts";
+import * as autograd from "./autograd.ts";
+import * as ew from "./ops/elementwise.ts";
+import type { Operand } from "./ops/elementwise.ts";
+import * as red from "./ops/reduce.ts";
+import type { ReduceOptions } from "./ops/reduce.ts";
+import * as mv from "./ops/movement.ts";
+import * as mm from "./ops/matmul.ts";
+import type { MatmulOptions } from "./ops/matmul.ts";
+import * as sm from "./ops/softmax.ts";
+import * as cast from "./ops/cast.ts";
 import { track } from "./scope.ts";
 import { recordCreated, recordDisposed } from "./leaks.ts";
-import { maybeTrim } from "./memory.ts";
+import { BorrowedStorage, Storage } from "./_storage.ts";
 import { INSPECT, JUPYTER_DISPLAY, tensorDisplayHook, tensorSummary } from "./_display.ts";
 import { hostArray } from "./_host.ts";
 import { runStrided } from "./ops/_chunk.ts";
@@ -16,39 +28,7 @@ import { checkedBytes } from "./_limits.ts";
 
 /** Element type of a tensor: `f32` for data, `i32` for labels and indices. */
 export type DType = "f32" | "i32";
-
-/** Shared, refcounted GPU storage of one or more tensor views. */
-export class Storage {
-  /** The pooled GPU buffer; returned to the pool when the last reference is released. */
-  readonly buf: PooledBuffer;
-  /**
-   * @internal Smallest and largest value, when the host wrote all of them (i32 tensors, see
-   * `Tensor.hostRange`); shared by the views of this storage.
-   */
-  hostRange: { min: number; max: number } | null = null;
-  #refs = 1;
-  /** Wraps `buf` with a reference count of 1. */
-  constructor(buf: PooledBuffer) {
-    this.buf = buf;
-  }
-  /** Adds a reference (another view shares this storage); returns `this`. */
-  retain(): this {
-    this.#refs++;
-    return this;
-  }
-  /** Drops a reference; the last one returns the buffer to the device's pool. */
-  release(): void {
-    if (--this.#refs !== 0) return;
-    const d = device();
-    d.pool.release(this.buf);
-    maybeTrim(d); // past the high-water mark, idle buffers go back to the device
-  }
-}
-
-/** Storage borrowed from another tensor's buffer (a slab of it): releasing it returns nothing. */
-class BorrowedStorage extends Storage {
-  override release(): void {}
-}
+export { Storage };
 
 let nextId = 1;
 
@@ -259,6 +239,123 @@ export class Tensor {
     this.dispose();
   }
 
+  // Method aliases of the common ops (`x.matmul(w).add(b).relu()`), each calling the functional op of
+  // the same name. The op modules import this one; the namespaces below are read only when a method
+  // runs, so the import cycle is harmless and importing `tensor.ts` alone gives working methods.
+
+  /** `this + b` (see `add`). */
+  add(b: Operand): Tensor {
+    return ew.add(this, b);
+  }
+  /** `this - b` (see `sub`). */
+  sub(b: Operand): Tensor {
+    return ew.sub(this, b);
+  }
+  /** `this * b` (see `mul`). */
+  mul(b: Operand): Tensor {
+    return ew.mul(this, b);
+  }
+  /** `this / b` (see `div`). */
+  div(b: Operand): Tensor {
+    return ew.div(this, b);
+  }
+  /** `this ** b` (see `pow`). */
+  pow(b: Operand): Tensor {
+    return ew.pow(this, b);
+  }
+  /** `-this`. */
+  neg(): Tensor {
+    return ew.neg(this);
+  }
+  /** `e^this`. */
+  exp(): Tensor {
+    return ew.exp(this);
+  }
+  /** Natural logarithm. */
+  log(): Tensor {
+    return ew.log(this);
+  }
+  /** Square root. */
+  sqrt(): Tensor {
+    return ew.sqrt(this);
+  }
+  /** `max(this, 0)`. */
+  relu(): Tensor {
+    return ew.relu(this);
+  }
+  /** The logistic sigmoid. */
+  sigmoid(): Tensor {
+    return ew.sigmoid(this);
+  }
+  /** Hyperbolic tangent. */
+  tanh(): Tensor {
+    return ew.tanh(this);
+  }
+  /** `|this|`. */
+  abs(): Tensor {
+    return ew.abs(this);
+  }
+  /** `this * this`. */
+  square(): Tensor {
+    return ew.square(this);
+  }
+  /** Sum over `axes` (all by default; see `sum`). */
+  sum(axes?: number | readonly number[], opts?: ReduceOptions): Tensor {
+    return red.sum(this, axes, opts);
+  }
+  /** Mean over `axes` (all by default; see `mean`). */
+  mean(axes?: number | readonly number[], opts?: ReduceOptions): Tensor {
+    return red.mean(this, axes, opts);
+  }
+  /** Maximum over `axes` (all by default; see `max`). */
+  max(axes?: number | readonly number[], opts?: ReduceOptions): Tensor {
+    return red.max(this, axes, opts);
+  }
+  /** Index of the first maximum along `axis`, as i32 (see `argmax`). */
+  argmax(axis?: number, opts?: ReduceOptions): Tensor {
+    return red.argmax(this, axis, opts);
+  }
+  /** Matrix product with `b` (see `matmul`). */
+  matmul(b: Tensor, opts?: MatmulOptions): Tensor {
+    return mm.matmul(this, b, opts);
+  }
+  /** The same data in another shape (see `reshape`). */
+  reshape(shape: readonly number[]): Tensor {
+    return mv.reshape(this, shape);
+  }
+  /** Dimensions from `startDim` merged into one (see `flatten`). */
+  flatten(startDim?: number): Tensor {
+    return mv.flatten(this, startDim);
+  }
+  /** Dimensions `d0` and `d1` swapped (the last two by default; see `transpose`). */
+  transpose(d0?: number, d1?: number): Tensor {
+    return mv.transpose(this, d0, d1);
+  }
+  /** Dimensions reordered (see `permute`). */
+  permute(dims: readonly number[]): Tensor {
+    return mv.permute(this, dims);
+  }
+  /** Softmax along `dim` (last by default). */
+  softmax(dim?: number): Tensor {
+    return sm.softmax(this, dim);
+  }
+  /** Log-softmax along `dim` (last by default). */
+  logSoftmax(dim?: number): Tensor {
+    return sm.logSoftmax(this, dim);
+  }
+  /** This tensor converted to f32 (PyTorch `.float()`); see `cast`. */
+  float(): Tensor {
+    return cast.toFloat(this);
+  }
+  /** This tensor converted to i32, truncated toward zero (PyTorch `.int()`); see `cast`. */
+  int(): Tensor {
+    return cast.toInt(this);
+  }
+  /** Backpropagates from this tensor (a loss), filling `.grad` of the leaves. */
+  backward(gradient?: Tensor): void {
+    autograd.backward(this, gradient);
+  }
+
   /** `Tensor(<dtype>[<shape>])`, with `, requiresGrad` when set; does not read the values. */
   toString(): string {
     return `Tensor(${this.dtype}[${this.shape}]${this.requiresGrad ? ", requiresGrad" : ""})`;
@@ -282,7 +379,7 @@ export function fillInPlace(t: Tensor, value: number): void {
   }
   const d = device();
   runStrided(
-    d.kernel("unary", { OP: 17, CONTIG: 1 }),
+    d.kernel("unary", { OP: constants.unary.OP_FILL, CONTIG: 1 }),
     [t.size],
     [{
       buf: d.dummy,

@@ -17,7 +17,8 @@ import "../../src/tensor/ops/batch_norm_test.ts";
 import "../../src/tensor/ops/softmax_test.ts";
 import "../../src/tensor/ops/elementwise_test.ts";
 import "../../src/tensor/ops/reduce_test.ts";
-import "../optim_kernels_test.ts";
+import "../../src/optim/optimizers_test.ts";
+import "../../src/tensor/ops/losses_test.ts";
 
 /** One shader's compilation: every entry point's pipeline, or the compiler's messages. */
 export interface ShaderResult {

@@ -1,8 +1,12 @@
 /**
  * The few kernels autograd itself needs: in-place accumulation (y += x), copies, fills, out-of-place add.
+ *
+ * WGSL: `shaders/axpy.wgsl`. CPU twin: `_accumulate_ref.ts`. Tests: `accumulate_test.ts`.
  * @module
  */
 import { device } from "../device.ts";
+import { constants, layouts } from "../_shaders.ts";
+import { packUniform } from "../_uniform.ts";
 import { Tensor } from "../tensor.ts";
 import { untrack } from "../scope.ts";
 import { fmt, grid1d } from "./_launch.ts";
@@ -15,16 +19,13 @@ export function axpy(y: Tensor, x: Tensor, alpha = 1, beta = 1): void {
   const d = device();
   const whole = fitsWhole(x.buffer, y.buffer);
   for (const [s, n] of whole ? [[0, y.size]] : chunkRanges(y.size)) {
-    const p = new ArrayBuffer(16);
-    new Uint32Array(p)[0] = n!;
-    new Float32Array(p)[1] = alpha;
-    new Float32Array(p)[2] = beta;
+    const p = packUniform(layouts.axpy.Params, { n: n!, alpha, beta });
     const [xb, yb] = whole
       ? [x.buffer, y.buffer]
       : [x.buffer, y.buffer].map((b) => d.slice(b, s! * 4, n! * 4));
     d.dispatch(
       d.kernel("axpy"),
-      [d.uniform(p), xb!, yb!],
+      { P: d.uniform(p), x: xb!, y: yb! },
       grid1d(n!, WG),
       () => `accumulating ${fmt(x.shape)} into ${fmt(y.shape)}`,
     );
@@ -90,7 +91,7 @@ export function fill(shape: readonly number[], value: number): Tensor {
   const d = device();
   const out = Tensor.empty(shape);
   runStrided(
-    d.kernel("unary", { OP: 17, CONTIG: 1 }),
+    d.kernel("unary", { OP: constants.unary.OP_FILL, CONTIG: 1 }),
     [out.size],
     [{ buf: d.dummy, strides: [0] }],
     out.buffer,
@@ -104,7 +105,7 @@ export function add(a: Tensor, b: Tensor): Tensor {
   const d = device();
   const out = Tensor.empty(a.shape);
   runStrided(
-    d.kernel("binary", { OP: 0, CONTIG: 1 }),
+    d.kernel("binary", { OP: constants.binary.OP_ADD, CONTIG: 1 }),
     [out.size],
     [{ buf: a.buffer, strides: [1] }, { buf: b.buffer, strides: [1] }],
     out.buffer,

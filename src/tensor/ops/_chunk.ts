@@ -13,13 +13,31 @@
  * naming the op, never a silent wrong value.
  * @module
  */
-import { device, type Kernel, type PooledBuffer } from "../device.ts";
+import { type Bindings, device, type Kernel, type PooledBuffer } from "../device.ts";
 import { GpuError } from "../gpu_error.ts";
 import { grid1d, stridedParams } from "./_launch.ts";
 
 const WG = 256;
 /** Binding offsets are multiples of 256 bytes (the most any device asks): 64 f32 elements. */
 const ALIGN = 256;
+
+/**
+ * The bindings of a strided kernel: the uniform `P`, then its operands and output in binding order
+ * (every `_strided.wgsl` kernel declares them so: `a, out`, `a, b, out`, `c, a, b, out`).
+ * @throws {TypeError} When the kernel's entry point binds another number of buffers, or no `P` first.
+ */
+function strided(kernel: Kernel, u: PooledBuffer, bufs: readonly PooledBuffer[]): Bindings {
+  const slots = kernel.slots;
+  if (slots[0] !== "P" || slots.length !== bufs.length + 1) {
+    throw new TypeError(
+      `Cannot run kernel '${kernel.name}' as a strided kernel with ${bufs.length} buffers: ` +
+        `it binds ${slots.join(", ")}`,
+    );
+  }
+  const out: Record<string, PooledBuffer> = { P: u };
+  for (let i = 0; i < bufs.length; i++) out[slots[i + 1]!] = bufs[i]!;
+  return out;
+}
 
 /** Whether every buffer can be bound whole. */
 export function fitsWhole(...bufs: (PooledBuffer | null)[]): boolean {
@@ -94,7 +112,8 @@ export function runStrided(
       s1,
     });
     const bufs = ops.map((o) => o.buf);
-    d.dispatch(kernel, [d.uniform(p), ...bufs, ...(out ? [out] : [])], grid1d(n, WG), what);
+    if (out) bufs.push(out);
+    d.dispatch(kernel, strided(kernel, d.uniform(p), bufs), grid1d(n, WG), what);
     return;
   }
   const sh = contig ? [n] : [...shape];
@@ -130,7 +149,7 @@ export function runStrided(
     const p = stridedParams(sh, st, { offsets, s0, s1, numel: count });
     const bufs = binds.map((b, k) => d.slice(ops[k]!.buf, b.start * 4, b.bytes));
     const o = out ? [d.slice(out, s * 4, count * 4)] : [];
-    d.dispatch(kernel, [d.uniform(p), ...bufs, ...o], grid1d(count, WG), what);
+    d.dispatch(kernel, strided(kernel, d.uniform(p), [...bufs, ...o]), grid1d(count, WG), what);
     s += count;
   }
 }
@@ -221,7 +240,7 @@ function runBoxes(
         const w = wins[k];
         return w ? d.slice(o.buf, w.first * 4, w.bytes) : o.buf;
       });
-      d.dispatch(kernel, [d.uniform(p), ...bufs], grid1d(count, WG), what);
+      d.dispatch(kernel, strided(kernel, d.uniform(p), bufs), grid1d(count, WG), what);
       continue;
     }
     // Halve the dimension with the longest reach (extent times the largest stride).

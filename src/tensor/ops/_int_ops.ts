@@ -40,7 +40,7 @@ export function binaryI32Raw(a: Tensor, b: Tensor, op: number, name: string): Te
   ]);
   d.dispatch(
     d.kernel("binary_i32", { OP: op, CONTIG: 0 }),
-    [d.uniform(p), a.buffer, b.buffer, out.buffer],
+    { P: d.uniform(p), a: a.buffer, b: b.buffer, out: out.buffer },
     grid1d(out.size, WG),
   );
   return out;

@@ -1,8 +1,14 @@
 /**
- * Packing of the strided-kernel uniform (`shaders/_strided.wgsl` Params) and dispatch-grid helpers.
+ * Packing of the strided-kernel uniform (`shaders/_strided.wgsl` Params, through its generated layout)
+ * and dispatch-grid helpers.
  * @module
  */
-export const MAX_RANK = 8;
+import { layouts } from "../_shaders.ts";
+import { packUniform } from "../_uniform.ts";
+
+const PARAMS = layouts.strided.Params;
+/** Highest rank of a strided kernel: four per `vec4` of `Params.shape`. */
+export const MAX_RANK = PARAMS.fields.shape.count * PARAMS.fields.shape.lanes;
 
 /** Contiguous row-major strides of `shape`. */
 export function contiguousStrides(shape: readonly number[]): number[] {
@@ -33,22 +39,20 @@ export function stridedParams(
       `Cannot run an elementwise kernel of rank ${shape.length}: at most ${MAX_RANK}`,
     );
   }
-  const buf = new ArrayBuffer(160);
-  const u = new Uint32Array(buf);
-  const f = new Float32Array(buf);
   let numel = 1;
   for (const d of shape) numel *= d;
-  u[0] = opts.numel ?? numel;
-  u[1] = shape.length;
-  f[2] = opts.s0 ?? 0;
-  f[3] = opts.s1 ?? 0;
   const off = opts.offsets ?? [];
-  for (let i = 0; i < 4; i++) u[4 + i] = off[i] ?? 0;
-  for (let d = 0; d < shape.length; d++) {
-    u[8 + d] = shape[d]!;
-    for (let k = 0; k < strides.length && k < 3; k++) u[16 + 8 * k + d] = strides[k]![d]!;
-  }
-  return buf;
+  return packUniform(PARAMS, {
+    numel: opts.numel ?? numel,
+    rank: shape.length,
+    s0: opts.s0 ?? 0,
+    s1: opts.s1 ?? 0,
+    off: [off[0] ?? 0, off[1] ?? 0, off[2] ?? 0, off[3] ?? 0],
+    shape,
+    sa: strides[0] ?? [],
+    sb: strides[1] ?? [],
+    sc: strides[2] ?? [],
+  });
 }
 
 /** Workgroup grid for `n` invocations of `wg` each, folded into 2-D past 65535 groups. */

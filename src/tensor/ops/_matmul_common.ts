@@ -4,6 +4,8 @@
  * @module
  */
 import { device } from "../device.ts";
+import { layouts } from "../_shaders.ts";
+import { packUniform } from "../_uniform.ts";
 import { Tensor } from "../tensor.ts";
 
 /** The dimensions of C = op(A) op(B), batched. */
@@ -42,7 +44,11 @@ export function aligned(
   const count = batchRows * ld;
   d.dispatch(
     d.kernel("matmul", {}, "pad"),
-    [d.uniform(new Uint32Array([rows, cols, ld, count])), t.buffer, null, null, out.buffer],
+    {
+      X: d.uniform(packUniform(layouts.matmul.Aux, { rows, cols, ld, count })),
+      src: t.buffer,
+      dst: out.buffer,
+    },
     grid64(count),
   );
   return { t: out, ld, copy: true };
@@ -65,13 +71,12 @@ export function reduceSplits(
   const out = into ?? Tensor.empty(outShape);
   const count = outShape.reduce((x, y) => x * y, 1);
   const perBatch = outShape.at(-1)! * outShape.at(-2)!;
-  d.dispatch(d.kernel("matmul", { BIAS: bias ? 1 : 0, RELU: relu ? 1 : 0 }, "reduce"), [
-    d.uniform(new Uint32Array([perBatch, splits, n, count])),
-    partial.buffer,
-    null,
-    bias?.buffer ?? d.dummy,
-    out.buffer,
-  ], grid64(count));
+  d.dispatch(d.kernel("matmul", { BIAS: bias ? 1 : 0, RELU: relu ? 1 : 0 }, "reduce"), {
+    X: d.uniform(packUniform(layouts.matmul.Aux, { rows: perBatch, cols: splits, ld: n, count })),
+    src: partial.buffer,
+    bias: bias?.buffer ?? d.dummy,
+    dst: out.buffer,
+  }, grid64(count));
   partial.dispose();
   return out;
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { device } from "../device.ts";
+import { constants } from "../_shaders.ts";
 import { GpuError } from "../gpu_error.ts";
 import { Tensor } from "../tensor.ts";
 import { fmtLimit } from "../_limits.ts";
@@ -40,7 +41,7 @@ function columns(t: Tensor, c0: number, c1: number): Tensor {
   const [r, c] = t.shape as [number, number];
   const out = Tensor.empty([r, c1 - c0]);
   runStrided(
-    d.kernel("unary", { OP: 0, CONTIG: 0 }),
+    d.kernel("unary", { OP: constants.unary.OP_COPY, CONTIG: 0 }),
     [r, c1 - c0],
     [{ buf: t.buffer, strides: [c, 1], offset: c0 }],
     out.buffer,
@@ -54,7 +55,7 @@ function putColumns(out: Tensor, part: Tensor, c0: number, c: number): void {
   const d = device();
   const [r, w] = part.shape as [number, number];
   runStrided(
-    d.kernel("unary", { OP: 0, CONTIG: 0, SCATTER: 1 }),
+    d.kernel("unary", { OP: constants.unary.OP_COPY, CONTIG: 0, SCATTER: 1 }),
     [r, w],
     [{ buf: part.buffer, strides: [w, 1] }, { buf: out.buffer, strides: [c, 1], offset: c0 }],
     null,

@@ -10,6 +10,8 @@
  * @module
  */
 import { device, type PooledBuffer } from "../device.ts";
+import { layouts } from "../_shaders.ts";
+import { packUniform } from "../_uniform.ts";
 import { Tensor } from "../tensor.ts";
 import { aligned, type Dims, reduceSplits } from "./_matmul_common.ts";
 import { fmt } from "./_launch.ts";
@@ -130,19 +132,19 @@ function textureOf(src: Tensor, kk: number, l: number, ld: number, trans: boolea
   }
   const w4 = Math.ceil(w / 16) * 16;
   const staging = Tensor.empty([h, w4 * 4]);
-  const u = d.uniform(new Uint32Array([kk, l, ld, w4, w, h, 0, 0]));
+  const u = d.uniform(packUniform(layouts.matmul_tb.Pack, { K: kk, L: l, ld, W4: w4, W: w, H: h }));
   const s = src.buffer;
   if (trans) {
     const whole = ld % 4 === 0 && kk % 4 === 0 && l % 4 === 0;
     d.dispatch(
       d.kernel("matmul_tb", { ALIGNED: whole ? 1 : 0 }, "packCols"),
-      [u, s, s, null, staging.buffer],
+      { Q: u, src: s, src4: s, dst: staging.buffer },
       [Math.ceil(h / 4 / 64), w],
     );
   } else {
     d.dispatch(
       d.kernel("matmul_tb", {}, "packRows"),
-      [u, s, null, null, staging.buffer],
+      { Q: u, src: s, dst: staging.buffer },
       [Math.ceil(w / 64), h],
     );
   }
@@ -205,20 +207,24 @@ export function matmulTexture(
     BIAS: splits === 1 && bias ? 1 : 0,
     RELU: splits === 1 && relu ? 1 : 0,
   }, vec4 ? "main4" : "main");
-  const u = d.uniform(new Uint32Array([rows, lanes, k, pr.ld / 4, kChunk, splits, 0, 0]));
+  const u = d.uniform(packUniform(layouts.matmul_tb.Params, {
+    M: rows,
+    L: lanes,
+    K: k,
+    lda4: pr.ld / 4,
+    kChunk,
+    splits,
+  }));
   d.dispatchEntries(
     kernel,
     `${u.id},${pr.t.buffer.id},${tx.id},${bb.id},${out.buffer.id}`,
-    () => [
-      { binding: 0, resource: { buffer: u.buffer } },
-      { binding: 1, resource: bindingOf(pr.t.buffer) },
-      { binding: 2, resource: tx.view },
-      {
-        binding: 3,
-        resource: bindingOf(bb),
-      },
-      { binding: 4, resource: bindingOf(out.buffer) },
-    ],
+    () => ({
+      P: { buffer: u.buffer },
+      A: bindingOf(pr.t.buffer),
+      T: tx.view,
+      [vec4 ? "bias4" : "bias"]: bindingOf(bb),
+      [vec4 ? "C4" : "C"]: bindingOf(out.buffer),
+    }),
     [Math.ceil(lanes / (4 * cw * LANES)), Math.ceil(rows / RM), splits],
     () =>
       `matmul ${fmt(a.shape)}${ta ? "^T" : ""} by ${fmt(b.shape)}${tb ? "^T" : ""} (texture path)`,

@@ -4,12 +4,17 @@
  * buffers in place) and one normalise dispatch; backward: one reduction and one apply dispatch. For
  * `[N, C, H, W]` with H*W a multiple of 4 the batch-statistics path is ONE dispatch each way (the
  * `conv_bn` vec4 kernels with x in NCHW).
+ *
+ * WGSL: `shaders/batch_norm.wgsl`, `shaders/conv_bn.wgsl`. CPU twin: `_batch_norm_ref.ts`. Tests:
+ * `batch_norm_test.ts`.
  * @module
  */
 import { tensorArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { BATCH_NORM_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
+import { layouts } from "../_shaders.ts";
+import { packUniform } from "../_uniform.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
@@ -92,13 +97,15 @@ export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
   const n = x.shape[0]!, hw = x.size / Math.max(1, n * c);
   const { weight, bias, runningMean: rm, runningVar: rv } = opts;
   const batchStats = opts.training || !rm;
-  const p = new ArrayBuffer(32);
-  const u = new Uint32Array(p), f = new Float32Array(p);
-  u.set([n, c, hw, x.size]);
-  f[4] = opts.eps ?? 1e-5;
-  f[5] = opts.momentum ?? 0.1;
-  u[6] = opts.training && rm ? 1 : 0;
-  const uni = d.uniform(p);
+  const uni = d.uniform(packUniform(layouts.batch_norm.Params, {
+    N: n,
+    C: c,
+    HW: hw,
+    total: x.size,
+    eps: opts.eps ?? 1e-5,
+    momentum: opts.momentum ?? 0.1,
+    update: opts.training && rm ? 1 : 0,
+  }));
   const affine = weight || bias ? 1 : 0;
   const ones = affine && !weight ? fillC(c, 1) : null;
   const zeros = affine && !bias ? fillC(c, 0) : null;
@@ -114,31 +121,35 @@ export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
   if (batchStats) {
     d.dispatch(
       d.kernel("batch_norm", {}, "stats_main"),
-      [uni, x.buffer, null, x.buffer, rm?.buffer ?? d.dummy, rv?.buffer ?? d.dummy, stats.buffer],
+      {
+        P: uni,
+        x: x.buffer,
+        bias: x.buffer, // read only with SHIFT = 1 (conv_bn.ts)
+        rmean: rm?.buffer ?? d.dummy,
+        rvar: rv?.buffer ?? d.dummy,
+        stats: stats.buffer,
+      },
       wgGrid,
       () => `the batch statistics of batchNorm of ${fmt(x.shape)}`,
     );
   } else {
     d.dispatch(
       d.kernel("batch_norm", { WG: 64 }, "eval_stats"),
-      [uni, null, null, null, rm!.buffer, rv!.buffer, stats.buffer],
+      { P: uni, rmean: rm!.buffer, rvar: rv!.buffer, stats: stats.buffer },
       [Math.ceil(c / 64)],
     );
   }
   const y = Tensor.empty(x.shape);
   d.dispatch(
     d.kernel("batch_norm", { AFFINE: affine }, "normalize"),
-    [
-      uni,
-      x.buffer,
-      w?.buffer ?? d.dummy,
-      b?.buffer ?? d.dummy,
-      null,
-      null,
-      stats.buffer,
-      null,
-      y.buffer,
-    ],
+    {
+      P: uni,
+      x: x.buffer,
+      weight: w?.buffer ?? d.dummy,
+      bias: b?.buffer ?? d.dummy,
+      stats: stats.buffer,
+      out: y.buffer,
+    },
     grid1d(x.size, WG),
     () => `batchNorm of ${fmt(x.shape)}`,
   );
@@ -149,19 +160,7 @@ export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
       const sg = Tensor.empty([c]), sgx = Tensor.empty([c]);
       d.dispatch(
         d.kernel("batch_norm", {}, "bwd_reduce"),
-        [
-          uni,
-          xs!.buffer,
-          null,
-          null,
-          null,
-          null,
-          st!.buffer,
-          gy.buffer,
-          null,
-          sg.buffer,
-          sgx.buffer,
-        ],
+        { P: uni, x: xs!.buffer, stats: st!.buffer, g: gy.buffer, sg: sg.buffer, sgx: sgx.buffer },
         wgGrid,
       );
       let gx: Tensor | null = null;
@@ -169,19 +168,16 @@ export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
         gx = Tensor.empty(x.shape);
         d.dispatch(
           d.kernel("batch_norm", { AFFINE: affine, TRAIN: batchStats ? 1 : 0 }, "bwd_apply"),
-          [
-            uni,
-            xs!.buffer,
-            ws?.buffer ?? d.dummy,
-            null,
-            null,
-            null,
-            st!.buffer,
-            gy.buffer,
-            gx.buffer,
-            sg.buffer,
-            sgx.buffer,
-          ],
+          {
+            P: uni,
+            x: xs!.buffer,
+            weight: ws?.buffer ?? d.dummy,
+            stats: st!.buffer,
+            g: gy.buffer,
+            out: gx.buffer,
+            sg: sg.buffer,
+            sgx: sgx.buffer,
+          },
           grid1d(x.size, WG),
         );
       }
@@ -222,30 +218,29 @@ function fused(
   const d = device();
   const { c, n, hw, affine, w, b, stats, wgGrid } = k;
   const { weight, bias, runningMean: rm, runningVar: rv } = opts;
-  const p = new ArrayBuffer(32);
-  const u = new Uint32Array(p), f = new Float32Array(p);
-  u.set([c, n, hw / 4, n * hw]);
-  f[4] = opts.eps ?? 1e-5;
-  f[5] = opts.momentum ?? 0.1;
-  u[6] = opts.training && rm ? 1 : 0;
-  const uni = d.uniform(p);
+  const uni = d.uniform(packUniform(layouts.conv_bn.Params, {
+    C: c,
+    N: n,
+    P4: hw / 4,
+    M: n * hw,
+    eps: opts.eps ?? 1e-5,
+    momentum: opts.momentum ?? 0.1,
+    update: opts.training && rm ? 1 : 0,
+  }));
   const y = Tensor.empty(x.shape);
   d.dispatch(
     d.kernel("conv_bn", { AFFINE: affine, XCM: 0 }, "fwd"),
-    [
-      uni,
-      x.buffer,
-      w?.buffer ?? x.buffer, // unused stand-ins: read-only bindings of x (the dummy may be bound
-      b?.buffer ?? x.buffer, // writable below)
-      rm?.buffer ?? d.dummy,
-      rv?.buffer ?? d.dummy,
-      stats.buffer,
-      null,
-      y.buffer,
-      null,
-      null,
-      x.buffer,
-    ],
+    {
+      P: uni,
+      x: x.buffer,
+      weight: w?.buffer ?? x.buffer, // unused stand-ins: read-only bindings of x (the dummy may be
+      bias: b?.buffer ?? x.buffer, // bound writable below)
+      rmean: rm?.buffer ?? d.dummy,
+      rvar: rv?.buffer ?? d.dummy,
+      stats: stats.buffer,
+      out: y.buffer,
+      cbias: x.buffer,
+    },
     wgGrid,
   );
   if (needsGrad(x, weight, bias)) {
@@ -256,19 +251,17 @@ function fused(
       const gx = Tensor.empty(x.shape);
       d.dispatch(
         d.kernel("conv_bn", { AFFINE: affine, XCM: 0 }, "bwd"),
-        [
-          uni,
-          xs!.buffer,
-          ws?.buffer ?? xs!.buffer,
-          xs!.buffer, // the bias only feeds the ReLU mask (RELU = 0 here)
-          null,
-          null,
-          st!.buffer,
-          gy.buffer,
-          gx.buffer,
-          sg.buffer,
-          sgx.buffer,
-        ],
+        {
+          P: uni,
+          x: xs!.buffer,
+          weight: ws?.buffer ?? xs!.buffer,
+          bias: xs!.buffer, // the bias only feeds the ReLU mask (RELU = 0 here)
+          stats: st!.buffer,
+          g: gy.buffer,
+          out: gx.buffer,
+          sg: sg.buffer,
+          sgx: sgx.buffer,
+        },
         wgGrid,
       );
       const gw = weight?.requiresGrad ? sgx : null, gb = bias?.requiresGrad ? sg : null;

@@ -3,24 +3,28 @@
  * `shaders/cast.wgsl`, never a reinterpretation of the bits. f32 -> i32 truncates toward zero as
  * PyTorch's `.int()` (NaN gives 0; values past the i32 range saturate). Casting to the same dtype
  * returns a copy. The gradient flows through a cast to f32 (to i32: none, as PyTorch's integers).
+ *
+ * WGSL: `shaders/cast.wgsl`. CPU twin: `_cast_ref.ts`. Tests: `cast_test.ts`.
  * @module
  */
 import { tensorArg } from "./_args.ts";
 import { device } from "../device.ts";
+import { constants } from "../_shaders.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { type DType, Tensor } from "../tensor.ts";
 import { grid1d, stridedParams } from "./_launch.ts";
 import { checkDtypeName } from "./_dtype.ts";
 
-/** @internal The conversion without graph (OP 0 copy, 1 i32 -> f32, 2 f32 -> i32). */
+/** @internal The conversion without graph (the `OP_*` of `shaders/cast.wgsl`). */
 export function castRaw(a: Tensor, dtype: DType): Tensor {
   const d = device();
   const out = Tensor.empty(a.shape, dtype);
-  const op = a.dtype === dtype ? 0 : dtype === "f32" ? 1 : 2;
+  const C = constants.cast;
+  const op = a.dtype === dtype ? C.OP_COPY : dtype === "f32" ? C.OP_I32_TO_F32 : C.OP_F32_TO_I32;
   const p = stridedParams([a.size], [[1]]);
   d.dispatch(
     d.kernel("cast", { OP: op, CONTIG: 1 }),
-    [d.uniform(p), a.buffer, out.buffer],
+    { P: d.uniform(p), a: a.buffer, out: out.buffer },
     grid1d(a.size, 256),
   );
   return out;

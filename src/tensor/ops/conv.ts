@@ -8,18 +8,23 @@
  * that layout every backward product is a single large GEMM too: `dW = gT cols^T`, `dcols = W^T gT`
  * (gT = the upstream gradient as `[Cout, N*P]`), and `col2im` gathers dcols back into dx without atomics.
  * All GEMMs go through `matmulRaw`, so they speed up with it.
+ *
+ * WGSL: `shaders/im2col.wgsl`, `shaders/conv2d_layout.wgsl`. CPU twin: `_conv_ref.ts`. Tests:
+ * `conv_test.ts`.
  * @module
  */
 import { tensorsArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { CONV2D_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
+import { layouts } from "../_shaders.ts";
+import { packUniform } from "../_uniform.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
 import { fmt, grid1d } from "./_launch.ts";
 import { type MatmulOptions, matmulRaw, type RawOptions } from "./matmul.ts";
-import { reduceRaw } from "./reduce.ts";
+import { R, reduceRaw } from "./reduce.ts";
 import { byImageGroups } from "./_batch_split.ts";
 import { checkedBytes } from "../_limits.ts";
 
@@ -123,11 +128,24 @@ export function geometry(
   return { n, c, h, w: wd, co, kh, kw, ho, wo, s, p, dl, groups };
 }
 
-function im2colParams(g: Geo, total: number): Uint32Array {
-  return new Uint32Array([
-    ...[g.n, g.c, g.h, g.w, g.ho, g.wo, g.kh, g.kw],
-    ...[g.s[0], g.s[1], g.p[0], g.p[1], g.dl[0], g.dl[1], total, 0],
-  ]);
+function im2colParams(g: Geo, total: number): ArrayBuffer {
+  return packUniform(layouts.im2col.Params, {
+    N: g.n,
+    C: g.c,
+    H: g.h,
+    W: g.w,
+    Ho: g.ho,
+    Wo: g.wo,
+    KH_: g.kh,
+    KW_: g.kw,
+    SH_: g.s[0],
+    SW_: g.s[1],
+    PH: g.p[0],
+    PW: g.p[1],
+    DH_: g.dl[0],
+    DW_: g.dl[1],
+    total,
+  });
 }
 
 /** Threads per workgroup for a row of `n` pixels: the next power of two in [32, 256]. */
@@ -168,7 +186,7 @@ export function im2col(x: Tensor, g: Geo): Tensor {
     const wg = Math.min(256, Math.max(16, 2 ** Math.ceil(Math.log2(pp / 4))));
     d.dispatch(
       im2colKernel(g, "main4", wg),
-      [d.uniform(im2colParams(g, cols.size)), x.buffer, null, cols.buffer],
+      { P: d.uniform(im2colParams(g, cols.size)), src: x.buffer, dst4: cols.buffer },
       planeGrid(pp / 4, wg, g.c, g.n),
       () => `im2col of ${fmt(x.shape)}`,
     );
@@ -177,7 +195,7 @@ export function im2col(x: Tensor, g: Geo): Tensor {
   const wg = pixelWg(pp);
   d.dispatch(
     im2colKernel(g, "main", wg),
-    [d.uniform(im2colParams(g, cols.size)), x.buffer, cols.buffer],
+    { P: d.uniform(im2colParams(g, cols.size)), src: x.buffer, dst: cols.buffer },
     planeGrid(pp, wg, g.c, g.n),
     () => `im2col of ${fmt(x.shape)}`,
   );
@@ -197,7 +215,7 @@ export function col2im(dcols: Tensor, g: Geo): Tensor {
     const quads = (g.h / 2) * (g.w / 8), wg = pixelWg(quads);
     d.dispatch(
       im2colKernel(g, "col2im4", wg),
-      [d.uniform(im2colParams(g, dx.size)), dcols.buffer, null, dx.buffer],
+      { P: d.uniform(im2colParams(g, dx.size)), src4: dcols.buffer, dst4: dx.buffer },
       planeGrid(quads, wg, g.c, g.n),
       () => `col2im to ${fmt(dx.shape)}`,
     );
@@ -207,7 +225,7 @@ export function col2im(dcols: Tensor, g: Geo): Tensor {
   const blocks = Math.ceil(g.h / g.s[0]) * Math.ceil(g.w / g.s[1]), wg = pixelWg(blocks);
   d.dispatch(
     im2colKernel(g, "col2im", wg),
-    [d.uniform(im2colParams(g, dx.size)), dcols.buffer, dx.buffer],
+    { P: d.uniform(im2colParams(g, dx.size)), src: dcols.buffer, dst: dx.buffer },
     planeGrid(blocks, wg, g.c, g.n),
     () => `col2im to ${fmt(dx.shape)}`,
   );
@@ -226,12 +244,14 @@ function relayout(src: Tensor, g: Geo, toNchw: boolean, bias?: Tensor | null): T
   );
   d.dispatch(
     k,
-    [
-      d.uniform(new Uint32Array([g.n, g.co, pp, out.size])),
-      src.buffer,
-      toNchw ? bias?.buffer ?? d.dummy : null,
-      out.buffer,
-    ],
+    {
+      U: d.uniform(
+        packUniform(layouts.conv2d_layout.Params, { N: g.n, Co: g.co, P: pp, total: out.size }),
+      ),
+      src: src.buffer,
+      ...(toNchw ? { bias: bias?.buffer ?? d.dummy } : {}),
+      dst: out.buffer,
+    },
     grid1d(out.size, WG),
     () => `the conv2d relayout of ${fmt(src.shape)} to ${fmt(out.shape)}`,
   );
@@ -309,7 +329,7 @@ export function conv2d(
         gx = col2im(dcols, g);
         dcols.dispose();
       }
-      if (bias?.requiresGrad) gb = reduceRaw(gt, [1], 0, 1, false, dests[2]);
+      if (bias?.requiresGrad) gb = reduceRaw(gt, [1], R.sum, 1, false, dests[2]);
       gt.dispose();
       return bias ? [gx, gw, gb] : [gx, gw];
     });

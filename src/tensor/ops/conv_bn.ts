@@ -11,19 +11,24 @@
  * channel-major, which is already the GEMM operand of the conv backward: no to-channel-major relayout.
  * Falls back to `conv2d` → `batchNorm` → `relu` for grouped convolutions, evaluation mode and BN layers
  * with only one of weight/bias.
+ *
+ * WGSL: `shaders/conv_bn.wgsl`, `shaders/batch_norm.wgsl`. CPU twin: `_conv_bn_ref.ts`. Tests:
+ * `conv_bn_test.ts`.
  * @module
  */
 import { tensorsArg } from "./_args.ts";
 import { checkOptions, pickOptions } from "../../_options.ts";
 import { BATCH_NORM_SPEC, CONV2D_BN_SPEC, CONV2D_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
+import { layouts } from "../_shaders.ts";
+import { packUniform } from "../_uniform.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
 import { col2im, conv2d, type Conv2dOptions, geometry, im2col, pixelWg } from "./conv.ts";
 import { batchNorm, type BatchNormOptions } from "./batch_norm.ts";
 import { matmulRaw } from "./matmul.ts";
-import { reduceRaw } from "./reduce.ts";
+import { R, reduceRaw } from "./reduce.ts";
 import { relu as reluOp } from "./elementwise.ts";
 
 /** Options of {@linkcode conv2dBatchNorm}: the convolution's, `bn` for the normalisation, `relu`. */
@@ -91,27 +96,28 @@ export function conv2dBatchNorm(
   }
   const d = device();
   const rm = bn.runningMean ?? null, rv = bn.runningVar ?? null;
-  const params = (nn: number, hw: number) => {
-    const p = new ArrayBuffer(32);
-    const u = new Uint32Array(p), f = new Float32Array(p);
-    u.set([nn, co, hw, co * nn * hw]);
-    f[4] = eps;
-    f[5] = m;
-    u[6] = rm ? 1 : 0;
-    return d.uniform(p);
-  };
+  const update = rm ? 1 : 0;
+  const params = (nn: number, hw: number) =>
+    d.uniform(packUniform(layouts.batch_norm.Params, {
+      N: nn,
+      C: co,
+      HW: hw,
+      total: co * nn * hw,
+      eps,
+      momentum: m,
+      update,
+    }));
   const uStats = params(1, np), uCm = params(g.n, pp);
-  // The `conv_bn` kernels' uniform: C, N, P/4, M, eps, momentum, update.
-  const params4 = () => {
-    const p = new ArrayBuffer(32);
-    const u = new Uint32Array(p), f = new Float32Array(p);
-    const p4 = pp / 4;
-    u.set([co, g.n, p4, np]);
-    f[4] = eps;
-    f[5] = m;
-    u[6] = rm ? 1 : 0;
-    return d.uniform(p);
-  };
+  const params4 = () =>
+    d.uniform(packUniform(layouts.conv_bn.Params, {
+      C: co,
+      N: g.n,
+      P4: pp / 4,
+      M: np,
+      eps,
+      momentum: m,
+      update,
+    }));
   const affine = bw ? 1 : 0, relu = opts.relu ? 1 : 0;
   const wg = pixelWg(pp);
   const grid: [number, number, number] = [Math.ceil(pp / wg), co, g.n];
@@ -130,49 +136,42 @@ export function conv2dBatchNorm(
   if (vec4) {
     d.dispatch(
       d.kernel("conv_bn", { AFFINE: affine, RELU: relu, SHIFT: bias ? 1 : 0 }, "fwd"),
-      [
-        u4!,
-        ym.buffer,
-        bw?.buffer ?? ym.buffer, // unused stand-ins are read-only bindings of ym (the dummy may be
-        bb?.buffer ?? ym.buffer, // bound writable below)
-        rm?.buffer ?? d.dummy,
-        rv?.buffer ?? d.dummy,
-        stats.buffer,
-        null,
-        y.buffer,
-        null,
-        null,
-        bias?.buffer ?? ym.buffer,
-      ],
+      {
+        P: u4!,
+        x: ym.buffer,
+        weight: bw?.buffer ?? ym.buffer, // unused stand-ins are read-only bindings of ym (the dummy
+        bias: bb?.buffer ?? ym.buffer, // may be bound writable below)
+        rmean: rm?.buffer ?? d.dummy,
+        rvar: rv?.buffer ?? d.dummy,
+        stats: stats.buffer,
+        out: y.buffer,
+        cbias: bias?.buffer ?? ym.buffer,
+      },
       chGrid,
     );
   } else {
     d.dispatch(
       d.kernel("batch_norm", { SHIFT: bias ? 1 : 0 }, "stats_main"),
-      [
-        uStats,
-        ym.buffer,
-        null,
-        bias?.buffer ?? ym.buffer,
-        rm?.buffer ?? d.dummy,
-        rv?.buffer ?? d.dummy,
-        stats.buffer,
-      ],
+      {
+        P: uStats,
+        x: ym.buffer,
+        bias: bias?.buffer ?? ym.buffer, // the conv bias, read with SHIFT = 1
+        rmean: rm?.buffer ?? d.dummy,
+        rvar: rv?.buffer ?? d.dummy,
+        stats: stats.buffer,
+      },
       chGrid,
     );
     d.dispatch(
       d.kernel("batch_norm", { AFFINE: affine, RELU: relu, WG: wg }, "normalize_cm"),
-      [
-        uCm,
-        ym.buffer,
-        bw?.buffer ?? d.dummy,
-        bb?.buffer ?? d.dummy,
-        null,
-        null,
-        stats.buffer,
-        null,
-        y.buffer,
-      ],
+      {
+        P: uCm,
+        x: ym.buffer,
+        weight: bw?.buffer ?? d.dummy,
+        bias: bb?.buffer ?? d.dummy,
+        stats: stats.buffer,
+        out: y.buffer,
+      },
       grid,
     );
   }
@@ -189,54 +188,47 @@ export function conv2dBatchNorm(
       if (vec4) {
         d.dispatch(
           d.kernel("conv_bn", { AFFINE: affine, RELU: relu }, "bwd"),
-          [
-            u4!,
-            yms!.buffer,
-            wb,
-            bbuf,
-            null,
-            null,
-            st!.buffer,
-            gy.buffer,
-            gt.buffer,
-            sg.buffer,
-            sgx.buffer,
-          ],
+          {
+            P: u4!,
+            x: yms!.buffer,
+            weight: wb,
+            bias: bbuf,
+            stats: st!.buffer,
+            g: gy.buffer,
+            out: gt.buffer,
+            sg: sg.buffer,
+            sgx: sgx.buffer,
+          },
           chGrid,
         );
       } else {
         d.dispatch(
           d.kernel("batch_norm", { AFFINE: affine, RELU: relu }, "bwd_reduce_cm"),
-          [
-            uCm,
-            yms!.buffer,
-            wb,
-            bbuf,
-            null,
-            null,
-            st!.buffer,
-            gy.buffer,
-            null,
-            sg.buffer,
-            sgx.buffer,
-          ],
+          {
+            P: uCm,
+            x: yms!.buffer,
+            weight: wb,
+            bias: bbuf,
+            stats: st!.buffer,
+            g: gy.buffer,
+            sg: sg.buffer,
+            sgx: sgx.buffer,
+          },
           chGrid,
         );
         d.dispatch(
           d.kernel("batch_norm", { AFFINE: affine, RELU: relu, WG: wg }, "bwd_apply_cm"),
-          [
-            uCm,
-            yms!.buffer,
-            wb,
-            bbuf,
-            null,
-            null,
-            st!.buffer,
-            gy.buffer,
-            gt.buffer,
-            sg.buffer,
-            sgx.buffer,
-          ],
+          {
+            P: uCm,
+            x: yms!.buffer,
+            weight: wb,
+            bias: bbuf,
+            stats: st!.buffer,
+            g: gy.buffer,
+            out: gt.buffer,
+            sg: sg.buffer,
+            sgx: sgx.buffer,
+          },
           grid,
         );
       }
@@ -254,7 +246,7 @@ export function conv2dBatchNorm(
         grads.set(x, col2im(dcols, g));
         dcols.dispose();
       }
-      if (bias?.requiresGrad) grads.set(bias, reduceRaw(gt, [1], 0, 1, false, dest(bias)));
+      if (bias?.requiresGrad) grads.set(bias, reduceRaw(gt, [1], R.sum, 1, false, dest(bias)));
       gt.dispose();
       if (bw) grads.set(bw, bw.requiresGrad ? sgx : null);
       if (bb) grads.set(bb, bb.requiresGrad ? sg : null);

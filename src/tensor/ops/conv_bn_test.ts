@@ -13,6 +13,7 @@ import { conv2d } from "./conv.ts";
 import { batchNorm } from "./batch_norm.ts";
 import { relu } from "./elementwise.ts";
 import { conv2dBatchNorm } from "./conv_bn.ts";
+import { conv2dBatchNormRef } from "./_conv_bn_ref.ts";
 
 await testDevice();
 
@@ -107,3 +108,42 @@ for (const c of cases) {
     );
   }
 }
+
+Deno.test("conv2dBatchNorm matches its CPU twin (conv, batch norm, ReLU in float64)", async () => {
+  const g = {
+    n: 2,
+    c: 3,
+    h: 6,
+    w: 8,
+    co: 4,
+    kh: 3,
+    kw: 3,
+    stride: [1, 1] as [number, number],
+    padding: [1, 1] as [number, number],
+    dilation: [1, 1] as [number, number],
+    groups: 1,
+  };
+  const xd = randArray(2 * 3 * 6 * 8, 31, -2, 2), wd = randArray(4 * 3 * 9, 32, -0.5, 0.5);
+  const bd = randArray(4, 33), bwd = randArray(4, 34, 0.5, 1.5), bbd = randArray(4, 35);
+  const rmd = randArray(4, 36), rvd = randArray(4, 37, 0.5, 2);
+  const x = tensor(xd, { shape: [2, 3, 6, 8] }), w = tensor(wd, { shape: [4, 3, 3, 3] });
+  const b = tensor(bd), bw = tensor(bwd), bb = tensor(bbd), rm = tensor(rmd), rv = tensor(rvd);
+  const y = conv2dBatchNorm(x, w, b, {
+    stride: 1,
+    padding: 1,
+    relu: true,
+    bn: { weight: bw, bias: bb, runningMean: rm, runningVar: rv, training: true },
+  });
+  const want = conv2dBatchNormRef(
+    g,
+    xd,
+    wd,
+    bd,
+    { weight: bwd, bias: bbd, mean: rmd, var: rvd },
+    true,
+  );
+  assertClose(await y.data(), want.y, { what: "output", atol: 1e-4 });
+  assertClose(await rm.data(), want.runningMean, { what: "running mean", atol: 1e-5 });
+  assertClose(await rv.data(), want.runningVar, { what: "running var", atol: 1e-4 });
+  for (const t of [x, w, b, bw, bb, rm, rv, y]) t.dispose();
+});

@@ -2,12 +2,16 @@
  * `dropout`: inverted dropout with a counter-based hash RNG in WGSL (`shaders/dropout.wgsl`). Nothing
  * is stored for backward: the gradient goes through the same kernel with the same key, which reproduces
  * the forward mask exactly.
+ *
+ * WGSL: `shaders/dropout.wgsl`. CPU twin: `_dropout_ref.ts`. Tests: `dropout_test.ts`.
  * @module
  */
 import { tensorArg } from "./_args.ts";
 import { checkOptions, requireOptions } from "../../_options.ts";
 import { DROPOUT_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
+import { layouts } from "../_shaders.ts";
+import { packUniform } from "../_uniform.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
@@ -41,25 +45,26 @@ function nextKey(seed: number): number {
   return pcg((seed >>> 0) ^ pcg(counter++ >>> 0));
 }
 
-/** Runs the dropout kernel with `key` on `a`. */
-function apply(a: Tensor, key: number, p: number): Tensor {
+/** @internal Runs the dropout kernel with `key` on `a` (no graph). */
+export function dropoutRaw(a: Tensor, key: number, p: number): Tensor {
+  floatOnly("dropout", [a]);
   const d = device();
   const out = Tensor.empty(a.shape);
   const whole = fitsWhole(a.buffer, out.buffer);
   for (const [s, n] of whole ? [[0, a.size]] : chunkRanges(a.size)) {
-    const buf = new ArrayBuffer(20);
-    const u = new Uint32Array(buf);
-    u[0] = n!;
-    u[1] = key;
-    u[2] = p >= 1 ? 0xffffffff : Math.round(p * 2 ** 32);
-    new Float32Array(buf)[3] = p >= 1 ? 0 : 1 / (1 - p);
-    u[4] = s!;
+    const buf = packUniform(layouts.dropout.Params, {
+      n: n!,
+      key,
+      threshold: p >= 1 ? 0xffffffff : Math.round(p * 2 ** 32),
+      scale: p >= 1 ? 0 : 1 / (1 - p),
+      base: s!,
+    });
     const [x, y] = whole
       ? [a.buffer, out.buffer]
       : [a.buffer, out.buffer].map((b) => d.slice(b, s! * 4, n! * 4));
     d.dispatch(
       d.kernel("dropout"),
-      [d.uniform(buf), x!, y!],
+      { P: d.uniform(buf), x: x!, y: y! },
       grid1d(n!, WG),
       () => `dropout of [${a.shape}]`,
     );
@@ -92,7 +97,7 @@ export function dropout(x: Tensor, opts: DropoutOptions): Tensor {
   }
   if (!opts.training || p === 0) return x;
   const key = nextKey(opts.seed ?? defaultSeed);
-  const y = apply(x, key, p);
-  if (needsGrad(x)) record(y, "dropout", [x], [], (g) => [apply(g, key, p)]);
+  const y = dropoutRaw(x, key, p);
+  if (needsGrad(x)) record(y, "dropout", [x], [], (g) => [dropoutRaw(g, key, p)]);
   return y;
 }

@@ -1,7 +1,8 @@
 import { assertClose, randArray, testDevice } from "../_test_util.ts";
 import { tensor } from "../creation.ts";
 import { backward } from "../autograd.ts";
-import { dropout } from "./dropout.ts";
+import { dropout, dropoutRaw } from "./dropout.ts";
+import { dropoutRef } from "./_dropout_ref.ts";
 
 await testDevice();
 
@@ -64,4 +65,15 @@ Deno.test("dropout is the identity in eval or with p = 0, and zeroes all with p 
   }
   x.dispose();
   z.dispose();
+});
+
+Deno.test("the dropout kernel keeps exactly the elements its CPU twin keeps", async () => {
+  const data = randArray(1000, 77);
+  const x = tensor(data);
+  for (const [p, key] of [[0.3, 12345], [0.9, 0xdeadbeef]] as const) {
+    const y = dropoutRaw(x, key, p);
+    assertClose(await y.data(), dropoutRef(data, p, key), { what: `dropout p=${p}`, atol: 1e-6 });
+    y.dispose();
+  }
+  x.dispose();
 });

@@ -1,7 +1,7 @@
 /**
  * Elementwise ops with broadcasting and scalar operands, each forward beside its backward.
  * Unary and binary kernels are `shaders/unary.wgsl` and `shaders/binary.wgsl`; the op numbers below are
- * the `OP` override of those shaders.
+ * the `OP` override of those shaders, read from their `const OP_*` by `tools/gen_shaders.ts`.
  *
  * Dtypes, as PyTorch: an i32 operand with an f32 one (or with a fractional number) is converted to f32
  * first (a real conversion, `cast.ts`), and the result is f32; `div` always gives f32 (true
@@ -9,10 +9,17 @@
  * the integer kernel `shaders/binary_i32.wgsl` (i32 results; comparisons give f32 0/1 as for f32).
  * `exp`, `log`, `sqrt`, `sigmoid`, `tanh` convert an i32 input to f32; the other unary ops, `pow` of
  * two i32 operands and `where` of two i32 operands refuse with a `TypeError` naming the dtypes.
+ *
+ * WGSL: `shaders/unary.wgsl`, `shaders/binary.wgsl`, `shaders/binary_vec4.wgsl`,
+ * `shaders/binary_i32.wgsl`, `shaders/where.wgsl`. CPU twin: `_elementwise_ref.ts`. Tests:
+ * `elementwise_test.ts`.
  * @module
  */
 import { operandArg, operandsArg, tensorArg, tensorsArg } from "./_args.ts";
 import { device } from "../device.ts";
+import { layouts } from "../_shaders.ts";
+import { B, U } from "./_op_codes.ts";
+import { packUniform } from "../_uniform.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { broadcastStrides, fmt, grid1d } from "./_launch.ts";
@@ -30,56 +37,7 @@ import {
 
 const WG = 256;
 
-/** `OP` numbers of `shaders/unary.wgsl`. */
-export const U = {
-  copy: 0,
-  neg: 1,
-  exp: 2,
-  log: 3,
-  sqrt: 4,
-  relu: 5,
-  sigmoid: 6,
-  tanh: 7,
-  abs: 8,
-  addS: 9,
-  mulS: 10,
-  powS: 11,
-  rsubS: 12,
-  rdivS: 13,
-  maxS: 14,
-  minS: 15,
-  gtS: 16,
-  fill: 17,
-  square: 18,
-  recip: 19,
-  affine: 20,
-  ltS: 21,
-  eqS: 22,
-  sign: 23,
-  geS: 24,
-} as const;
-
-/** `OP` numbers of `shaders/binary.wgsl`. */
-export const B = {
-  add: 0,
-  sub: 1,
-  mul: 2,
-  div: 3,
-  pow: 4,
-  max: 5,
-  min: 6,
-  gt: 7,
-  ge: 8,
-  lt: 9,
-  le: 10,
-  eq: 11,
-  ne: 12,
-  reluGrad: 13,
-  sigmoidGrad: 14,
-  tanhGrad: 15,
-  axpby: 16,
-  sqrtGrad: 17,
-} as const;
+export { B, U } from "./_op_codes.ts";
 
 /** @internal Unary kernel on `a` without recording the graph. */
 export function unaryRaw(a: Tensor, op: number, s0 = 0, s1 = 0): Tensor {
@@ -141,13 +99,11 @@ export function binaryRaw(
     const k = d.kernel("binary_vec4", { OP: op });
     const whole = fitsWhole(a.buffer, b.buffer, out.buffer);
     for (const [s, n] of whole ? [[0, out.size]] : chunkRanges(out.size)) {
-      const pv = new ArrayBuffer(16);
-      new Uint32Array(pv)[0] = n! / 4;
-      new Float32Array(pv).set([s0, s1], 2);
+      const pv = packUniform(layouts.binary_vec4.Params, { n4: n! / 4, s0, s1 });
       const [x, y, z] = whole
         ? [a.buffer, b.buffer, out.buffer]
         : [a.buffer, b.buffer, out.buffer].map((buf) => d.slice(buf, s! * 4, n! * 4));
-      d.dispatch(k, [d.uniform(pv), x!, y!, z!], grid1d(n! / 4, WG), what);
+      d.dispatch(k, { P: d.uniform(pv), a: x!, b: y!, out: z! }, grid1d(n! / 4, WG), what);
     }
     return out;
   }

@@ -1,5 +1,6 @@
 import { assertClose, gradCheck, randArray, testDevice } from "../_test_util.ts";
-import { arr, mapRef, zipRef } from "./_cpu_ref.ts";
+import { arr } from "./_ref_arr.ts";
+import { mapRef, zipRef } from "./_elementwise_ref.ts";
 import { tensor } from "../creation.ts";
 import * as ew from "./elementwise.ts";
 import type { Tensor } from "../tensor.ts";

@@ -3,12 +3,17 @@
  * ReLU, and split-K for long inner dimensions with few outputs. Kernels: `shaders/matmul.wgsl` (any
  * shape, batched), and for large single products the texture path (`_matmul_tex.ts`). `linear` is
  * here too, with its backward (bias gradient and ReLU mask fused, gradients written in place).
+ *
+ * WGSL: `shaders/matmul.wgsl`, `shaders/matmul_tb.wgsl`, `shaders/bias_grad.wgsl`. CPU twin:
+ * `_matmul_ref.ts`. Tests: `matmul_test.ts`.
  * @module
  */
 import { tensorsArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { MATMUL_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
+import { layouts } from "../_shaders.ts";
+import { packUniform } from "../_uniform.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { fillInPlace, Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
@@ -19,7 +24,7 @@ import { B, binaryRaw, U, unaryRaw } from "./elementwise.ts";
 import { copyInto } from "./_accumulate.ts";
 import { matmulFits, matmulSplit } from "./_matmul_split.ts";
 import { fitsWhole } from "./_chunk.ts";
-import { reduceRaw, sumTo } from "./reduce.ts";
+import { R, reduceRaw, sumTo } from "./reduce.ts";
 
 export type { TexLayout };
 
@@ -181,20 +186,17 @@ export function matmulPlanned(
   const target = fuse
     ? into ?? Tensor.empty(outShape)
     : Tensor.empty([dm.batch * realSplits * dm.m * dm.n]);
-  const p = new Uint32Array([
-    dm.m,
-    dm.n,
-    dm.k,
-    realSplits,
-    pa.ld / 4,
-    pb.ld / 4,
-    dm.strideA === 0 ? 0 : (ta ? dm.k : dm.m) * pa.ld / 4,
-    dm.strideB === 0 ? 0 : (tb ? dm.n : dm.k) * pb.ld / 4,
+  const p = packUniform(layouts.matmul.Params, {
+    M: dm.m,
+    N: dm.n,
+    K: dm.k,
+    splits: realSplits,
+    lda4: pa.ld / 4,
+    ldb4: pb.ld / 4,
+    strideA4: dm.strideA === 0 ? 0 : (ta ? dm.k : dm.m) * pa.ld / 4,
+    strideB4: dm.strideB === 0 ? 0 : (tb ? dm.n : dm.k) * pb.ld / 4,
     kChunk,
-    0,
-    0,
-    0,
-  ]);
+  });
   const bias = opts.bias;
   const flags = { BIAS: bias ? 1 : 0, RELU: opts.relu ? 1 : 0 };
   const kernel = d.kernel("matmul", {
@@ -204,13 +206,14 @@ export function matmulPlanned(
     WX: wx,
     WY: wy,
   }, dm.n % 4 === 0 ? "main4" : "main");
-  d.dispatch(kernel, [
-    d.uniform(p),
-    pa.t.buffer,
-    pb.t.buffer,
-    fuse ? bias?.buffer ?? d.dummy : d.dummy,
-    target.buffer,
-  ], [
+  const v4 = dm.n % 4 === 0;
+  d.dispatch(kernel, {
+    P: d.uniform(p),
+    A: pa.t.buffer,
+    B: pb.t.buffer,
+    [v4 ? "bias4" : "bias"]: fuse ? bias?.buffer ?? d.dummy : d.dummy,
+    [v4 ? "C4" : "C"]: target.buffer,
+  }, [
     Math.ceil(dm.n / (8 * wx)),
     Math.ceil(dm.m / (8 * wy)),
     dm.batch * realSplits,
@@ -313,15 +316,15 @@ export function linear(
         const d = device();
         d.dispatch(
           d.kernel("bias_grad", { RELU: opts.relu ? 1 : 0 }),
-          [
-            d.uniform(new Uint32Array([rows, cols, 0, 0])),
-            g.buffer,
+          {
+            P: d.uniform(packUniform(layouts.bias_grad.Params, { rows, cols })),
+            g: g.buffer,
             // Unused without the ReLU: y bound to g (read-only aliasing is allowed), gm to the dummy
             // (browsers reject one buffer at two writable bindings).
-            opts.relu ? y!.buffer : g.buffer,
-            opts.relu ? gg.buffer : d.dummy,
-            gb.buffer,
-          ],
+            y: opts.relu ? y!.buffer : g.buffer,
+            gm: opts.relu ? gg.buffer : d.dummy,
+            db: gb.buffer,
+          },
           [Math.ceil(cols / 64)],
           () => `the bias gradient of linear at ${fmt(g.shape)}`,
         );
@@ -340,7 +343,7 @@ export function linear(
         ? matmulRaw(g2, x2, { transA: true, out: dests[1], padA }) // [out,n] @ [n,in]
         : null;
       padA?.t.dispose();
-      if (bias?.requiresGrad && !gb) gb = reduceRaw(g2, [0], 0, 1, false, dests[2]);
+      if (bias?.requiresGrad && !gb) gb = reduceRaw(g2, [0], R.sum, 1, false, dests[2]);
       return bias ? [gx, gw, gb] : [gx, gw];
     });
   }

@@ -2,10 +2,14 @@
  * Shape ops: `reshape`/`flatten` (views, no copy), and `transpose`/`permute`/`slice`/`concat`/`pad`
  * (strided copies by `shaders/unary.wgsl`, or for i32 by `shaders/cast.wgsl` as raw words). Each
  * backward is the inverse movement. They keep the dtype; `concat` of mixed dtypes gives f32.
+ *
+ * WGSL: `shaders/unary.wgsl`, `shaders/cast.wgsl`. CPU twin: `_movement_ref.ts`. Tests:
+ * `movement_test.ts`.
  * @module
  */
 import { describeArg, intArg, intsArg, tensorArg } from "./_args.ts";
 import { device } from "../device.ts";
+import { constants } from "../_shaders.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { sizeOf, Tensor } from "../tensor.ts";
 import { contiguousStrides, fmt } from "./_launch.ts";
@@ -46,13 +50,17 @@ function stridedCopy(a: Tensor, shape: number[], strides: number[], offset = 0):
   const d = device();
   const out = Tensor.empty(shape, a.dtype);
   runStrided(
-    d.kernel(copyKernel(a), { OP: 0, CONTIG: 0 }),
+    d.kernel(copyKernel(a), { OP: constants[copyKernel(a)].OP_COPY, CONTIG: 0 }),
     shape,
     [{ buf: a.buffer, strides, offset }],
     out.buffer,
     {
       what: () => `a strided copy of ${fmt(a.shape)} to ${fmt(shape)}`,
-      scatter: d.kernel(copyKernel(a), { OP: 0, CONTIG: 0, SCATTER: 1 }),
+      scatter: d.kernel(copyKernel(a), {
+        OP: constants[copyKernel(a)].OP_COPY,
+        CONTIG: 0,
+        SCATTER: 1,
+      }),
     },
   );
   return out;
@@ -67,7 +75,7 @@ function scatter(src: Tensor, dst: Tensor, offset: number[]): void {
     throw new TypeError(`Cannot scatter ${src.dtype} into ${dst.dtype}`); // callers promote first
   }
   runStrided(
-    d.kernel(copyKernel(src), { OP: 0, CONTIG: 0, SCATTER: 1 }),
+    d.kernel(copyKernel(src), { OP: constants[copyKernel(src)].OP_COPY, CONTIG: 0, SCATTER: 1 }),
     src.shape,
     [{ buf: src.buffer, strides: contiguousStrides(src.shape) }, {
       buf: dst.buffer,

@@ -1,5 +1,6 @@
 import { assertClose, gradCheck, randArray, testDevice } from "../_test_util.ts";
-import { arr, permuteRef } from "./_cpu_ref.ts";
+import { arr } from "./_ref_arr.ts";
+import { permuteRef } from "./_movement_ref.ts";
 import { tensor } from "../creation.ts";
 import { concat, flatten, pad, permute, reshape, slice, transpose } from "./movement.ts";
 

@@ -2,10 +2,14 @@
  * 2-D pooling of NCHW tensors, forward beside backward (kernels in `shaders/pool2d.wgsl`): `maxPool2d`,
  * `avgPool2d` and `adaptiveAvgPool2d`, with PyTorch's semantics (floor mode). Backward passes gather
  * from the windows covering each input element, so they need no atomics.
+ *
+ * WGSL: `shaders/pool2d.wgsl`. CPU twin: `_pool_ref.ts`. Tests: `pool_test.ts`.
  * @module
  */
 import { describeArg, tensorArg } from "./_args.ts";
 import { device } from "../device.ts";
+import { layouts } from "../_shaders.ts";
+import { packUniform } from "../_uniform.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
@@ -109,11 +113,21 @@ function geometry(x: Tensor, opts: Pool2dOptions | Pair, what: string): Geo {
   return { n, c, h, w, ho, wo, k, s, p };
 }
 
-function params(g: Geo, total: number): Uint32Array {
-  return new Uint32Array([
-    ...[g.n * g.c, g.h, g.w, g.ho, g.wo, g.k[0], g.k[1], g.s[0]],
-    ...[g.s[1], g.p[0], g.p[1], total],
-  ]);
+function params(g: Geo, total: number): ArrayBuffer {
+  return packUniform(layouts.pool2d.Params, {
+    B: g.n * g.c,
+    H: g.h,
+    W: g.w,
+    Ho: g.ho,
+    Wo: g.wo,
+    KH: g.k[0],
+    KW: g.k[1],
+    SH: g.s[0],
+    SW: g.s[1],
+    PH: g.p[0],
+    PW: g.p[1],
+    total,
+  });
 }
 
 function run(
@@ -129,13 +143,13 @@ function run(
   const out = Tensor.empty(outShape);
   d.dispatch(
     d.kernel("pool2d", { COUNT_PAD: countPad }, entry),
-    [
-      d.uniform(params(g, out.size)),
-      src.buffer,
-      idx ? idx.buffer : null,
-      out.buffer,
-      idxOut ? idxOut.buffer : null,
-    ],
+    {
+      P: d.uniform(params(g, out.size)),
+      src: src.buffer,
+      ...(idx ? { idx_in: idx.buffer } : {}),
+      dst: out.buffer,
+      ...(idxOut ? { idx_out: idxOut.buffer } : {}),
+    },
     grid1d(out.size, WG),
     () => `pool2d ${entry} of ${fmt(src.shape)} to ${fmt(outShape)}`,
   );
@@ -148,7 +162,7 @@ function globalFwd4(g: Geo, x: Tensor): Tensor {
   const out = Tensor.empty([g.n, g.c, 1, 1]);
   d.dispatch(
     d.kernel("pool2d", { WG: 64 }, "global_fwd4"),
-    [d.uniform(params(g, out.size)), null, null, out.buffer, null, null, x.buffer],
+    { P: d.uniform(params(g, out.size)), dst: out.buffer, src4: x.buffer },
     grid1d(out.size, 64),
   );
   return out;
@@ -165,7 +179,7 @@ function globalBwd(g: Geo, gy: Tensor, shape: readonly number[]): Tensor {
   if (hw % 4 === 0) {
     d.dispatch(
       d.kernel("pool2d", { WG: 256 }, "global_bwd4"),
-      [d.uniform(params(g, out.size)), gy.buffer, null, null, null, out.buffer],
+      { P: d.uniform(params(g, out.size)), src: gy.buffer, dst4: out.buffer },
       grid1d(out.size / 4, 256),
     );
     return out;
@@ -174,7 +188,7 @@ function globalBwd(g: Geo, gy: Tensor, shape: readonly number[]): Tensor {
   const y = Math.min(planes, 65535);
   d.dispatch(
     d.kernel("pool2d", { WG: wg }, "global_bwd"),
-    [d.uniform(params(g, out.size)), gy.buffer, null, out.buffer, null],
+    { P: d.uniform(params(g, out.size)), src: gy.buffer, dst: out.buffer },
     [Math.ceil(hw / wg), y, Math.ceil(planes / 65535)],
   );
   return out;

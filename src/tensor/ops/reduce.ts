@@ -2,12 +2,17 @@
  * Reductions over any set of axes (`sum`, `mean`, `max`, `min`, `argmax`), broadcasting copies (`expand`)
  * and `sumTo`, the reduction that undoes a broadcast in backward passes. Kernels: `shaders/reduce.wgsl`
  * (a thread per output, or a workgroup per output for long reductions) and `shaders/argmax.wgsl`.
+ *
+ * WGSL: `shaders/reduce.wgsl`, `shaders/argmax.wgsl`. CPU twin: `_reduce_ref.ts`. Tests:
+ * `reduce_test.ts`.
  * @module
  */
 import { axesArg, intArg, intsArg, tensorArg } from "./_args.ts";
 import { checkOptions } from "../../_options.ts";
 import { REDUCE_SPEC } from "./_specs.ts";
 import { device } from "../device.ts";
+import { constants, layouts } from "../_shaders.ts";
+import { packUniform } from "../_uniform.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
@@ -48,27 +53,22 @@ function reduceParams(
 ): { p: ArrayBuffer; outSize: number; rsize: number } {
   const strides = contiguousStrides(shape);
   const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  const buf = new ArrayBuffer(160);
-  const u = new Uint32Array(buf);
-  const f = new Float32Array(buf);
   let outSize = 1;
   for (const i of kept) outSize *= shape[i]!;
   let rsize = 1;
   for (const i of axes) rsize *= shape[i]!;
-  u[0] = outSize;
-  u[1] = kept.length;
-  u[2] = axes.length;
-  u[3] = rsize;
-  f[4] = scale;
-  kept.forEach((i, k) => {
-    u[8 + k] = shape[i]!;
-    u[16 + k] = strides[i]!;
+  const p = packUniform(layouts.reduce_index.Params, {
+    numel: outSize,
+    rank: kept.length,
+    rrank: axes.length,
+    rsize,
+    scale,
+    shape: kept.map((i) => shape[i]!),
+    sa: kept.map((i) => strides[i]!),
+    rshape: axes.map((i) => shape[i]!),
+    rstride: axes.map((i) => strides[i]!),
   });
-  axes.forEach((i, k) => {
-    u[24 + k] = shape[i]!;
-    u[32 + k] = strides[i]!;
-  });
-  return { p: buf, outSize, rsize };
+  return { p, outSize, rsize };
 }
 
 function outShape(shape: readonly number[], axes: number[], keepDim: boolean): number[] {
@@ -77,8 +77,15 @@ function outShape(shape: readonly number[], axes: number[], keepDim: boolean): n
     : shape.filter((_, i) => !axes.includes(i));
 }
 
+/** `OP` numbers of `shaders/reduce.wgsl` (generated from its `const OP_*`). */
+export const R = {
+  sum: constants.reduce.OP_SUM,
+  max: constants.reduce.OP_MAX,
+  min: constants.reduce.OP_MIN,
+} as const;
+
 /**
- * @internal Reduction kernel without graph: op 0 sum (times scale), 1 max, 2 min; written into `into`
+ * @internal Reduction kernel without graph: op `R.sum` (times scale), `R.max`, `R.min`; written into `into`
  * (as many elements as the result) when given.
  */
 export function reduceRaw(
@@ -103,14 +110,14 @@ export function reduceRaw(
   if (rsize >= 256 && outSize <= 4096) {
     d.dispatch(
       d.kernel("reduce", { OP: op }, "main_wg"),
-      [d.uniform(p), a.buffer, out.buffer],
+      { P: d.uniform(p), a: a.buffer, out: out.buffer },
       grid1d(outSize, 1),
       () => `reduction ${op} of ${fmt(a.shape)} over ${fmt(axes)}`,
     );
   } else {
     d.dispatch(
       d.kernel("reduce", { OP: op, WG: 64 }),
-      [d.uniform(p), a.buffer, out.buffer],
+      { P: d.uniform(p), a: a.buffer, out: out.buffer },
       grid1d(outSize, 64),
       () => `reduction ${op} of ${fmt(a.shape)} over ${fmt(axes)}`,
     );
@@ -143,7 +150,7 @@ function reduceSplit(a: Tensor, axes: number[], op: number, scale: number, out: 
     if (over0) {
       if (!acc) acc = part;
       else {
-        const next = binaryRaw(acc, part, op === 0 ? B.add : op === 1 ? B.max : B.min);
+        const next = binaryRaw(acc, part, op === R.sum ? B.add : op === R.max ? B.max : B.min);
         acc.dispose();
         part.dispose();
         acc = next;
@@ -164,8 +171,9 @@ function reduceSplit(a: Tensor, axes: number[], op: number, scale: number, out: 
 export function expandRaw(a: Tensor, shape: readonly number[]): Tensor {
   const d = device();
   const out = Tensor.empty(shape, a.dtype);
+  const copy = a.dtype === "f32" ? "unary" : "cast";
   runStrided(
-    d.kernel(a.dtype === "f32" ? "unary" : "cast", { OP: 0, CONTIG: 0 }),
+    d.kernel(copy, { OP: constants[copy].OP_COPY, CONTIG: 0 }),
     shape,
     [{ buf: a.buffer, strides: broadcastStrides(a.shape, shape) }],
     out.buffer,
@@ -183,7 +191,7 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   for (let i = 0; i < g.rank; i++) {
     if (i < k || (shape[i - k] === 1 && g.shape[i] !== 1)) axes.push(i);
   }
-  const r = axes.length ? reduceRaw(g, axes, 0) : g;
+  const r = axes.length ? reduceRaw(g, axes, R.sum) : g;
   return r.shape.join() === shape.join() ? r : r.view(shape);
 }
 
@@ -243,7 +251,7 @@ function sumScaled(
   checkOptions(name, opts, REDUCE_SPEC);
   floatOnly(name, [a]);
   const ax = normAxes(axes, a.shape);
-  const out = reduceRaw(a, ax, 0, scale, opts.keepDim ?? false);
+  const out = reduceRaw(a, ax, R.sum, scale, opts.keepDim ?? false);
   if (needsGrad(a)) {
     const keepShape = outShape(a.shape, ax, true);
     record(out, name, [a], [], (g) => {
@@ -298,13 +306,13 @@ export const max = (
   a: Tensor,
   axes?: number | readonly number[],
   opts: ReduceOptions = {},
-): Tensor => extreme(a, axes, opts, 1, "max");
+): Tensor => extreme(a, axes, opts, R.max, "max");
 /** Minimum over `axes` (all when omitted). */
 export const min = (
   a: Tensor,
   axes?: number | readonly number[],
   opts: ReduceOptions = {},
-): Tensor => extreme(a, axes, opts, 2, "min");
+): Tensor => extreme(a, axes, opts, R.min, "min");
 
 /** Index of the first maximum along `axis` (an `i32` tensor; no gradient). */
 export function argmax(a: Tensor, axis = -1, opts: ReduceOptions = {}): Tensor {
@@ -330,7 +338,7 @@ export function argmax(a: Tensor, axis = -1, opts: ReduceOptions = {}): Tensor {
         const q = reduceParams(x!.shape, ax, 1);
         d.dispatch(
           d.kernel("argmax", { WG: 64 }),
-          [d.uniform(q.p), x!.buffer, y!.buffer],
+          { P: d.uniform(q.p), a: x!.buffer, out: y!.buffer },
           grid1d(q.outSize, 64),
           () => what,
         );
@@ -341,7 +349,7 @@ export function argmax(a: Tensor, axis = -1, opts: ReduceOptions = {}): Tensor {
   }
   d.dispatch(
     d.kernel("argmax", { WG: 64 }),
-    [d.uniform(p), a.buffer, out.buffer],
+    { P: d.uniform(p), a: a.buffer, out: out.buffer },
     grid1d(outSize, 64),
     () => what,
   );

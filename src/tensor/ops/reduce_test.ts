@@ -1,5 +1,6 @@
 import { assertClose, gradCheck, randArray, testDevice } from "../_test_util.ts";
-import { arr, reduceRef } from "./_cpu_ref.ts";
+import { arr } from "./_ref_arr.ts";
+import { reduceRef } from "./_reduce_ref.ts";
 import { tensor } from "../creation.ts";
 import { argmax, expand, max, mean, min, sum } from "./reduce.ts";
 

@@ -1,7 +1,7 @@
 /** Validation of the optimizers: errors name the bad value and come before any GPU work. */
 import assert from "node:assert/strict";
-import { Adam, RMSProp, SGD } from "../src/optim/mod.ts";
-import { device, init, zeros } from "../src/tensor/mod.ts";
+import { Adam, RMSProp, SGD } from "./mod.ts";
+import { device, init, zeros } from "../tensor/mod.ts";
 
 await init();
 

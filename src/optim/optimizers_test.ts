@@ -1,14 +1,14 @@
 /**
- * The fused optimizer kernels against their plain-TypeScript references (`optim_reference.ts`, float32
+ * The fused optimizer kernels against their plain-TypeScript references (`_optimizers_ref.ts`, float32
  * rounding emulated), on sizes that are not multiples of the workgroup (3, 257, 1000, 2052), several
  * tensors of one group updated in one dispatch, with
  * hyperparameters changing every step, parameters without gradients, and a parameter that lags its group.
  */
 import assert from "node:assert/strict";
-import { Adam, type GroupHypers, type Optimizer, RMSProp, SGD } from "../src/optim/mod.ts";
-import { init, type Tensor, tensor } from "../src/tensor/mod.ts";
-import { type RefOptions, type RefState, refStep } from "./optim_reference.ts";
-import { assertRel } from "./nn_fixture_util.ts";
+import { Adam, type GroupHypers, type Optimizer, RMSProp, SGD } from "./mod.ts";
+import { init, type Tensor, tensor } from "../tensor/mod.ts";
+import { type RefOptions, type RefState, refStep } from "./_optimizers_ref.ts";
+import { assertRel } from "../nn/_fixture_util.ts";
 
 await init();
 

@@ -1,9 +1,9 @@
 /**
- * Helpers of the `nn_*` and `optim_*` tests: PyTorch fixtures and closeness checks that name the worst
+ * Helpers of the nn and optim tests (and the cross-module ones in `tests/`): PyTorch fixtures and closeness checks that name the worst
  * element. Tests only.
  * @module
  */
-import { type Tensor, tensor } from "../src/tensor/mod.ts";
+import { type Tensor, tensor } from "../tensor/mod.ts";
 
 /** A tensor as stored in `fixtures/*.json`. */
 export interface FixtureTensor {
@@ -14,7 +14,7 @@ export interface FixtureTensor {
 
 /** Reads `fixtures/<name>.json`. */
 export async function loadFixture<T>(name: string): Promise<T> {
-  const url = new URL(`../fixtures/${name}.json`, import.meta.url);
+  const url = new URL(`../../fixtures/${name}.json`, import.meta.url);
   return JSON.parse(await Deno.readTextFile(url)) as T;
 }
 

@@ -1,9 +1,10 @@
 /**
- * Plain-TypeScript references of the optimizer kernels (`shaders/{sgd,adam,rmsprop}.wgsl`), written from
+ * The CPU twin of the optimizers (`sgd.ts`, `adam.ts`, `rmsprop.ts`; kernels `shaders/{sgd,adam,rmsprop}.wgsl`),
+ * written from
  * PyTorch 1.13's update rules, and a float64 forward/backward of the `fixtures/optim.json` model. Tests only.
  * @module
  */
-import type { GroupHypers } from "../src/optim/mod.ts";
+import type { GroupHypers } from "./hypers.ts";
 
 /** Per-parameter state of the reference, by PyTorch name. */
 export type RefState = Record<string, Float64Array>;

@@ -8,8 +8,8 @@ import {
   type Sequential,
   shallowConvNet,
   simpleNet,
-} from "../src/nn/mod.ts";
-import { init, tensor } from "../src/tensor/mod.ts";
+} from "./mod.ts";
+import { init, tensor } from "../tensor/mod.ts";
 
 await init();
 

@@ -4,9 +4,9 @@
  * statistics after the forward (training mode).
  */
 import assert from "node:assert/strict";
-import { nllLoss, resnet, type Sequential, shallowConvNet, simpleNet } from "../src/nn/mod.ts";
-import { backward, init } from "../src/tensor/mod.ts";
-import { assertRel, type FixtureTensor, fromFixture, loadFixture } from "./nn_fixture_util.ts";
+import { nllLoss, resnet, type Sequential, shallowConvNet, simpleNet } from "./mod.ts";
+import { backward, init } from "../tensor/mod.ts";
+import { assertRel, type FixtureTensor, fromFixture, loadFixture } from "./_fixture_util.ts";
 
 interface ModelCase {
   name: "SimpleNet" | "ShallowConvNet" | "ResNet";
