@@ -214,7 +214,7 @@ async function main(): Promise<void> {
     if (values.json) console.log(jsonLine(r));
   }, notes);
   if (values.json) return;
-  console.log(formatTable(cases, results, { notes }));
+  console.log(formatTable(cases, results, { impls: IMPLS.filter((i) => impls.has(i)), notes }));
   // Step breakdown of tempo's training benches: a separate, synced profiling pass.
   if (impls.has("tempo")) {
     for (const s of specs) {
