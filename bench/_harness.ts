@@ -1,7 +1,8 @@
 /**
  * Measurement and reporting for `deno task bench`.
  *
- * Every implementation (tempo, tfjs-webgpu, pytorch-cpu) reports one number per bench through a
+ * Every implementation (tempo, tfjs-webgpu, jax-js-webgpu, jax-js-wasm, pytorch-cpu) reports one
+ * number per bench through a
  * function `() => Promise<number> | undefined`; `undefined` (or a missing function) means "no
  * number" and shows as `-`.
  *
@@ -14,20 +15,34 @@
  */
 
 /** The implementations shown side by side. */
-export type Impl = "tempo" | "tfjs-webgpu" | "pytorch-cpu";
+export type Impl = "tempo" | "tfjs-webgpu" | "jax-js-webgpu" | "jax-js-wasm" | "pytorch-cpu";
 /** Column order of the table and of the JSON lines. */
-export const IMPLS: readonly Impl[] = ["tempo", "tfjs-webgpu", "pytorch-cpu"];
-/** Units a bench reports in. */
-export type Unit = "GFLOP/s" | "GB/s" | "us" | "samples/s";
+export const IMPLS: readonly Impl[] = [
+  "tempo",
+  "tfjs-webgpu",
+  "jax-js-webgpu",
+  "jax-js-wasm",
+  "pytorch-cpu",
+];
+/** Short names of the peers in the ratio columns' headers (`tempo/<short>`). */
+const SHORT: Record<Impl, string> = {
+  tempo: "tempo",
+  "tfjs-webgpu": "tfjs",
+  "jax-js-webgpu": "jax-gpu",
+  "jax-js-wasm": "jax-wasm",
+  "pytorch-cpu": "torch",
+};
+/** Units a bench reports in (`s`: time to the first training step, lower is better). */
+export type Unit = "GFLOP/s" | "GB/s" | "us" | "s" | "samples/s";
 
 /** One row of the table: a named workload and how each implementation measures it. */
 export interface BenchCase {
   name: string;
   unit: Unit;
-  /** true for throughputs (GFLOP/s, GB/s, samples/s), false for latencies (us). */
+  /** true for throughputs (GFLOP/s, GB/s, samples/s), false for latencies (us, s). */
   higherIsBetter: boolean;
   /** Returns the measured value in `unit`, or `undefined` when the impl has no number. */
-  run: Record<Impl, () => Promise<number> | undefined>;
+  run: Partial<Record<Impl, () => Promise<number> | undefined>>;
   /**
    * Measures several impls together (interleaved, see {@linkcode measureInterleaved}); the impls it
    * returns a value for are not run alone.
@@ -132,25 +147,45 @@ export async function measureInterleaved(
   return times.map(median);
 }
 
-/** Runs every impl of every case in order; errors are reported on stderr and leave a `-`. */
+/** A bench that failed for one impl (or for an interleaved group): shown under the table. */
+export interface BenchNote {
+  bench: string;
+  impl: string;
+  message: string;
+}
+
+/** The first line of an error's message. */
+export function errorLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0]!.slice(0, 200);
+}
+
+/**
+ * Runs every impl of every case in order; an error is reported on stderr and in `notes`, and leaves
+ * a `-`.
+ */
 export async function runCases(
   cases: readonly BenchCase[],
   onResult: (r: BenchResult) => void,
+  notes: BenchNote[] = [],
 ): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
+  const fail = (bench: string, impl: string, e: unknown) => {
+    console.error(`bench ${bench} / ${impl} failed:`, e instanceof Error ? e.message : e);
+    notes.push({ bench, impl, message: errorLine(e) });
+  };
   for (const c of cases) {
     let joint: Partial<Record<Impl, number>> = {};
     try {
       joint = (await c.together?.()) ?? {};
     } catch (e) {
-      console.error(`bench ${c.name} (interleaved) failed:`, e instanceof Error ? e.message : e);
+      fail(c.name, "interleaved", e);
     }
     for (const impl of IMPLS) {
       let value: number | undefined = joint[impl];
       try {
-        if (!(impl in joint)) value = await c.run[impl]();
+        if (!(impl in joint)) value = await c.run[impl]?.();
       } catch (e) {
-        console.error(`bench ${c.name} / ${impl} failed:`, e instanceof Error ? e.message : e);
+        fail(c.name, impl, e);
       }
       if (value === undefined || !Number.isFinite(value)) continue;
       const r: BenchResult = { bench: c.name, impl, value, unit: c.unit };
@@ -184,22 +219,26 @@ export function ratio(
   return higherIsBetter ? tempo / peer : peer / tempo;
 }
 
-/** The human-readable table, with a legend line. */
-export function formatTable(cases: readonly BenchCase[], results: readonly BenchResult[]): string {
+/** The human-readable table (columns: `impls`, default all), its legend and the notes. */
+export function formatTable(
+  cases: readonly BenchCase[],
+  results: readonly BenchResult[],
+  options: { impls?: readonly Impl[]; notes?: readonly BenchNote[] } = {},
+): string {
+  const impls = options.impls ?? IMPLS;
+  const peers = impls.filter((i) => i !== "tempo");
   const get = (bench: string, impl: Impl) =>
     results.find((r) => r.bench === bench && r.impl === impl)?.value;
-  const header = ["bench", ...IMPLS, "tempo/tfjs", "tempo/torch"];
+  const header = ["bench", ...impls, ...peers.map((p) => `tempo/${SHORT[p]}`)];
   const rows = cases.map((c) => {
-    const [t, f, p] = IMPLS.map((i) => get(c.name, i));
-    const rf = ratio(t, f, c.higherIsBetter);
-    const rp = ratio(t, p, c.higherIsBetter);
+    const t = get(c.name, "tempo");
     return [
       `${c.name} [${c.unit}]`,
-      fmtValue(t),
-      fmtValue(f),
-      fmtValue(p),
-      rf === undefined ? "-" : `${rf.toFixed(2)}x`,
-      rp === undefined ? "-" : `${rp.toFixed(2)}x`,
+      ...impls.map((i) => fmtValue(get(c.name, i))),
+      ...peers.map((p) => {
+        const r = ratio(t, get(c.name, p), c.higherIsBetter);
+        return r === undefined ? "-" : `${r.toFixed(2)}x`;
+      }),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -210,12 +249,15 @@ export function formatTable(cases: readonly BenchCase[], results: readonly Bench
   const sep = "|" +
     widths.map((w, i) => (i === 0 ? ":" + "-".repeat(w + 1) : "-".repeat(w + 1) + ":")).join("|") +
     "|";
+  const notes = (options.notes ?? []).map((n) => `- ${n.bench} / ${n.impl}: ${n.message}`);
   return [
     line(header),
     sep,
     ...rows.map(line),
     "",
-    "Ratios: >1 means tempo is better (for GFLOP/s, GB/s and samples/s tempo/peer; for us peer/tempo).",
+    "Ratios: >1 means tempo is better (for GFLOP/s, GB/s and samples/s tempo/peer; for us and s " +
+    "peer/tempo).",
     "`-`: no number (impl missing, skipped or failed).",
+    ...(notes.length ? ["", "Notes (failed benches):", ...notes] : []),
   ].join("\n");
 }
