@@ -3,29 +3,9 @@
  * element. Tests only.
  * @module
  */
-import { type Tensor, tensor } from "../tensor/mod.ts";
 
-/** A tensor as stored in `fixtures/*.json`. */
-export interface FixtureTensor {
-  shape: number[];
-  data: number[];
-  dtype?: "int32";
-}
-
-/** Reads `fixtures/<name>.json`. */
-export async function loadFixture<T>(name: string): Promise<T> {
-  const url = new URL(`../../fixtures/${name}.json`, import.meta.url);
-  return JSON.parse(await Deno.readTextFile(url)) as T;
-}
-
-/** A GPU tensor from a fixture tensor. */
-export function fromFixture(t: FixtureTensor, requiresGrad = false): Tensor {
-  return tensor(t.data, {
-    shape: t.shape,
-    dtype: t.dtype === "int32" ? "i32" : "f32",
-    requiresGrad,
-  });
-}
+// The fixture readers are the engine's test helpers; nn and optim tests share them.
+export { type FixtureTensor, fromFixture, loadFixture } from "../tensor/_test_util.ts";
 
 /** Worst error of `actual` against `expected`: max |a-e| and max |a-e| / max(|e|, floor). */
 export function errors(
