@@ -124,7 +124,9 @@ const checks: Record<string, () => Promise<Result>> = {
     }
     const total = (files ?? 0) + notebooks.length;
     const unformatted = bad + badNotebooks.length;
-    const notes = badNotebooks.map((nb) => `${nb}: not formatted (run: deno fmt ${nb})`);
+    const notes = badNotebooks.map((nb) =>
+      `${nb}: not formatted (run: deno fmt --no-config --line-width 100 ${nb})`
+    );
     return {
       ok: code === 0 && badNotebooks.length === 0,
       count: unformatted ? `${unformatted} of ${total} files unformatted` : `${total} files`,
