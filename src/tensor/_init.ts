@@ -6,6 +6,8 @@
 import { Device } from "./device.ts";
 import { GpuError, NO_ADAPTER_MESSAGE } from "./gpu_error.ts";
 import { checkInitOptions, type InitOptions, resolveLimits } from "./_limits.ts";
+import { noteAdapter } from "./_adapter.ts";
+import { setAutotune } from "./ops/_matmul_tune.ts";
 
 let current: Device | null = null;
 let pending: Promise<Device> | null = null;
@@ -68,6 +70,8 @@ export function init(opts: InitOptions = {}): Promise<Device> {
     }
     const dev = new Device(gpu, description, resolveLimits(gpu.limits, opts));
     current = dev;
+    noteAdapter(dev, adapter.info);
+    if (opts.autotune !== undefined) setAutotune(opts.autotune);
     dev.onDestroy(() => {
       if (current !== dev) return;
       current = null;

@@ -28,9 +28,20 @@ export interface InitOptions {
   maxBufferSize?: number;
   /** Cap on the side of a 2-D texture. */
   maxTextureDimension2D?: number;
+  /**
+   * Choose matmul kernels by measurement (`setAutotune`): `Learner` fits then time each new shape
+   * class once, after the batch that first used it. Off by default, as PyTorch's
+   * `torch.backends.cudnn.benchmark`. @default {false}
+   */
+  autotune?: boolean;
 }
 
-const INIT_KEYS = ["maxStorageBufferBindingSize", "maxBufferSize", "maxTextureDimension2D"];
+const INIT_KEYS = [
+  "maxStorageBufferBindingSize",
+  "maxBufferSize",
+  "maxTextureDimension2D",
+  "autotune",
+];
 
 /** Checks `init()` options: known keys, positive integers; throws a `TypeError`/`RangeError` otherwise. */
 export function checkInitOptions(opts: InitOptions): void {
@@ -42,6 +53,12 @@ export function checkInitOptions(opts: InitOptions): void {
       throw new TypeError(
         `Cannot use init() option '${k}': expected one of ${INIT_KEYS.join(", ")}`,
       );
+    }
+    if (k === "autotune") {
+      if (v !== undefined && typeof v !== "boolean") {
+        throw new TypeError(`Cannot use init() option autotune = ${String(v)}: expected a boolean`);
+      }
+      continue;
     }
     if (v !== undefined && (!Number.isSafeInteger(v) || v < 1024)) {
       throw new RangeError(

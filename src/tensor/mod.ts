@@ -45,3 +45,4 @@ export * from "./ops/batch_norm.ts";
 export * from "./ops/conv_bn.ts";
 export * from "./ops/dropout.ts";
 export * from "./ops/cast.ts";
+export * from "./tune.ts";

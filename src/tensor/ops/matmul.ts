@@ -1,11 +1,14 @@
 /**
  * Batched matrix product with transposed operands read in place (no copies), an optional fused bias and
  * ReLU, and split-K for long inner dimensions with few outputs. Kernels: `shaders/matmul.wgsl` (any
- * shape, batched), and for large single products the texture path (`_matmul_tex.ts`). `linear` is
- * here too, with its backward (bias gradient and ReLU mask fused, gradients written in place).
+ * shape, batched, shaped for llvmpipe), for large single products the texture path (`_matmul_tex.ts`),
+ * and the GPU-shaped tiled kernel (`shaders/matmul_tiled.wgsl`, workgroup-memory tiles). Which one a
+ * product takes is the heuristic `matmulPlan` unless the autotuner (`../tune.ts`) measured its shape
+ * class on this adapter. `linear` is here too, with its backward (bias gradient and ReLU mask fused,
+ * gradients written in place).
  *
- * WGSL: `shaders/matmul.wgsl`, `shaders/matmul_tb.wgsl`, `shaders/bias_grad.wgsl`. CPU twin:
- * `_matmul_ref.ts`. Tests: `matmul_test.ts`.
+ * WGSL: `shaders/matmul.wgsl`, `shaders/matmul_tb.wgsl`, `shaders/matmul_tiled.wgsl`,
+ * `shaders/bias_grad.wgsl`. CPU twin: `_matmul_ref.ts`. Tests: `matmul_test.ts`.
  * @module
  */
 import { tensorsArg } from "./_args.ts";
@@ -24,9 +27,12 @@ import { B, binaryRaw, U, unaryRaw } from "./elementwise.ts";
 import { copyInto } from "./_accumulate.ts";
 import { matmulFits, matmulSplit } from "./_matmul_split.ts";
 import { fitsWhole } from "./_chunk.ts";
+import type { MatmulPlan } from "./_matmul_plan.ts";
+import { chosenPlan } from "./_matmul_tune.ts";
 import { R, reduceRaw, sumTo } from "./reduce.ts";
 
 export type { TexLayout };
+export { type MatmulPlan, matmulPlan, TEX_MIN_WORK } from "./_matmul_plan.ts";
 
 /** Options of {@linkcode matmul}. */
 export interface MatmulOptions {
@@ -67,44 +73,6 @@ function dims(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Dims {
   };
 }
 
-/** How one product is launched: workgroup shape (in 8x8-output invocations) and split-K count. */
-export interface MatmulPlan {
-  /** Invocations per workgroup along the output's columns (n). */
-  wx: number;
-  /** Invocations per workgroup along the output's rows (m). */
-  wy: number;
-  /** Split-K count: chunks of the inner dimension computed apart and summed. */
-  splits: number;
-  /** Use the texture kernel (`shaders/matmul_tb.wgsl`, `_matmul_tex.ts`) when it applies. */
-  tex?: boolean;
-  /** The texture path's layout (default: `texLayout`'s choice). */
-  layout?: TexLayout;
-}
-
-const nextPow2 = (x: number) => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
-
-/**
- * @internal Picks the workgroup shape and split-K. On llvmpipe a workgroup runs on one CPU thread, so a
- * product needs at least ~8 workgroups to keep the cores busy; a long K with few output blocks is split.
- */
-export function matmulPlan(m: number, n: number, k: number, batch: number): MatmulPlan {
-  const tm = Math.ceil(m / 8), tn = Math.ceil(n / 8);
-  const wx = Math.min(8, nextPow2(tn));
-  const wy = Math.max(1, Math.min(8, nextPow2(tm), Math.floor(64 / wx)));
-  const groups = batch * Math.ceil(tn / wx) * Math.ceil(tm / wy);
-  // Chunks of at most ~1024 deep keep a workgroup's panel of B in cache; few workgroups split further.
-  let splits = k > 1024 ? Math.ceil(k / 1024) : 1;
-  if (groups < 8 && k >= 256) splits = Math.max(splits, Math.min(Math.ceil(8 / groups), k >> 8));
-  // The texture path copies or packs one operand into a texture (one more dispatch or copy): worth it
-  // once the product is big enough, and the faster kernel at every size past that.
-  const tex = batch === 1 && m * n * k >= TEX_MIN_WORK;
-  return { wx, wy, splits, tex };
-}
-
-/** @internal Smallest m*n*k for which {@linkcode matmulPlan} picks the texture path. */
-export const TEX_MIN_WORK = 1 << 21;
-
-/** @internal {@linkcode matmulRaw} with an explicit launch plan (for `tools/mm_tune.ts`). */
 /** A product over an empty inner dimension: sums of no terms are 0 (PyTorch), then bias and ReLU. */
 function emptyInner(dm: Dims, opts: MatmulOptions & RawOptions): Tensor {
   const shape = [...dm.batchShape, dm.m, dm.n];
@@ -150,8 +118,8 @@ export function matmulPlanned(
   }
   if (dm.k === 0) return emptyInner(dm, opts);
   const d = device();
-  const planned = plan ?? matmulPlan(dm.m, dm.n, dm.k, dm.batch);
-  const { wx, wy, tex, layout } = planned;
+  const planned = plan ?? chosenPlan(d, dm, ta, tb, opts.bias !== undefined, opts.relu ?? false);
+  const { wx, wy, tex, layout, tile } = planned;
   let splits = planned.splits;
   if (!matmulFits(dm, ta, tb, splits)) {
     if (!matmulFits(dm, ta, tb, 1)) {
@@ -160,7 +128,7 @@ export function matmulPlanned(
     // Only the split-K partials are too big: fewer partials.
     splits = Math.max(1, Math.floor(d.maxBinding / (dm.batch * dm.m * dm.n * 4)));
   }
-  if (tex) {
+  if (tex && !tile) {
     const out = matmulTexture(
       a,
       b,
@@ -186,7 +154,7 @@ export function matmulPlanned(
   const target = fuse
     ? into ?? Tensor.empty(outShape)
     : Tensor.empty([dm.batch * realSplits * dm.m * dm.n]);
-  const p = packUniform(layouts.matmul.Params, {
+  const p = packUniform(tile ? layouts.matmul_tiled.Params : layouts.matmul.Params, {
     M: dm.m,
     N: dm.n,
     K: dm.k,
@@ -198,15 +166,20 @@ export function matmulPlanned(
     kChunk,
   });
   const bias = opts.bias;
-  const flags = { BIAS: bias ? 1 : 0, RELU: opts.relu ? 1 : 0 };
-  const kernel = d.kernel("matmul", {
+  const v4 = dm.n % 4 === 0;
+  const consts = {
     TRANS_A: ta ? 1 : 0,
     TRANS_B: tb ? 1 : 0,
-    ...(fuse ? flags : {}),
-    WX: wx,
-    WY: wy,
-  }, dm.n % 4 === 0 ? "main4" : "main");
-  const v4 = dm.n % 4 === 0;
+    ...(fuse ? { BIAS: bias ? 1 : 0, RELU: opts.relu ? 1 : 0 } : {}),
+  };
+  // The llvmpipe-shaped kernel covers 8x8 outputs per invocation, the GPU-shaped one 4x4.
+  const [kernel, cols, rows] = tile
+    ? [
+      d.kernel("matmul_tiled", { ...consts, TX: tile.tx, TY: tile.ty }, v4 ? "main4" : "main"),
+      4 * tile.tx,
+      4 * tile.ty,
+    ]
+    : [d.kernel("matmul", { ...consts, WX: wx, WY: wy }, v4 ? "main4" : "main"), 8 * wx, 8 * wy];
   d.dispatch(kernel, {
     P: d.uniform(p),
     A: pa.t.buffer,
@@ -214,8 +187,8 @@ export function matmulPlanned(
     [v4 ? "bias4" : "bias"]: fuse ? bias?.buffer ?? d.dummy : d.dummy,
     [v4 ? "C4" : "C"]: target.buffer,
   }, [
-    Math.ceil(dm.n / (8 * wx)),
-    Math.ceil(dm.m / (8 * wy)),
+    Math.ceil(dm.n / cols),
+    Math.ceil(dm.m / rows),
     dm.batch * realSplits,
   ], () => `matmul ${fmt(a.shape)}${ta ? "^T" : ""} by ${fmt(b.shape)}${tb ? "^T" : ""}`);
   if (pa.copy) pa.t.dispose();

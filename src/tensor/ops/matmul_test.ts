@@ -30,6 +30,8 @@ interface Case {
   splits?: number;
   /** Forces the texture path (one operand in a texture) with this layout. */
   tex?: { swap: boolean; cw: 2 | 4; splits: number };
+  /** Forces the GPU-shaped tiled kernel with this many invocations (split-K: `splits`). */
+  tile?: { tx: 8 | 16; ty: 8 | 16 };
 }
 
 async function check(c: Case): Promise<void> {
@@ -40,7 +42,9 @@ async function check(c: Case): Promise<void> {
   const bias = biasD ? tensor(biasD, { shape: [n] }) : undefined;
   const opts = { transA: c.transA, transB: c.transB, bias, relu: c.relu };
   let out: Tensor;
-  if (c.splits) out = matmulPlanned(a, b, opts, { wx: 1, wy: 1, splits: c.splits });
+  if (c.tile) {
+    out = matmulPlanned(a, b, opts, { wx: 8, wy: 8, splits: c.splits ?? 1, tile: c.tile });
+  } else if (c.splits) out = matmulPlanned(a, b, opts, { wx: 1, wy: 1, splits: c.splits });
   else if (c.tex) {
     out = matmulPlanned(a, b, opts, { wx: 8, wy: 8, splits: 1, tex: true, layout: c.tex });
   } else out = matmulRaw(a, b, opts);
@@ -75,7 +79,8 @@ async function check(c: Case): Promise<void> {
 const name = (c: Case) =>
   `${JSON.stringify(c.a)}${c.transA ? "^T" : ""} x ${JSON.stringify(c.b)}${c.transB ? "^T" : ""}` +
   (c.bias ? " +bias" : "") + (c.relu ? " relu" : "") + (c.splits ? ` split-K ${c.splits}` : "") +
-  (c.tex ? ` texture path ${JSON.stringify(c.tex)}` : "");
+  (c.tex ? ` texture path ${JSON.stringify(c.tex)}` : "") +
+  (c.tile ? ` tiled ${c.tile.tx}x${c.tile.ty}` : "");
 
 const cases: Case[] = [
   { a: [1, 1], b: [1, 1] },
@@ -145,6 +150,43 @@ for (const [m, n, k] of texShapes) {
     }
   }
 }
+
+// The tiled kernel (workgroup-memory panels of 16 depths, 4x4 outputs per invocation): every
+// transpose, single and batched (and with a shared operand), both tile sizes and a non-square one,
+// sizes that are not tile multiples, k not a multiple of 4 or of 16, split-K, the fused bias and relu.
+const tiles = [{ tx: 16, ty: 16 }, { tx: 8, ty: 8 }, { tx: 16, ty: 8 }, { tx: 8, ty: 16 }] as const;
+let ti = 0;
+for (const [m, n, k] of [[37, 45, 29], [8, 16, 12], [3, 5, 2], [70, 130, 300], [64, 64, 64]]) {
+  for (const transA of [false, true]) {
+    for (const transB of [false, true]) {
+      for (const lead of [[], [3]]) {
+        cases.push({
+          a: [...lead, ...(transA ? [k!, m!] : [m!, k!])],
+          b: [...lead, ...(transB ? [n!, k!] : [k!, n!])],
+          transA,
+          transB,
+          tile: tiles[ti++ % tiles.length],
+          bias: (ti & 2) !== 0,
+          relu: (ti & 4) !== 0,
+        });
+      }
+    }
+  }
+}
+cases.push(
+  { a: [2, 3, 9, 7], b: [7, 5], tile: { tx: 8, ty: 8 }, bias: true },
+  { a: [5, 7], b: [4, 7, 6], tile: { tx: 16, ty: 16 }, relu: true },
+  { a: [9, 301], b: [301, 11], tile: { tx: 8, ty: 8 }, splits: 5, bias: true, relu: true },
+  {
+    a: [2, 300, 9],
+    b: [2, 11, 300],
+    transA: true,
+    transB: true,
+    tile: { tx: 16, ty: 8 },
+    splits: 4,
+  },
+  { a: [33, 1000], b: [1000, 20], tile: { tx: 16, ty: 16 }, splits: 3, bias: true },
+);
 
 for (const c of cases) {
   Deno.test(`matmul ${name(c)} matches the reference`, () => check(c));
