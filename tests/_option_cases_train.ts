@@ -35,6 +35,7 @@ import {
   mean,
   setPoolAutoTrim,
   sum,
+  tune,
   zeros,
 } from "../src/tensor/mod.ts";
 import { synthData } from "./_notebook_helpers.ts";
@@ -121,6 +122,15 @@ export const TRAIN_CASES: Case[] = [
     cheap: true,
     typo: ["high_water", 1 << 20, "highWater"],
     wrong: ["idleAcquires", 1.5, /expected an integer, got 1.5 \(number\)/],
+  },
+  {
+    types: ["TuneOptions"],
+    what: "tune",
+    call: (o) => tune(o),
+    good: { time: () => 1 }, // a fake clock: whatever is pending is "timed" at once
+    cheap: true,
+    typo: ["round", 1, "rounds"],
+    wrong: ["time", 5, /expected a function, got 5 \(number\)/],
   },
   {
     types: ["ReduceOptions"],

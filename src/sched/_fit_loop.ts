@@ -37,7 +37,13 @@ import type { Learner } from "./learner.ts";
 import type { LearnerData, OptimizerClass, TrainableOptimizer } from "./learner_types.ts";
 import { LossSmoother, type RecorderCallback } from "./_builtin_callbacks.ts";
 import { captureLoaders, restoreLoaders, type TrainingState } from "./train_state.ts";
-import { dropoutRngState, setDropoutRngState } from "../tensor/mod.ts";
+import {
+  dropoutRngState,
+  getAutotune,
+  setDropoutRngState,
+  tune,
+  tunePending,
+} from "../tensor/mod.ts";
 
 /** What the loop needs from the learner. */
 export interface LoopContext extends ValidateContext {
@@ -243,6 +249,8 @@ export async function runPlan(lc: LoopContext, o: LoopOptions): Promise<FitResul
     ctx.losses = lagged(last ? await ring.drain() : await ring.take());
     if (cancelled) await ev.fire("afterCancelBatch", ctx);
     await ev.fire("afterBatch", ctx);
+    // setAutotune(true): time the matmul shape classes this batch used first (once per class).
+    if (getAutotune() && tunePending()) await tune();
   };
 
   const trainEpoch = async (end: number, start: number) => {

@@ -52,6 +52,12 @@ Deno.test("init() options: caps only lower the adapter's limits; unknown keys ar
   // deno-lint-ignore no-explicit-any
   assert.throws(() => checkInitOptions({ maxBindingSize: 4 } as any), TypeError);
   assert.throws(() => checkInitOptions({ maxBufferSize: 10 }), RangeError);
+  checkInitOptions({ autotune: true });
+  assert.throws(
+    // deno-lint-ignore no-explicit-any
+    () => checkInitOptions({ autotune: 1 } as any),
+    /init\(\) option autotune = 1: expected a boolean/,
+  );
 });
 
 Deno.test("checkFits names the op, the binding and the limit", () => {

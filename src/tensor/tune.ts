@@ -32,6 +32,7 @@ import {
   getAutotune,
   hasPending,
   pendingClasses,
+  pickFastest,
   setAutotune,
   tableOf,
 } from "./ops/_matmul_tune.ts";
@@ -67,27 +68,12 @@ const TUNE_SPEC: OptionSpec = { rounds: "integer", reps: "integer", time: "funct
 
 /** What {@linkcode tune} decided for one shape class. */
 export interface TuneChoice {
+  /** The shape class, e.g. `64x256x1024:tb:bias`. */
   shapeClass: string;
   /** The variant kept. */
   variant: MatmulVariant;
   /** Milliseconds per product of each candidate timed. */
   ms: Partial<Record<MatmulVariant, number>>;
-}
-
-/** A challenger replaces the heuristic only when faster than this fraction of its time (noise). */
-const KEEP_AUTO = 0.97;
-
-/** Picks the fastest of `ms`: `auto` unless another is under KEEP_AUTO of its time; ties by order. */
-export function pickFastest(
-  order: readonly MatmulVariant[],
-  ms: Partial<Record<MatmulVariant, number>>,
-): MatmulVariant {
-  let best: MatmulVariant = "auto", bestMs = (ms.auto ?? Infinity) * KEEP_AUTO;
-  for (const v of order) {
-    const t = ms[v];
-    if (v !== "auto" && t !== undefined && t < bestMs) [best, bestMs] = [v, t];
-  }
-  return best;
 }
 
 function operands(s: ClassShape): Tensor[] {
@@ -195,8 +181,11 @@ export async function autotune(
 
 /** The tuning table as JSON data: per adapter key (`vendor/architecture/device/description`). */
 export interface TuningData {
+  /** Always `"tempo-tuning"`. */
   format: "tempo-tuning";
+  /** The format's version: 1. */
   version: 1;
+  /** Adapter key -> `{ matmul: { shapeClass: variant } }`. */
   adapters: Record<string, { matmul: Record<string, MatmulVariant> }>;
 }
 
@@ -219,11 +208,18 @@ export function exportTuning(): TuningData {
 const show = (v: unknown) =>
   typeof v === "string"
     ? JSON.stringify(v)
-    : v === null
-    ? "null"
+    : typeof v === "number" || typeof v === "boolean" || v == null
+    ? String(v)
     : Array.isArray(v)
     ? "an array"
     : typeof v;
+
+/** A class key whose sizes are powers of two, in the order `classKey` writes its flags. */
+const isClassKey = (s: string) =>
+  CLASS_KEY.test(s) && s.split(":")[0]!.split("x").every((x) => {
+    const v = Number(x);
+    return v >= 1 && Number.isSafeInteger(v) && (v & (v - 1)) === 0;
+  });
 
 /**
  * Merges a table from {@linkcode exportTuning} (data or its JSON text) into this process's; its
@@ -263,7 +259,9 @@ export function importTuning(json: string | TuningData): void {
     }
     const rows: [string, MatmulVariant][] = [];
     for (const [cls, v] of Object.entries((entry as { matmul: Record<string, unknown> }).matmul)) {
-      if (!CLASS_KEY.test(cls)) bad(`a shape class`, "like 64x128x256:ta:tb:batch:bias:relu", cls);
+      if (!isClassKey(cls)) {
+        bad("a shape class", "powers of two like 64x128x256:ta:tb:batch:bias:relu", cls);
+      }
       if (!(MATMUL_VARIANTS as readonly unknown[]).includes(v)) {
         bad(`the variant of ${cls}`, `one of ${MATMUL_VARIANTS.join(", ")}`, v);
       }

@@ -56,10 +56,16 @@ export function matmulPlan(m: number, n: number, k: number, batch: number): Matm
  * `storage` / `texture`: its workgroup shape with the texture path forced off / on; `tiled32` /
  * `tiled64`: the GPU-shaped kernel with 8x8 / 16x16 invocations (32x32 / 64x64 tiles).
  */
-export const MATMUL_VARIANTS = ["auto", "storage", "texture", "tiled32", "tiled64"] as const;
+export type MatmulVariant = "auto" | "storage" | "texture" | "tiled32" | "tiled64";
 
-/** One of {@linkcode MATMUL_VARIANTS}. */
-export type MatmulVariant = typeof MATMUL_VARIANTS[number];
+/** Every {@linkcode MatmulVariant}, in the order the tuner lists them. */
+export const MATMUL_VARIANTS: readonly MatmulVariant[] = [
+  "auto",
+  "storage",
+  "texture",
+  "tiled32",
+  "tiled64",
+];
 
 /** Workgroups a GPU-shaped launch aims for before it splits K (a few per compute unit of a small GPU). */
 const TILED_MIN_GROUPS = 32;

@@ -135,3 +135,19 @@ export function setAutotune(on: boolean): void {
 export function getAutotune(): boolean {
   return enabled;
 }
+
+/** A challenger replaces the heuristic only when faster than this fraction of its time (noise). */
+const KEEP_AUTO = 0.97;
+
+/** Picks the fastest of `ms`: `auto` unless another is under KEEP_AUTO of its time; ties by order. */
+export function pickFastest(
+  order: readonly MatmulVariant[],
+  ms: Partial<Record<MatmulVariant, number>>,
+): MatmulVariant {
+  let best: MatmulVariant = "auto", bestMs = (ms.auto ?? Infinity) * KEEP_AUTO;
+  for (const v of order) {
+    const t = ms[v];
+    if (v !== "auto" && t !== undefined && t < bestMs) [best, bestMs] = [v, t];
+  }
+  return best;
+}
