@@ -10,6 +10,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { setAutotune } from "../mod.ts";
 import {
   type BenchCase,
   benchConfig,
@@ -48,6 +49,7 @@ Options:
   --impl <list>        comma-separated subset of: ${IMPLS.join(", ")}
   --quick              fewer warm-ups and repeats
   --browser            the same benches (but PyTorch's and jax-js-wasm's) in headless Chromium
+  --autotune           tempo tunes its matmul kernels per shape class after the warm-up (setAutotune)
   --help               this text`;
 
 type Measure = () => Promise<number>;
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
       impl: { type: "string" },
       quick: { type: "boolean", default: false },
       browser: { type: "boolean", default: false },
+      autotune: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -151,6 +154,7 @@ async function main(): Promise<void> {
     return;
   }
   benchConfig.quick = values.quick;
+  if (values.autotune) setAutotune(true);
   const impls = parseImpls(values.impl);
   const specs = SPECS.filter((s) => s.name.includes(values.filter));
   if (specs.length === 0) {

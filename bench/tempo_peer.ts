@@ -3,7 +3,7 @@
  * parameters from `_workloads.ts`), each timed run queued and closed by ONE small readback.
  * @module
  */
-import { add, init, matmul, randn, type Tensor } from "../mod.ts";
+import { add, autotune, getAutotune, init, matmul, randn, type Tensor } from "../mod.ts";
 import { measure } from "./_harness.ts";
 import {
   DISPATCH_N,
@@ -32,6 +32,7 @@ export async function matmulGflops(m: number, k: number, n: number): Promise<num
   const a = randn([m, k], { seed: 1 }), b = randn([k, n], { seed: 2 });
   const batch = matmulBatch(m, k, n);
   try {
+    if (getAutotune()) await autotune(() => matmul(a, b).dispose()); // bench --autotune
     const ms = await measure(() => queueAndRead(batch, () => matmul(a, b)));
     return (2 * m * k * n * batch) / (ms * 1e6);
   } finally {

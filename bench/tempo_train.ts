@@ -25,6 +25,7 @@ import {
   crossEntropy,
   device,
   Flatten,
+  getAutotune,
   init,
   Linear,
   type Module,
@@ -35,6 +36,8 @@ import {
   type Tensor,
   tensor,
   tidy,
+  tune,
+  tunePending,
 } from "../mod.ts";
 import { measure, median, type TrainSession } from "./_harness.ts";
 import {
@@ -170,6 +173,7 @@ export async function trainSession(w: TrainWorkload): Promise<TrainSession> {
   };
   try {
     await steps(2);
+    if (getAutotune() && tunePending()) await tune(); // bench --autotune
   } catch (e) {
     t.dispose();
     throw e;

@@ -10,6 +10,8 @@
  * deno run -A tools/mm_tune.ts --shape 1024x1024x1024 --plan 8,8,1 --plan 4,16,1
  * deno run -A tools/mm_tune.ts --shape 64x40x3072:tb --plan 8,8,4 --plan 8,8,16
  * deno run -A tools/mm_tune.ts --tfjs --compare       # also the default plan without the texture path
+ * deno run -A tools/mm_tune.ts --plan t16,16,1 --plan t8,8,1  # the GPU-shaped tiled kernel (tx,ty,splits)
+ * deno run -A tools/mm_tune.ts --tune                  # what tune() picks per shape, and its timings
  * ```
  * A shape is `MxNxK` (C[M,N] = op(A)[M,K] op(B)[K,N]) with optional `:ta`, `:tb` (operand stored
  * transposed) and `:bN` (batch N). Each timing is the best of `--rounds` rounds of `--reps` queued
@@ -18,7 +20,7 @@
  */
 import { cpuUsage } from "node:process";
 import { parseArgs } from "node:util";
-import { init, randn } from "../src/tensor/mod.ts";
+import { autotune, init, randn, tuningKey } from "../src/tensor/mod.ts";
 import { type MatmulPlan, matmulPlan, matmulPlanned } from "../src/tensor/ops/matmul.ts";
 
 interface Shape {
@@ -82,6 +84,7 @@ const { values } = parseArgs({
     plan: { type: "string", multiple: true },
     tfjs: { type: "boolean", default: false },
     compare: { type: "boolean", default: false },
+    tune: { type: "boolean", default: false },
     reps: { type: "string", default: "0" },
     rounds: { type: "string", default: "3" },
   },
@@ -90,7 +93,13 @@ const { values } = parseArgs({
 const shapes = (values.shape?.length ? values.shape : DEFAULT_SHAPES).map(parseShape);
 const plans: (MatmulPlan | undefined)[] = values.plan?.length
   ? values.plan.map((p) => {
-    const [wx, wy, splits] = p.split(",").map(Number) as [number, number, number];
+    const tiled = p.startsWith("t");
+    const [wx, wy, splits] = p.replace(/^t/, "").split(",").map(Number) as [
+      number,
+      number,
+      number,
+    ];
+    if (tiled) return { wx: 8, wy: 8, splits, tile: { tx: wx as 8 | 16, ty: wy as 8 | 16 } };
     return { wx, wy, splits };
   })
   : [undefined];
@@ -162,6 +171,28 @@ async function timeTfjs(s: Shape): Promise<number> {
   return best;
 }
 
+if (values.tune) {
+  // What the autotuner keeps for each shape's class on this adapter, with every candidate's time.
+  console.log(`adapter: ${d.description} (tuning key ${tuningKey()})`);
+  for (const s of shapes) {
+    const [sa, sb] = operands(s);
+    const a = randn(sa, { seed: 1 }), b = randn(sb, { seed: 2 });
+    const choices = await autotune(
+      () => matmulPlanned(a, b, { transA: s.ta, transB: s.tb }).dispose(),
+      { rounds, reps: Number(values.reps) },
+    );
+    for (const c of choices) {
+      const ms = Object.entries(c.ms).map(([v, t]) => `${v} ${t!.toFixed(2)}`).join(", ");
+      console.log(
+        `${s.label.padEnd(18)} ${c.shapeClass.padEnd(22)} -> ${c.variant.padEnd(8)} (${ms} ms)`,
+      );
+    }
+    a.dispose();
+    b.dispose();
+  }
+  Deno.exit(0);
+}
+
 const gf = (s: Shape, ms: number) => (flops(s) / ms / 1e6).toFixed(2).padStart(7);
 console.log(`adapter: ${d.description}`);
 for (const s of shapes) {
@@ -173,9 +204,9 @@ for (const s of shapes) {
     const p = plan ?? matmulPlan(s.m, s.n, s.k, s.batch);
     const ms = await timeTempo(s, plan);
     cols.push(
-      `[${p.wx},${p.wy},${p.splits}${p.tex ? ",tex" : ""}] ${ms.toFixed(2).padStart(8)} ms ${
-        gf(s, ms)
-      } GFLOP/s` +
+      `[${p.tile ? `t${p.tile.tx},${p.tile.ty}` : `${p.wx},${p.wy}`},${p.splits}${
+        p.tex ? ",tex" : ""
+      }] ${ms.toFixed(2).padStart(8)} ms ${gf(s, ms)} GFLOP/s` +
         ` (cpu ${lastCpu.toFixed(1)} ms)`,
     );
   }
