@@ -5,7 +5,9 @@
  *     (Deno's tests cover Naga: a shader must pass both);
  * (b) the op and optimizer test files (matmul paths, conv, conv+bn, pooling, batch norm,
  *     softmax/nll, elementwise, reductions, each optimizer) run in the page against their CPU twins;
- * (c) in a Web Worker, `fitOptSched` with two phases and a change of optimizer reaches high accuracy
+ * (c) the matmul autotuner times its candidates on Chrome's adapter and says what it keeps for the
+ *     benches' shapes;
+ * (d) in a Web Worker, `fitOptSched` with two phases and a change of optimizer reaches high accuracy
  *     on a separable toy set, `plotLr()` returns an SVG, a checkpoint round-trips as bytes and a file
  *     reader fails with the browser hint.
  * Fails (never skips) without Chromium.
@@ -122,6 +124,9 @@ Deno.test("tempo in headless Chromium: shaders, op tests, a fit in a worker", as
         /^optim kernel vs reference: sgd/,
         /^optim kernel vs reference: adam/,
         /^optim kernel vs reference: rmsprop/,
+        /^matmul .*tiled/,
+        /^tune keeps the fastest of injected timings/,
+        /^tune with the real clock/,
       ];
       if (!Deno.env.get("TEMPO_BROWSER_FILTER")) {
         for (const name of families) {
@@ -133,7 +138,29 @@ Deno.test("tempo in headless Chromium: shaders, op tests, a fit in a worker", as
       }
     });
 
-    await t.step("(c) fitOptSched (SGD then Adam) in a Web Worker", async () => {
+    await t.step(
+      "(c) the matmul autotuner on this adapter: what it keeps for the benches' shapes",
+      async () => {
+        const t1 = performance.now();
+        // deno-lint-ignore no-explicit-any
+        const r = await page.evaluate(() => (globalThis as any).checks.tuneReport()) as {
+          key: string;
+          rows: [string, { shapeClass: string; variant: string; ms: Record<string, number> }][];
+        };
+        console.log(`tuning key ${r.key} (${Math.round(performance.now() - t1)} ms):`);
+        for (const [label, c] of r.rows) {
+          const ms = Object.entries(c.ms).map(([v, t]) => `${v} ${t.toFixed(2)}`).join(", ");
+          console.log(`  ${label}: ${c.shapeClass} -> ${c.variant} (${ms} ms)`);
+          assert.ok(c.variant in c.ms, `${label}: kept ${c.variant}, not a timed candidate`);
+          for (const t of Object.values(c.ms)) {
+            assert.ok(t > 0 && Number.isFinite(t), `${label}: ${t}`);
+          }
+        }
+        assert.equal(r.rows.length, 7);
+      },
+    );
+
+    await t.step("(d) fitOptSched (SGD then Adam) in a Web Worker", async () => {
       // deno-lint-ignore no-explicit-any
       const r = await page.evaluate(() => (globalThis as any).fitInWorker());
       assert.equal(r.ok, true, r.error);

@@ -245,25 +245,3 @@ Deno.test("tune checks its options", async () => {
   await assert.rejects(() => tune({ reps: -1 }), RangeError);
   await assert.rejects(() => tune({ round: 1 } as never), /did you mean 'rounds'/);
 });
-
-Deno.test("saveTuning / loadTuning round-trip through a file", async () => {
-  const { loadTuning, saveTuning } = await import("./tune.ts");
-  resetTuning();
-  importTuning({
-    format: "tempo-tuning",
-    version: 1,
-    adapters: { [tuningKey()]: { matmul: { "16x16x16:tb": "tiled64" } } },
-  });
-  const want = JSON.stringify(exportTuning());
-  const path = await Deno.makeTempFile({ suffix: ".json" });
-  try {
-    await saveTuning(path);
-    resetTuning();
-    await loadTuning(path);
-    assert.equal(JSON.stringify(exportTuning()), want);
-    await Deno.writeTextFile(path, '{"format":"tempo-tuning","version":1,"adapters":[]}');
-    await assert.rejects(() => loadTuning(path), TypeError);
-  } finally {
-    await Deno.remove(path);
-  }
-});

@@ -19,6 +19,40 @@ import "../../src/tensor/ops/elementwise_test.ts";
 import "../../src/tensor/ops/reduce_test.ts";
 import "../../src/optim/optimizers_test.ts";
 import "../../src/tensor/ops/losses_test.ts";
+import "../../src/tensor/tune_test.ts";
+import { autotune, randn, type TuneChoice, tuningKey } from "../../src/tensor/mod.ts";
+import { matmulPlanned } from "../../src/tensor/ops/matmul.ts";
+
+/**
+ * What the autotuner keeps on this browser's adapter for the products of the benches (MLP and
+ * conv-as-GEMM training shapes, a square product, a batched one): `[label, choice]` per shape.
+ */
+export async function tuneReport(): Promise<{ key: string; rows: [string, TuneChoice][] }> {
+  await init();
+  const shapes: [string, number, number, number, boolean, boolean, number][] = [
+    ["256x256x256", 256, 256, 256, false, false, 1],
+    ["64x256x784:tb (linear 784->256)", 64, 256, 784, false, true, 1],
+    ["64x784x256 (its dX)", 64, 784, 256, false, false, 1],
+    ["256x784x64:ta (its dW)", 256, 784, 64, true, false, 1],
+    ["64x10x256:tb (linear 256->10)", 64, 10, 256, false, true, 1],
+    ["4096x128x576 (conv 64->128 as GEMM)", 4096, 128, 576, false, false, 1],
+    ["64x64x64:b8 (batched)", 64, 64, 64, false, false, 8],
+  ];
+  const rows: [string, TuneChoice][] = [];
+  for (const [label, m, n, k, ta, tb, batch] of shapes) {
+    const lead = batch > 1 ? [batch] : [];
+    const a = randn([...lead, ...(ta ? [k, m] : [m, k])], { seed: 1 });
+    const b = randn([...lead, ...(tb ? [n, k] : [k, n])], { seed: 2 });
+    const got = await autotune(
+      () => matmulPlanned(a, b, { transA: ta, transB: tb }).dispose(),
+      { rounds: 1, reps: 3 }, // short: Chrome runs every test of the page first
+    );
+    for (const c of got) rows.push([label, c]);
+    a.dispose();
+    b.dispose();
+  }
+  return { key: tuningKey(), rows };
+}
 
 /** One shader's compilation: every entry point's pipeline, or the compiler's messages. */
 export interface ShaderResult {
