@@ -18,7 +18,8 @@ let destroyed = false;
  * Requests the adapter and device once (asking for the adapter's own limits) and returns it. `opts` may
  * lower the limits tempo works within (`device().limits`), e.g. a small `maxStorageBufferBindingSize`
  * to test the ops' splitting with small tensors; caps above the adapter's limits are ignored. The first
- * call decides: a later call with other options throws a `RangeError`.
+ * call decides: a later call with other caps throws a `RangeError`. `autotune: true` turns on kernel
+ * tuning in fits (`setAutotune`) whenever it is passed, the device new or not.
  *
  * @example Usage
  * ```ts
@@ -33,7 +34,10 @@ let destroyed = false;
  */
 export function init(opts: InitOptions = {}): Promise<Device> {
   checkInitOptions(opts);
-  const key = JSON.stringify(opts);
+  // `autotune` is a setting, not a property of the device: it applies at once, whatever exists.
+  const { autotune, ...limits } = opts;
+  if (autotune !== undefined) setAutotune(autotune);
+  const key = JSON.stringify(limits);
   if ((current || pending) && key !== "{}" && key !== requested) {
     throw new RangeError(
       `Cannot init() with options ${key}: the device already exists with options ${requested}`,
@@ -68,10 +72,9 @@ export function init(opts: InitOptions = {}): Promise<Device> {
     } catch (e) {
       throw new GpuError(`Cannot create a WebGPU device on '${description}': ${e}`, { cause: e });
     }
-    const dev = new Device(gpu, description, resolveLimits(gpu.limits, opts));
+    const dev = new Device(gpu, description, resolveLimits(gpu.limits, limits));
     current = dev;
     noteAdapter(dev, adapter.info);
-    if (opts.autotune !== undefined) setAutotune(opts.autotune);
     dev.onDestroy(() => {
       if (current !== dev) return;
       current = null;

@@ -245,3 +245,12 @@ Deno.test("tune checks its options", async () => {
   await assert.rejects(() => tune({ reps: -1 }), RangeError);
   await assert.rejects(() => tune({ round: 1 } as never), /did you mean 'rounds'/);
 });
+
+Deno.test("init({ autotune }) turns autotuning on and off, on a device that already exists", async () => {
+  const { getAutotune } = await import("./mod.ts");
+  const d = device();
+  assert.equal(await init({ autotune: true }), d);
+  assert.equal(getAutotune(), true);
+  assert.equal(await init({ autotune: false }), d);
+  assert.equal(getAutotune(), false);
+});
