@@ -321,6 +321,7 @@ export function conv2dNow(
   bias: Tensor | null | undefined,
   opts: Conv2dOptions,
 ): Tensor {
+  floatOnly("conv2d", [x, w, bias]);
   const g = geometry(x, w, bias ?? null, opts);
   const G = g.groups;
   const k = g.c * g.kh * g.kw;

@@ -115,6 +115,7 @@ export function conv2dBatchNormNow(
   opts: Conv2dBatchNormOptions,
 ): Tensor {
   const bn = opts.bn;
+  floatOnly("conv2dBatchNorm", [x, w, bias, bn?.weight, bn?.bias, bn?.runningMean, bn?.runningVar]);
   const g = geometry(x, w, bias ?? null, opts);
   const bw = bn.weight ?? null, bb = bn.bias ?? null;
   const big = Math.max(g.c * g.kh * g.kw * g.ho * g.wo, g.c * g.h * g.w, g.co * g.ho * g.wo) * 4 *

@@ -331,6 +331,7 @@ export function linearNow(
   bias: Tensor | null | undefined,
   opts: { relu?: boolean },
 ): Tensor {
+  floatOnly("linear", [x, w, bias]);
   const out = matmulRaw(x, w, { transB: true, bias: bias ?? undefined, relu: opts.relu });
   if (needsGrad(x, w, bias)) {
     const inputs = bias ? [x, w, bias] : [x, w];
