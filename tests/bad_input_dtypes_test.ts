@@ -139,7 +139,15 @@ const cases: Record<string, Case[]> = {
     refuse(takesF32("matmul", "i32 by f32"), () => T.matmulPlanned(i23(), T.transpose(f23()), {})),
   ],
   linear: [refuse(takesF32("linear", "i32 and f32"), () => T.linear(i23(), f23()))],
+  linearNow: [refuse(takesF32("linear", "i32 and f32"), () => T.linearNow(i23(), f23(), null, {}))],
   conv2d: [refuse(takesF32("conv2d", "i32 and f32"), () => T.conv2d(i4(), w4()))],
+  conv2dNow: [refuse(takesF32("conv2d", "i32 and f32"), () => T.conv2dNow(i4(), w4(), null, {}))],
+  conv2dBatchNormNow: [
+    refuse(
+      takesF32("conv2dBatchNorm", "f32 and i32 and f32 and f32"),
+      () => T.conv2dBatchNormNow(f4(), T.toInt(w4()), null, { bn: bn() }),
+    ),
+  ],
   conv2dBatchNorm: [
     refuse(
       takesF32("conv2dBatchNorm", "f32 and i32 and f32 and f32"),
@@ -251,6 +259,9 @@ const cases: Record<string, Case[]> = {
   setPoolAutoTrim: [{ notAnOp: "pool bookkeeping" }],
   trimPool: [{ notAnOp: "pool bookkeeping" }],
   getDebug: [{ notAnOp: "the debug knob" }],
+  setFusion: [{ notAnOp: "the fusion switch" }],
+  fusionEnabled: [{ notAnOp: "the fusion switch" }],
+  setDisposeHook: [{ notAnOp: "tensor bookkeeping (the fusion's)" }],
   setDebug: [{ notAnOp: "the debug knob" }],
 };
 

@@ -94,8 +94,6 @@ Deno.test("the notebook is a Deno notebook with its cells tagged", async () => {
 
 Deno.test({
   name: "Jupyter's executor runs every cell: plots are SVG images, fits HTML tables",
-  sanitizeResources: false,
-  sanitizeOps: false,
   async fn() {
     await requireJupyter();
     const dir = await Deno.makeTempDir({ prefix: "tempo_nb_" });

@@ -161,6 +161,8 @@ export interface Parsed {
   constants: Record<string, number>;
   bindings: Record<string, Record<string, number>>;
   uniforms: Set<string>;
+  /** The bindings a kernel may write: `read_write` storage buffers and storage textures. */
+  writable: string[];
 }
 
 export function parseShader(file: string, full: string): Parsed {
@@ -172,6 +174,7 @@ export function parseShader(file: string, full: string): Parsed {
   }
   const vars = new Map<string, number>();
   const uniforms = new Set<string>();
+  const writable: string[] = [];
   for (const line of src.split("\n")) {
     if (!/^\s*@group/.test(line)) continue;
     const m = line.match(
@@ -182,6 +185,9 @@ export function parseShader(file: string, full: string): Parsed {
     if (vars.has(m[5]!)) fail(file, `binding ${m[5]} declared twice`);
     vars.set(m[5]!, Number(m[2]));
     if (m[4]?.trim() === "uniform") uniforms.add(m[6]!.trim());
+    if (/read_write/.test(m[4] ?? "") || /^texture_storage/.test(m[6]!.trim())) {
+      writable.push(m[5]!);
+    }
   }
   const fns = functionsOf(file, src);
   const bindings: Record<string, Record<string, number>> = {};
@@ -210,7 +216,7 @@ export function parseShader(file: string, full: string): Parsed {
     bindings[entry] = Object.fromEntries(Object.entries(used).sort((x, y) => x[1] - y[1]));
   }
   if (Object.keys(bindings).length === 0) fail(file, "no @compute entry point");
-  return { constants, bindings, uniforms };
+  return { constants, bindings, uniforms, writable: writable.sort() };
 }
 
 /** `o` as TypeScript, one line per entry below depth `flat` (compact, stable output). */

@@ -8,7 +8,9 @@
  * - `layouts`: the byte layout (WGSL alignment rules) of every struct bound as `var<uniform>`, keyed by
  *   the file that declares it without `_` and `.wgsl` (`layouts.strided.Params`);
  * - `bindings`: per kernel and entry point, the binding index of each resource that entry point uses
- *   (WGSL static use: what it and the functions it calls name), which the device binds by name.
+ *   (WGSL static use: what it and the functions it calls name), which the device binds by name;
+ * - `writable`: per kernel, the bindings it may write, which the engine's fusion uses to tell when a
+ *   deferred result's inputs change (`src/tensor/_fusion.ts`).
  *
  * The parser is small and strict: a struct, constant or binding it cannot read is an error, never a guess.
  * Usage: `deno run -A tools/gen_shaders.ts` writes the module; `--check` fails when it is stale.
@@ -64,6 +66,7 @@ for (const f of all) rawStructs.set(f, structsOf(await Deno.readTextFile(join(sh
 const sources: Record<string, string> = {};
 const constants: Record<string, Record<string, number>> = {};
 const bindings: Record<string, Record<string, Record<string, number>>> = {};
+const writable: Record<string, string[]> = {};
 const layouts: Record<string, Record<string, Layout>> = {};
 const layoutFile = new Map<string, string>();
 for (const n of names) {
@@ -73,6 +76,7 @@ for (const n of names) {
   sources[key] = src;
   constants[key] = p.constants;
   bindings[key] = p.bindings;
+  writable[key] = p.writable;
   const files = await filesOf(n);
   for (const s of p.uniforms) {
     const decl = files.filter((f) => rawStructs.get(f)!.has(s));
@@ -105,7 +109,14 @@ body +=
 body += `export const layouts = ${emit(sortKeys(layouts), 4)} as const;\n\n`;
 body +=
   "/** Per kernel and entry point: the binding index of each resource the entry point uses. */\n";
-body += `export const bindings = ${emit(bindings, 2)} as const;\n`;
+body += `export const bindings = ${emit(bindings, 2)} as const;\n\n`;
+body +=
+  "/** Per kernel: the bindings it may write (read_write storage, storage textures), sorted. */\n";
+body += "export const writable = {\n";
+for (const [k, v] of Object.entries(writable)) {
+  body += `  ${JSON.stringify(k)}: ${JSON.stringify(v)},\n`;
+}
+body += "} as const;\n";
 
 if (Deno.args.includes("--check")) {
   let old = "";

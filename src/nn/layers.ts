@@ -1,22 +1,11 @@
 /**
  * Layers without spatial structure: `Linear`, `ReLU`, `LogSoftmax`, `Softmax`, `Flatten`, `Dropout` and
- * the container `Sequential` (children named "0", "1", ...; a `Linear` followed by a `ReLU` runs as one
- * fused matmul+bias+ReLU kernel; a `Conv2d` followed by a `BatchNorm2d` in training, and a `ReLU`,
- * runs as `conv2dBatchNorm`, also when the conv and BN sit in a nested `Sequential` before the ReLU).
+ * the container `Sequential` (children named "0", "1", ...). Fusion is the engine's (`Linear` + `ReLU`
+ * and `Conv2d` + training `BatchNorm2d` + `ReLU` run as one kernel in any module).
  * @module
  */
-import {
-  conv2dBatchNorm,
-  dropout,
-  flatten,
-  linear,
-  logSoftmax,
-  relu,
-  softmax,
-  type Tensor,
-} from "../tensor/mod.ts";
+import { dropout, flatten, linear, logSoftmax, relu, softmax, type Tensor } from "../tensor/mod.ts";
 import { Module } from "./module.ts";
-import { BatchNorm2d, Conv2d } from "./conv_layers.ts";
 import { randomSeed, seedStream, uniformFanIn } from "./_init.ts";
 import { checkOptions } from "../_options.ts";
 import { FORWARD_SPEC, LINEAR_SPEC, SEED_SPEC } from "./_specs.ts";
@@ -243,62 +232,15 @@ export class Sequential extends Module {
     return this.#layers.length;
   }
 
-  /** Runs the children in order; `relu: true` applies a ReLU to the result (fused when possible). */
+  /**
+   * Runs the children in order; `relu: true` applies a ReLU to the result. The engine fuses a
+   * `Linear` with the `ReLU` after it, and a `Conv2d` with a training-mode `BatchNorm2d` (and its
+   * `ReLU`), in any module, not only here.
+   */
   forward(x: Tensor, opts: { relu?: boolean } = {}): Tensor {
     checkOptions("Sequential.forward", opts, FORWARD_SPEC);
-    const layers = this.#layers, n = layers.length;
-    // Whether a ReLU follows child j (the next child, or the caller's relu after the last one).
-    const reluAfter = (j: number) => (j + 1 < n ? layers[j + 1] instanceof ReLU : !!opts.relu);
     let y = x;
-    let pendingRelu = !!opts.relu;
-    for (let i = 0; i < n; i++) {
-      const m = layers[i]!;
-      const next = layers[i + 1];
-      if (m instanceof Conv2d && next instanceof BatchNorm2d && next.training) {
-        const r = reluAfter(i + 1);
-        y = convBn(m, next, y, r);
-        i += 1;
-        if (r && i < n - 1) i++; // the ReLU child, fused
-        else if (r) pendingRelu = false; // the caller's ReLU, fused
-      } else if (m instanceof Linear && next instanceof ReLU) {
-        y = m.forward(y, { relu: true }); // fused bias + ReLU
-        i++;
-      } else if (m instanceof Linear && i === n - 1 && pendingRelu) {
-        y = m.forward(y, { relu: true });
-        pendingRelu = false;
-      } else if (m instanceof Sequential && reluAfter(i) && m.#fusesRelu()) {
-        y = m.forward(y, { relu: true });
-        if (i < n - 1) i++;
-        else pendingRelu = false;
-      } else {
-        y = m.forward(y);
-      }
-    }
-    return pendingRelu ? relu(y) : y;
+    for (const m of this.#layers) y = m.forward(y);
+    return opts.relu ? relu(y) : y;
   }
-
-  /** Whether `forward(x, { relu: true })` fuses the ReLU into its last layers. */
-  #fusesRelu(): boolean {
-    const n = this.#layers.length;
-    const last = this.#layers[n - 1], prev = this.#layers[n - 2];
-    return (last instanceof BatchNorm2d && last.training && prev instanceof Conv2d) ||
-      last instanceof Linear || (last instanceof Sequential && last.#fusesRelu());
-  }
-}
-
-/** Conv2d → BatchNorm2d (training) [→ ReLU] as one fused op. */
-function convBn(conv: Conv2d, bn: BatchNorm2d, x: Tensor, withRelu: boolean): Tensor {
-  return conv2dBatchNorm(x, conv.weight, conv.bias, {
-    ...conv.options,
-    relu: withRelu,
-    bn: {
-      weight: bn.weight,
-      bias: bn.bias,
-      runningMean: bn.runningMean,
-      runningVar: bn.runningVar,
-      training: true,
-      momentum: bn.momentum,
-      eps: bn.eps,
-    },
-  });
 }

@@ -4,7 +4,7 @@
  * `bindings` of `_shaders.ts`), so that dispatches bind by name.
  * @module
  */
-import { bindings, type ShaderName, shaders } from "./_shaders.ts";
+import { bindings, type ShaderName, shaders, writable } from "./_shaders.ts";
 import type { ErrorScopes } from "./_errors.ts";
 import { debugLevel, debugLog } from "./debug.ts";
 
@@ -20,6 +20,8 @@ export interface Kernel {
   readonly slots: readonly string[];
   /** Binding index of each name in `slots`. */
   readonly index: Readonly<Record<string, number>>;
+  /** The names in `slots` the kernel may write (generated `writable`). */
+  readonly writes: readonly string[];
 }
 
 /** The pipelines of one device; see the module doc. */
@@ -78,6 +80,7 @@ export class Kernels {
       pipeline,
       slots: Object.keys(entries),
       index: entries,
+      writes: (writable[name] as readonly string[]).filter((b) => b in entries),
     };
     this.#cache.set(key, k);
     return k;

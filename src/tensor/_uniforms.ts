@@ -2,7 +2,8 @@
  * Private: the uniform buffers of a device. Two kinds, both owned by the device (freed by
  * `Device.destroy()`) and numbered in its one id space:
  * - immutable ones, shared by content (`Device.uniform`): kernel parameters, created once per distinct
- *   value, evicted all together past {@linkcode MAX_UNIFORMS};
+ *   value, evicted all together past {@linkcode MAX_UNIFORMS} (and destroyed at the eviction after
+ *   that, so a uniform an op holds while other work is recorded, e.g. a deferred op, stays valid);
  * - writable ones (`UNIFORM | COPY_DST`), e.g. an optimizer's hyperparameters: one buffer each, or one
  *   buffer of 256-byte slots updated by one write, freed by `release`.
  * @module
@@ -20,6 +21,8 @@ export class Uniforms {
   #ids: () => number;
   #check: () => void;
   #shared = new Map<string, PooledBuffer>();
+  /** The previous generation of shared uniforms, evicted but not yet destroyed. */
+  #evicted: PooledBuffer[] = [];
   #owned = new Set<GPUBuffer>();
   /** Immutable uniforms created since the start. */
   created = 0;
@@ -45,9 +48,13 @@ export class Uniforms {
     return u;
   }
 
-  /** Destroys the shared uniforms (call after a flush; bind groups naming them must go too). */
+  /**
+   * Forgets the shared uniforms (call after a flush; bind groups naming them must go too) and
+   * destroys the generation evicted before them.
+   */
   evictShared(): void {
-    for (const u of this.#shared.values()) u.buffer.destroy();
+    for (const u of this.#evicted) u.buffer.destroy();
+    this.#evicted = [...this.#shared.values()];
     this.#shared.clear();
   }
 
@@ -98,6 +105,7 @@ export class Uniforms {
 
   /** Frees every uniform. */
   destroy(): void {
+    this.evictShared();
     this.evictShared();
     for (const b of this.#owned) b.destroy();
     this.#owned.clear();

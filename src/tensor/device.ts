@@ -6,18 +6,17 @@
  * here waits for the GPU except `read()`. The limits it works within are in `_limits.ts`, its error
  * scopes in `_errors.ts`; splitting an op that is too big for one binding is the ops' business
  * (`ops/_chunk.ts`), but a binding too big for the device is refused here, at the op.
- *
  * Ordering rule: `queue.writeBuffer` runs before any command not yet submitted, so `write()` flushes the
  * open encoder first; everything else is recorded in order and the GPU runs it in order.
  * @module
  */
 import { BufferPool, type PooledBuffer, type PoolStats } from "./_buffer_pool.ts";
-import type { DeviceStats } from "./_device_stats.ts";
+import { type DeviceStats, logSubmit } from "./_device_stats.ts";
 import type { ShaderName, shaders } from "./_shaders.ts";
 import { type Kernel, Kernels } from "./_kernels.ts";
 import { Uniforms } from "./_uniforms.ts";
 import { BindGroups, type Bindings } from "./_bind_groups.ts";
-import { debugLevel, debugLog } from "./debug.ts";
+import { debugLevel } from "./debug.ts";
 import { GpuError } from "./gpu_error.ts";
 import { ErrorScopes } from "./_errors.ts";
 import {
@@ -56,6 +55,10 @@ export class Device {
   readonly description: string;
   /** The pool every storage buffer of tempo comes from. */
   readonly pool: BufferPool;
+  /** @internal Runs before any command or transfer is recorded (`_fusion.ts`: deferred results). */
+  beforeWork: (() => void) | null = null;
+  /** @internal When set, gets every buffer a command is about to write (`_fusion.ts`). */
+  beforeWrite: ((buf: GPUBuffer | undefined) => void) | null = null;
   /**
    * The limits tempo works within: the adapter's, lowered by the caps given to `init()`. Ops split their
    * dispatches so that no binding exceeds `maxStorageBufferBindingSize`; no tensor exceeds `maxBufferSize`.
@@ -184,7 +187,7 @@ export class Device {
     workgroups: [number, number?, number?],
     what?: () => string,
   ): void {
-    this.#checkLost();
+    this.#beforeKernel(kernel, (name) => buffers[name]?.buffer);
     this.#record(kernel, this.#groups.ofBuffers(kernel, buffers, workgroups, what), workgroups);
   }
 
@@ -200,12 +203,20 @@ export class Device {
     workgroups: [number, number?, number?],
     what?: () => string,
   ): void {
-    this.#checkLost();
+    this.#beforeKernel(kernel, (n) => (resources()[n] as GPUBufferBinding | undefined)?.buffer);
     this.#record(
       kernel,
       this.#groups.ofEntries(kernel, key, resources, workgroups, what),
       workgroups,
     );
+  }
+
+  /** The fusion's hooks (see `beforeWork`, `beforeWrite`) for a dispatch of `kernel`. */
+  #beforeKernel(kernel: Kernel, bufferOf: (name: string) => GPUBuffer | undefined): void {
+    this.#checkLost();
+    this.beforeWork?.();
+    const onWrite = this.beforeWrite; // (it may unset itself)
+    for (const n of onWrite ? kernel.writes : []) onWrite!(bufferOf(n));
   }
 
   #record(kernel: Kernel, group: GPUBindGroup, workgroups: [number, number?, number?]): void {
@@ -226,6 +237,8 @@ export class Device {
   /** Records a buffer-to-buffer copy (sizes and offsets in bytes, multiples of 4). */
   copy(src: PooledBuffer, srcOffset: number, dst: PooledBuffer, dstOffset: number, bytes: number) {
     this.#checkLost();
+    this.beforeWork?.();
+    this.beforeWrite?.(dst.buffer);
     this.#endPass();
     this.#encoder ??= this.gpu.createCommandEncoder();
     this.#encoder.copyBufferToBuffer(src.buffer, srcOffset, dst.buffer, dstOffset, bytes);
@@ -239,6 +252,7 @@ export class Device {
     size: [number, number],
   ) {
     this.#checkLost();
+    this.beforeWork?.();
     this.#endPass();
     this.#encoder ??= this.gpu.createCommandEncoder();
     this.#encoder.copyBufferToTexture(
@@ -271,24 +285,16 @@ export class Device {
         () => this.gpu.queue.submit([encoder.finish()]),
       );
       this.#counters.submits++;
-      if (debugLevel) this.#debugSubmit(names);
+      if (debugLevel) logSubmit(this.#counters.submits, names, this.pool);
     }
     this.#inPass = 0;
-  }
-
-  #debugSubmit(names: Map<string, number>): void {
-    let n = 0;
-    for (const c of names.values()) n += c;
-    const list = [...names].map(([k, c]) => `${k} x${c}`).join(", ");
-    debugLog(
-      `[tempo] submit ${this.#counters.submits}: ${n} dispatches: ${list || "(copies only)"}`,
-    );
-    if (debugLevel >= 3) debugLog(`[tempo] pool: ${JSON.stringify(this.pool.stats())}`);
   }
 
   /** Uploads `data` into `dst` at `byteOffset`, after every command recorded so far. */
   write(dst: PooledBuffer, data: ArrayBufferView, byteOffset = 0): void {
     this.#checkLost();
+    this.beforeWork?.();
+    this.beforeWrite?.(dst.buffer);
     if (this.#encoder) this.flush();
     this.gpu.queue.writeBuffer(
       dst.buffer,
@@ -367,10 +373,7 @@ export class Device {
    *
    * @example Usage
    * ```ts ignore
-   * {
-   *   using dev = await init();
-   *   // ... tensors, training ...
-   * } // every GPU object freed here
+   * { using dev = await init(); runTraining(dev); } // every GPU object freed here
    * ```
    */
   destroy(): void {

@@ -15,6 +15,7 @@
 export * from "./device.ts";
 export * from "./gpu_error.ts";
 export { type DebugLog, getDebug, setDebug } from "./debug.ts";
+export * from "./fusion.ts";
 export * from "./tensor.ts";
 export * from "./scope.ts";
 export {

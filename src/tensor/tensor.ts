@@ -31,6 +31,11 @@ export type DType = "f32" | "i32";
 export { Storage };
 
 let nextId = 1;
+let disposeHook: ((t: Tensor) => void) | null = null;
+/** @internal Sets the function `dispose()` calls first (`_fusion.ts`: inputs of a deferred op). */
+export function setDisposeHook(f: ((t: Tensor) => void) | null): void {
+  disposeHook = f;
+}
 
 /** Number of elements of `shape`. */
 export function sizeOf(shape: readonly number[]): number {
@@ -227,11 +232,18 @@ export class Tensor {
   /** Releases the GPU memory (and the gradient). Safe to call twice. */
   dispose(): void {
     if (!this.#storage) return;
+    disposeHook?.(this);
     recordDisposed(this.id);
     this.#storage.release();
     this.#storage = null;
     this.#grad?.dispose();
     this.grad = null;
+  }
+
+  /** @internal A new reference to this tensor's storage (a deferred result adopts its op's). */
+  retainStorage(): Storage {
+    this.buffer; // throws after dispose()
+    return this.#storage!.retain();
   }
 
   /** Calls {@linkcode Tensor.dispose} (for `using`). */
@@ -381,10 +393,7 @@ export function fillInPlace(t: Tensor, value: number): void {
   runStrided(
     d.kernel("unary", { OP: constants.unary.OP_FILL, CONTIG: 1 }),
     [t.size],
-    [{
-      buf: d.dummy,
-      strides: [0],
-    }],
+    [{ buf: d.dummy, strides: [0] }],
     t.buffer,
     { s0: value, contig: true, what: () => `filling [${t.shape}]` },
   );

@@ -21,6 +21,7 @@ import { floatOnly } from "./_dtype.ts";
 import { fmt, grid1d } from "./_launch.ts";
 import { fitsWhole } from "./_chunk.ts";
 import { batchNormComposed } from "./_batch_norm_big.ts";
+import { fuse } from "../_fusion.ts";
 
 const WG = 256;
 
@@ -92,6 +93,10 @@ export function batchNorm(x: Tensor, opts: BatchNormOptions): Tensor {
   checkOptions("batchNorm", opts ?? null, BATCH_NORM_SPEC);
   floatOnly("batchNorm", [x, opts?.weight, opts?.bias, opts?.runningMean, opts?.runningVar]);
   const c = check(x, opts);
+  if (opts.training) {
+    const fused = fuse(x, "batchNorm", opts); // x is a deferred conv2d: conv2dBatchNorm
+    if (fused) return fused;
+  }
   if (!fitsWhole(x.buffer)) return batchNormComposed(x, opts);
   const d = device();
   const n = x.shape[0]!, hw = x.size / Math.max(1, n * c);

@@ -27,6 +27,9 @@ import { type MatmulOptions, matmulRaw, type RawOptions } from "./matmul.ts";
 import { R, reduceRaw } from "./reduce.ts";
 import { byImageGroups } from "./_batch_split.ts";
 import { checkedBytes } from "../_limits.ts";
+import { deferred } from "../_fusion.ts";
+import type { BatchNormOptions } from "./batch_norm.ts";
+import { conv2dBatchNorm } from "./conv_bn.ts";
 
 const WG = 256;
 
@@ -282,6 +285,8 @@ function gemm(a: Tensor, b: Tensor, opts: MatmulOptions & RawOptions = {}): Tens
  * const x = randn([2, 3, 32, 32]), w = randn([16, 3, 3, 3]), b = randn([16]);
  * const y = conv2d(x, w, b, { stride: 2, padding: 1 }); // [2,3,32,32] * [16,3,3,3] -> [2,16,16,16]
  * ```
+ * The result is deferred (`_fusion.ts`): a training-mode `batchNorm` that follows at once runs fused
+ * with it (`conv2dBatchNorm`).
  * @throws {TypeError} When ranks, channels, groups or the bias shape do not fit, naming the shapes.
  * @throws {RangeError} For bad stride/padding/dilation/groups or a kernel larger than the padded input.
  */
@@ -295,6 +300,29 @@ export function conv2d(
   checkOptions("conv2d", opts, CONV2D_SPEC);
   floatOnly("conv2d", [x, w, bias]);
   const g = geometry(x, w, bias ?? null, opts);
+  checkedBytes([g.n, g.co, g.ho, g.wo], "f32", device().limits);
+  const inputs = bias ? [x, w, bias] : [x, w];
+  return deferred(
+    "conv2d",
+    [g.n, g.co, g.ho, g.wo],
+    inputs,
+    ([a, b, c]) => conv2dNow(a!, b!, c, opts),
+    {
+      batchNorm: (bn: BatchNormOptions) =>
+        bn.training ? conv2dBatchNorm(x, w, bias, { ...opts, bn }) : null,
+    },
+  );
+}
+
+/** @internal {@linkcode conv2d}, run at once (not deferred). */
+export function conv2dNow(
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null | undefined,
+  opts: Conv2dOptions,
+): Tensor {
+  floatOnly("conv2d", [x, w, bias]);
+  const g = geometry(x, w, bias ?? null, opts);
   const G = g.groups;
   const k = g.c * g.kh * g.kw;
   const np = g.n * g.ho * g.wo;
@@ -305,7 +333,7 @@ export function conv2d(
   const split = byImageGroups(
     x,
     perImage,
-    (part) => conv2d(part, w, bias, opts),
+    (part) => conv2dNow(part, w, bias, opts),
     () => `conv2d of ${fmt(x.shape)} with ${fmt(w.shape)}`,
   );
   if (split) return split;

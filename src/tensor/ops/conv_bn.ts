@@ -25,7 +25,8 @@ import { packUniform } from "../_uniform.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
-import { col2im, conv2d, type Conv2dOptions, geometry, im2col, pixelWg } from "./conv.ts";
+import { col2im, conv2dNow, type Conv2dOptions, geometry, im2col, pixelWg } from "./conv.ts";
+import { deferred } from "../_fusion.ts";
 import { batchNorm, type BatchNormOptions } from "./batch_norm.ts";
 import { matmulRaw } from "./matmul.ts";
 import { R, reduceRaw } from "./reduce.ts";
@@ -68,14 +69,7 @@ export function conv2dBatchNorm(
   floatOnly("conv2dBatchNorm", [x, w, bias, bn?.weight, bn?.bias, bn?.runningMean, bn?.runningVar]);
   const g = geometry(x, w, bias ?? null, opts);
   const bw = bn.weight ?? null, bb = bn.bias ?? null;
-  const big = Math.max(g.c * g.kh * g.kw * g.ho * g.wo, g.c * g.h * g.w, g.co * g.ho * g.wo) * 4 *
-      g.n > device().maxBinding;
-  if (g.groups !== 1 || !bn.training || !bw !== !bb || big) {
-    // Past the binding limit too: the composition splits itself (conv by images, batch norm composed).
-    const y = batchNorm(conv2d(x, w, bias, pickOptions(opts, CONV2D_SPEC)), bn);
-    return opts.relu ? reluOp(y) : y;
-  }
-  const co = g.co, pp = g.ho * g.wo, np = g.n * pp, k = g.c * g.kh * g.kw;
+  const co = g.co, np = g.n * g.ho * g.wo;
   for (
     const [name, t] of [["weight", bw], ["bias", bb], ["runningMean", bn.runningMean]] as const
   ) {
@@ -89,11 +83,50 @@ export function conv2dBatchNorm(
   if (!(m >= 0 && m <= 1) || !(eps >= 0)) {
     throw new RangeError(`Cannot batchNorm with momentum ${m} and eps ${eps}`);
   }
-  if (np <= 1) {
+  if (bn.training && np <= 1) {
     throw new RangeError(
       `Cannot batchNorm ${np} value per channel in training: expected more than 1`,
     );
   }
+  if (opts.relu) return conv2dBatchNormNow(x, w, bias, opts);
+  const inputs = [x, w, bias ?? null, bn.weight ?? null, bn.bias ?? null].filter(
+    (t): t is Tensor => t !== null,
+  );
+  // Taken by a fused ReLU, the result computed later must not update the running statistics again.
+  const statsOnce = (taken: boolean): Conv2dBatchNormOptions =>
+    taken ? { ...opts, bn: { ...bn, runningMean: undefined, runningVar: undefined } } : opts;
+  const byIndex = (ts: readonly Tensor[], t: Tensor | null | undefined) =>
+    t ? ts[inputs.indexOf(t)] : undefined;
+  return deferred("conv2dBatchNorm", [g.n, g.co, g.ho, g.wo], inputs, (ts, taken) => {
+    const o = statsOnce(taken);
+    const sub = {
+      ...o,
+      bn: { ...o.bn, weight: byIndex(ts, bn.weight), bias: byIndex(ts, bn.bias) },
+    };
+    return conv2dBatchNormNow(ts[0]!, ts[1]!, byIndex(ts, bias), sub);
+  }, { relu: () => conv2dBatchNormNow(x, w, bias, { ...opts, relu: true }) });
+}
+
+/** @internal {@linkcode conv2dBatchNorm} with checked arguments, run at once (not deferred). */
+export function conv2dBatchNormNow(
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null | undefined,
+  opts: Conv2dBatchNormOptions,
+): Tensor {
+  const bn = opts.bn;
+  floatOnly("conv2dBatchNorm", [x, w, bias, bn?.weight, bn?.bias, bn?.runningMean, bn?.runningVar]);
+  const g = geometry(x, w, bias ?? null, opts);
+  const bw = bn.weight ?? null, bb = bn.bias ?? null;
+  const big = Math.max(g.c * g.kh * g.kw * g.ho * g.wo, g.c * g.h * g.w, g.co * g.ho * g.wo) * 4 *
+      g.n > device().maxBinding;
+  if (g.groups !== 1 || !bn.training || !bw !== !bb || big) {
+    // Past the binding limit too: the composition splits itself (conv by images, batch norm composed).
+    const y = batchNorm(conv2dNow(x, w, bias, pickOptions(opts, CONV2D_SPEC)), bn);
+    return opts.relu ? reluOp(y) : y;
+  }
+  const co = g.co, pp = g.ho * g.wo, np = g.n * pp, k = g.c * g.kh * g.kw;
+  const m = bn.momentum ?? 0.1, eps = bn.eps ?? 1e-5;
   const d = device();
   const rm = bn.runningMean ?? null, rv = bn.runningVar ?? null;
   const update = rm ? 1 : 0;

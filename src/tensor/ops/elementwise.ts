@@ -26,6 +26,7 @@ import { broadcastStrides, fmt, grid1d } from "./_launch.ts";
 import { chunkRanges, fitsWhole, runStrided } from "./_chunk.ts";
 import { sumTo } from "./reduce.ts";
 import { floatOnly } from "./_dtype.ts";
+import { fuse } from "../_fusion.ts";
 import {
   binaryI32Raw,
   byDtype,
@@ -150,7 +151,8 @@ export const sqrt = (a: Tensor): Tensor =>
   unary(a, "sqrt", U.sqrt, (g, _x, y) => binaryRaw(y, g, B.sqrtGrad));
 /** `max(a, 0)`. */
 export const relu = (a: Tensor): Tensor =>
-  unary(a, "relu", U.relu, (g, x) => binaryRaw(x, g, B.reluGrad));
+  // a deferred linear or conv + batch norm runs with the ReLU fused (`_fusion.ts`)
+  fuse(a, "relu") ?? unary(a, "relu", U.relu, (g, x) => binaryRaw(x, g, B.reluGrad));
 /** `1 / (1 + e^-a)`. */
 export const sigmoid = (a: Tensor): Tensor =>
   unary(a, "sigmoid", U.sigmoid, (g, _x, y) => binaryRaw(y, g, B.sigmoidGrad));

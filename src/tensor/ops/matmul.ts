@@ -30,6 +30,7 @@ import { fitsWhole } from "./_chunk.ts";
 import type { MatmulPlan } from "./_matmul_plan.ts";
 import { chosenPlan } from "./_matmul_tune.ts";
 import { R, reduceRaw, sumTo } from "./reduce.ts";
+import { deferred } from "../_fusion.ts";
 
 export type { TexLayout };
 export { type MatmulPlan, matmulPlan, TEX_MIN_WORK } from "./_matmul_plan.ts";
@@ -265,7 +266,10 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
 /** Rows up to which the bias gradient is one column loop per invocation (`shaders/bias_grad.wgsl`). */
 const BIAS_GRAD_MAX_ROWS = 8192;
 
-/** `x @ w^T + bias` (PyTorch's `F.linear`: w is [out, in]) with an optional fused ReLU. */
+/**
+ * `x @ w^T + bias` (PyTorch's `F.linear`: w is [out, in]) with an optional fused ReLU. Without
+ * `relu`, the result is deferred (`_fusion.ts`): a `relu` that follows at once runs fused with it.
+ */
 export function linear(
   x: Tensor,
   w: Tensor,
@@ -273,6 +277,33 @@ export function linear(
   opts: { relu?: boolean } = {},
 ): Tensor {
   tensorsArg("linear", { x, w, bias }, ["bias"]);
+  floatOnly("linear", [x, w, bias]);
+  if (opts.relu) return linearNow(x, w, bias, opts);
+  const dm = dims(x, w, false, true);
+  if (bias && bias.size !== dm.n) {
+    throw new TypeError(
+      `Cannot add a bias of shape ${fmt(bias.shape)} to linear's ${dm.n} outputs`,
+    );
+  }
+  const inputs = bias ? [x, w, bias] : [x, w];
+  return deferred(
+    "linear",
+    [...dm.batchShape, dm.m, dm.n],
+    inputs,
+    ([a, b, c]) => linearNow(a!, b!, c, {}),
+    {
+      relu: () => linearNow(x, w, bias, { relu: true }),
+    },
+  );
+}
+
+/** @internal {@linkcode linear}, run at once (not deferred). */
+export function linearNow(
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null | undefined,
+  opts: { relu?: boolean },
+): Tensor {
   floatOnly("linear", [x, w, bias]);
   const out = matmulRaw(x, w, { transB: true, bias: bias ?? undefined, relu: opts.relu });
   if (needsGrad(x, w, bias)) {
