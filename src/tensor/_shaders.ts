@@ -528,6 +528,7 @@ export const writable = {
   "im2col": ["dst","dst4"],
   "matmul": ["C","C4","dst"],
   "matmul_tb": ["C","C4","dst"],
+  "matmul_tiled": ["C","C4"],
   "nll_loss": ["gx","rowloss"],
   "pool2d": ["dst","dst4","idx_out"],
   "reduce": ["out"],
