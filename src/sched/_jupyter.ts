@@ -18,7 +18,8 @@
  * Kernel quirk (Deno 2.9, measured under load: about 1 cell result in 6 lost): the kernel sends a
  * cell's `execute_result` so late that it can reach the frontend after the cell's `idle` status,
  * and Jupyter's executor (and frontends) then drop it. Messages broadcast while the cell still
- * runs, awaited and followed by one macrotask, arrive in time (0 lost in 60). So an `SvgPlot`'s
+ * runs, awaited and followed by one macrotask, arrive in time (0 lost in 60; under heavy load a fit's
+ * last table update was lost once in ~20 runs, so `flush` now waits 30 ms). So an `SvgPlot`'s
  * display hook, which the kernel awaits before it replies, broadcasts the image itself as
  * `display_data`, waits for it, and gives the kernel an empty result bundle;
  * {@linkcode LiveDisplay.flush} does the same for the progress bar and the epoch table.
@@ -105,6 +106,8 @@ export async function displayNow(api: JupyterApi, data: MimeBundle): Promise<Mim
 }
 
 let nextDisplay = 0;
+/** How long {@linkcode LiveDisplay.flush} waits after the last broadcast left. */
+const FLUSH_MS = 30;
 
 /**
  * One notebook output replaced in place: the first `show()` broadcasts `display_data` with a
@@ -140,10 +143,10 @@ export class LiveDisplay {
       });
   }
 
-  /** Waits until every broadcast is sent, then one macrotask (see the module docs). */
+  /** Waits until every broadcast is sent, then 30 ms (see the module docs). */
   async flush(): Promise<void> {
     await this.#chain;
-    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, FLUSH_MS));
     if (this.#error !== null) {
       const e = this.#error;
       this.#error = null;
