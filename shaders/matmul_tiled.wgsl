@@ -12,20 +12,7 @@
 // [s*kChunk, (s+1)*kChunk) (kChunk a multiple of 4) and writes its partial tile at C + z*M*N; the
 // caller sums the partials with matmul.wgsl `reduce` (+bias, relu), so BIAS/RELU are 0 then.
 //#include "_nan.wgsl"
-struct Params {
-  M: u32,
-  N: u32,
-  K: u32,
-  splits: u32,
-  lda4: u32, // row stride of A in vec4s
-  ldb4: u32,
-  strideA4: u32, // batch stride of A in vec4s (0: broadcast)
-  strideB4: u32,
-  kChunk: u32,
-  pad0: u32,
-  pad1: u32,
-  pad2: u32,
-}
+//#include "_matmul_params.wgsl"
 
 override TRANS_A: u32 = 0u;
 override TRANS_B: u32 = 0u;

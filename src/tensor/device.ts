@@ -203,12 +203,10 @@ export class Device {
     workgroups: [number, number?, number?],
     what?: () => string,
   ): void {
-    this.#beforeKernel(kernel, (n) => (resources()[n] as GPUBufferBinding | undefined)?.buffer);
-    this.#record(
-      kernel,
-      this.#groups.ofEntries(kernel, key, resources, workgroups, what),
-      workgroups,
-    );
+    let res: Readonly<Record<string, GPUBindingResource>> | undefined; // built once, if needed
+    this.#beforeKernel(kernel, (n) => ((res ??= resources())[n] as GPUBufferBinding)?.buffer);
+    const group = this.#groups.ofEntries(kernel, key, resources, workgroups, what);
+    this.#record(kernel, group, workgroups);
   }
 
   /** The fusion's hooks (see `beforeWork`, `beforeWrite`) for a dispatch of `kernel`. */

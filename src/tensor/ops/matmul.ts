@@ -155,7 +155,7 @@ export function matmulPlanned(
   const target = fuse
     ? into ?? Tensor.empty(outShape)
     : Tensor.empty([dm.batch * realSplits * dm.m * dm.n]);
-  const p = packUniform(tile ? layouts.matmul_tiled.Params : layouts.matmul.Params, {
+  const p = packUniform(layouts.matmul_params.Params, {
     M: dm.m,
     N: dm.n,
     K: dm.k,
