@@ -16,38 +16,25 @@ import { checkOptions, type OptionSpec } from "../_options.ts";
 import { needDeno } from "../_platform.ts";
 import { adapterKey } from "./_adapter.ts";
 import { device } from "./device.ts";
-import { randn } from "./creation.ts";
-import type { Tensor } from "./tensor.ts";
-import { matmulPlanned } from "./ops/matmul.ts";
-import {
-  MATMUL_VARIANTS,
-  type MatmulVariant,
-  variantCandidates,
-  variantPlan,
-} from "./ops/_matmul_plan.ts";
-import {
-  allTables,
-  CLASS_KEY,
-  type ClassShape,
-  getAutotune,
-  hasPending,
-  pendingClasses,
-  pickFastest,
-  setAutotune,
-  tableOf,
-} from "./ops/_matmul_tune.ts";
+import type { MatmulVariant } from "./ops/_matmul_plan.ts";
+import { getAutotune, setAutotune } from "./ops/_matmul_tune.ts";
+import { FAMILIES, pickFastest } from "./_tune_registry.ts";
+import "./ops/_matmul_trial.ts";
+import "./ops/_elementwise_trial.ts";
 
 export { getAutotune, type MatmulVariant, setAutotune };
 
 /** One candidate to time: a variant on the first shape seen of a class. */
 export interface TuneTrial {
-  /** The shape class, e.g. `64x256x1024:tb:bias`. */
+  /** The kernel family: `matmul`, `elementwise`. */
+  family: string;
+  /** The shape class, e.g. `64x256x1024:tb:bias` (matmul), `vec4:4096` (elementwise). */
   shapeClass: string;
-  /** The launch variant. */
-  variant: MatmulVariant;
-  /** The shape timed: C [m, n] over depth k, batched. */
-  shape: { m: number; n: number; k: number; batch: number };
-  /** Queues one product of the variant (no wait). */
+  /** The variant, e.g. `tiled32` (matmul), `wg64` (elementwise). */
+  variant: string;
+  /** The first shape the class was seen with (matmul: C [m, n] over depth k, batched, and flags). */
+  shape: Readonly<Record<string, unknown>>;
+  /** Queues one run of the variant (no wait). */
   run: () => void;
 }
 
@@ -55,39 +42,58 @@ export interface TuneTrial {
 export interface TuneOptions {
   /** Rounds per candidate; the best round counts. @default {3} */
   rounds?: number;
-  /** Products queued per round (0: enough for about 1 GFLOP, 2 to 20). @default {0} */
+  /** Runs queued per round (0: the family's choice, e.g. about 1 GFLOP of products, 2 to 20). @default {0} */
   reps?: number;
   /**
-   * Replaces the clock: milliseconds per product of a trial (tests inject fake timings). The
-   * default queues `reps` products, waits for the queue (`device().sync()`), best of `rounds`.
+   * Replaces the clock: milliseconds per run of a trial (tests inject fake timings). The default
+   * queues `reps` runs, waits for the queue (`device().sync()`), best of `rounds`.
    */
-  time?: (trial: TuneTrial) => number | Promise<number>;
+  time?(trial: TuneTrial): number | Promise<number>;
+  /** Only these kernel families (of `matmul`, `elementwise`); the others stay pending. @default {all} */
+  families?: string[];
 }
 
-const TUNE_SPEC: OptionSpec = { rounds: "integer", reps: "integer", time: "function" };
+const TUNE_SPEC: OptionSpec = {
+  rounds: "integer",
+  reps: "integer",
+  time: "function",
+  families: "array",
+};
 
 /** What {@linkcode tune} decided for one shape class. */
 export interface TuneChoice {
+  /** The kernel family, e.g. `matmul`. */
+  family: string;
   /** The shape class, e.g. `64x256x1024:tb:bias`. */
   shapeClass: string;
   /** The variant kept. */
-  variant: MatmulVariant;
-  /** Milliseconds per product of each candidate timed. */
-  ms: Partial<Record<MatmulVariant, number>>;
+  variant: string;
+  /** Milliseconds per run of each candidate timed. */
+  ms: Record<string, number>;
 }
 
-function operands(s: ClassShape): Tensor[] {
-  const lead = (shared: boolean) => (s.batch > 1 && !shared ? [s.batch] : []);
-  const a = randn([...lead(s.sharedA), ...(s.transA ? [s.k, s.m] : [s.m, s.k])], { seed: 1 });
-  const b = randn([...lead(s.sharedB), ...(s.transB ? [s.n, s.k] : [s.k, s.n])], { seed: 2 });
-  return s.bias ? [a, b, randn([s.n], { seed: 3 })] : [a, b];
+/** The registered families `names` selects (all when undefined), checked. */
+function selected(names: string[] | undefined) {
+  if (names === undefined) return [...FAMILIES.values()];
+  return names.map((n) => {
+    const f = FAMILIES.get(n);
+    if (!f) {
+      throw new RangeError(
+        `Cannot tune family ${JSON.stringify(n)}: expected one of ${
+          [...FAMILIES.keys()].join(", ")
+        }`,
+      );
+    }
+    return f;
+  });
 }
 
 /**
- * Times the candidate variants of every matmul shape class used since the last call and not yet
- * measured on this adapter, and keeps the fastest of each (the heuristic unless another beats it by
- * 3%). Returns the choices made (none when nothing was pending). Every tuned class then runs its
- * chosen kernel from its next product on; the kernels were compiled while timing.
+ * Times the candidate variants of every shape class (of each kernel family: matmul, elementwise)
+ * used since the last call and not yet measured on this adapter, and keeps the fastest of each (the
+ * default kernel unless another beats it by 3%). Returns the choices made (none when nothing was
+ * pending). Every tuned class then runs its chosen kernel from its next dispatch on; the kernels
+ * were compiled while timing.
  *
  * @example Usage
  * ```ts
@@ -95,44 +101,47 @@ function operands(s: ClassShape): Tensor[] {
  * await init();
  * const a = randn([64, 128]), b = randn([128, 32]);
  * matmul(a, b).dispose(); // records the class 64x32x128 (heuristic kernel meanwhile)
- * const [choice] = await tune({ rounds: 1, reps: 2 });
+ * const [choice] = await tune({ rounds: 1, reps: 2, families: ["matmul"] });
  * console.log(choice?.shapeClass, choice?.variant);
  * ```
  * @throws {TypeError} On an unknown option or one of the wrong kind.
- * @throws {RangeError} When `rounds` is below 1 or `reps` below 0.
+ * @throws {RangeError} When `rounds` is below 1, `reps` below 0, or a family is unknown.
  */
 export async function tune(opts: TuneOptions = {}): Promise<TuneChoice[]> {
   checkOptions("tune", opts, TUNE_SPEC);
   const rounds = opts.rounds ?? 3, reps = opts.reps ?? 0;
   if (rounds < 1) throw new RangeError(`Cannot tune with rounds = ${rounds}: expected at least 1`);
   if (reps < 0) throw new RangeError(`Cannot tune with reps = ${reps}: expected at least 0`);
+  const fams = selected(opts.families);
   const d = device();
   const choices: TuneChoice[] = [];
-  const maxInv = d.gpu.limits.maxComputeInvocationsPerWorkgroup;
-  for (const [shapeClass, s] of pendingClasses(d)) {
-    const order = variantCandidates(s.m, s.n, s.k, s.batch, maxInv);
-    const [a, b, bias] = operands(s);
-    const mmOpts = { transA: s.transA, transB: s.transB, bias, relu: s.relu };
-    const n = reps || Math.max(2, Math.min(20, Math.round(1e9 / (2 * s.m * s.n * s.k * s.batch))));
-    const ms: Partial<Record<MatmulVariant, number>> = {};
-    try {
-      for (const variant of order) {
-        const plan = variantPlan(variant, s.m, s.n, s.k, s.batch);
-        const run = () => matmulPlanned(a!, b!, mmOpts, plan).dispose();
-        const trial = {
-          shapeClass,
-          variant,
-          shape: { m: s.m, n: s.n, k: s.k, batch: s.batch },
-          run,
-        };
-        ms[variant] = opts.time ? await opts.time(trial) : await clock(run, n, rounds);
+  for (const fam of fams) {
+    const trials = fam.trials!;
+    for (const [shapeClass, s] of fam.pending(d)) {
+      const order = trials.candidates(s, d);
+      const set = trials.prepare(s, d);
+      const ms: Record<string, number> = {};
+      try {
+        for (const variant of order) {
+          const run = () => set.run(variant);
+          const trial: TuneTrial = {
+            family: fam.name,
+            shapeClass,
+            variant,
+            shape: s as Record<string, unknown>,
+            run,
+          };
+          ms[variant] = opts.time
+            ? await opts.time(trial)
+            : await clock(run, reps || set.reps, rounds);
+        }
+      } finally {
+        set.dispose();
       }
-    } finally {
-      for (const t of [a, b, bias]) t?.dispose();
+      const variant = pickFastest(order, ms);
+      fam.tableOf(d, true)!.set(shapeClass, variant);
+      choices.push({ family: fam.name, shapeClass, variant, ms });
     }
-    const variant = pickFastest(order, ms);
-    tableOf(d, true)!.set(shapeClass, variant);
-    choices.push({ shapeClass, variant, ms });
   }
   return choices;
 }
@@ -152,9 +161,11 @@ async function clock(run: () => void, reps: number, rounds: number): Promise<num
   return best;
 }
 
-/** Whether matmul shape classes are waiting for {@linkcode tune} on this adapter. */
+/** Whether shape classes (of any tuned family) are waiting for {@linkcode tune} on this adapter. */
 export function tunePending(): boolean {
-  return hasPending(device());
+  const d = device();
+  for (const f of FAMILIES.values()) if (f.hasPending(d)) return true;
+  return false;
 }
 
 /**
@@ -183,10 +194,10 @@ export async function autotune(
 export interface TuningData {
   /** Always `"tempo-tuning"`. */
   format: "tempo-tuning";
-  /** The format's version: 1. */
-  version: 1;
-  /** Adapter key -> `{ matmul: { shapeClass: variant } }`. */
-  adapters: Record<string, { matmul: Record<string, MatmulVariant> }>;
+  /** The format's version: 2 (1, matmul only, still imports). */
+  version: 1 | 2;
+  /** Adapter key -> family (`matmul`, `elementwise`) -> `{ shapeClass: variant }`. */
+  adapters: Record<string, Partial<Record<string, Record<string, string>>>>;
 }
 
 /**
@@ -201,8 +212,10 @@ export interface TuningData {
  */
 export function exportTuning(): TuningData {
   const adapters: TuningData["adapters"] = {};
-  for (const [key, t] of allTables()) adapters[key] = { matmul: Object.fromEntries(t) };
-  return { format: "tempo-tuning", version: 1, adapters };
+  for (const f of FAMILIES.values()) {
+    for (const [key, t] of f.byAdapter) (adapters[key] ??= {})[f.name] = Object.fromEntries(t);
+  }
+  return { format: "tempo-tuning", version: 2, adapters };
 }
 
 const show = (v: unknown) =>
@@ -214,22 +227,15 @@ const show = (v: unknown) =>
     ? "an array"
     : typeof v;
 
-/** A class key whose sizes are powers of two, in the order `classKey` writes its flags. */
-const isClassKey = (s: string) =>
-  CLASS_KEY.test(s) && s.split(":")[0]!.split("x").every((x) => {
-    const v = Number(x);
-    return v >= 1 && Number.isSafeInteger(v) && (v & (v - 1)) === 0;
-  });
-
 /**
- * Merges a table from {@linkcode exportTuning} (data or its JSON text) into this process's; its
- * entries replace the measurements of the same adapter and class. Checks everything first: a
- * malformed table changes nothing.
+ * Merges a table from {@linkcode exportTuning} (data or its JSON text; version 1, matmul only, too)
+ * into this process's; its entries replace the measurements of the same adapter, family and class.
+ * Checks everything first: a malformed table changes nothing.
  *
  * @example Usage
  * ```ts
  * import { importTuning } from "./mod.ts";
- * importTuning({ format: "tempo-tuning", version: 1, adapters: { "x/y/z/w": { matmul: { "64x64x64": "tiled32" } } } });
+ * importTuning({ format: "tempo-tuning", version: 2, adapters: { "x/y/z/w": { matmul: { "64x64x64": "tiled32" }, elementwise: { "vec4:4096": "wg64" } } } });
  * ```
  * @throws {TypeError} When `json` is not such a table, saying where and what came.
  */
@@ -250,28 +256,35 @@ export function importTuning(json: string | TuningData): void {
   if (!isObj(data)) bad("the table", "an object", data);
   const o = data as Record<string, unknown>;
   if (o.format !== "tempo-tuning") bad("format", '"tempo-tuning"', o.format);
-  if (o.version !== 1) bad("version", "1", o.version);
+  if (o.version !== 1 && o.version !== 2) bad("version", "1 or 2", o.version);
   if (!isObj(o.adapters)) bad("adapters", "an object", o.adapters);
-  const parsed: [string, [string, MatmulVariant][]][] = [];
+  const names = o.version === 1 ? ["matmul"] : [...FAMILIES.keys()];
+  const parsed: [string, string, [string, string][]][] = [];
   for (const [key, entry] of Object.entries(o.adapters as Record<string, unknown>)) {
-    if (!isObj(entry) || !isObj(entry.matmul)) {
-      bad(`adapters[${JSON.stringify(key)}]`, "{ matmul: {...} }", entry);
+    const where = `adapters[${JSON.stringify(key)}]`;
+    if (!isObj(entry) || (o.version === 1 && !isObj(entry.matmul))) {
+      bad(where, o.version === 1 ? "{ matmul: {...} }" : `an object of ${names.join(", ")}`, entry);
     }
-    const rows: [string, MatmulVariant][] = [];
-    for (const [cls, v] of Object.entries((entry as { matmul: Record<string, unknown> }).matmul)) {
-      if (!isClassKey(cls)) {
-        bad("a shape class", "powers of two like 64x128x256:ta:tb:batch:bias:relu", cls);
+    for (const [fname, rowsIn] of Object.entries(entry as Record<string, unknown>)) {
+      const fam = FAMILIES.get(fname);
+      if (!fam || !names.includes(fname)) {
+        bad(`a family of ${where}`, `one of ${names.join(", ")}`, fname);
       }
-      if (!(MATMUL_VARIANTS as readonly unknown[]).includes(v)) {
-        bad(`the variant of ${cls}`, `one of ${MATMUL_VARIANTS.join(", ")}`, v);
+      if (!isObj(rowsIn)) bad(`${where}.${fname}`, "an object of shape class: variant", rowsIn);
+      const rows: [string, string][] = [];
+      for (const [cls, v] of Object.entries(rowsIn as Record<string, unknown>)) {
+        if (!fam!.isClass(cls)) bad("a shape class", fam!.classHint, cls);
+        if (typeof v !== "string" || !fam!.variants.includes(v)) {
+          bad(`the variant of ${cls}`, `one of ${fam!.variants.join(", ")}`, v);
+        }
+        rows.push([cls, v as string]);
       }
-      rows.push([cls, v as MatmulVariant]);
+      parsed.push([key, fname, rows]);
     }
-    parsed.push([key, rows]);
   }
-  const tables = allTables();
-  for (const [key, rows] of parsed) {
-    const t = tables.get(key) ?? new Map<string, MatmulVariant>();
+  for (const [key, fname, rows] of parsed) {
+    const tables = FAMILIES.get(fname)!.byAdapter;
+    const t = tables.get(key) ?? new Map<string, string>();
     for (const [cls, v] of rows) t.set(cls, v);
     tables.set(key, t);
   }

@@ -86,6 +86,8 @@ export interface StridedOptions {
    * writing its part of the output through strides.
    */
   scatter?: Kernel;
+  /** Invocations per workgroup of `kernel` (its `WG` override; the scatter's is 256). @default {256} */
+  wg?: number;
 }
 
 /**
@@ -103,6 +105,7 @@ export function runStrided(
   let n = 1;
   for (const x of shape) n *= x;
   const { s0, s1, contig, what } = opts;
+  const wg = opts.wg ?? WG;
   let fits = out === null || out.size <= d.maxBinding;
   for (const o of ops) if (o.buf.size > d.maxBinding) fits = false;
   if (fits) {
@@ -113,7 +116,7 @@ export function runStrided(
     });
     const bufs = ops.map((o) => o.buf);
     if (out) bufs.push(out);
-    d.dispatch(kernel, strided(kernel, d.uniform(p), bufs), grid1d(n, WG), what);
+    d.dispatch(kernel, strided(kernel, d.uniform(p), bufs), grid1d(n, wg), what);
     return;
   }
   const sh = contig ? [n] : [...shape];
@@ -128,7 +131,8 @@ export function runStrided(
     }
     if (!binds && (opts.scatter || out === null) && !contig) {
       const all = out ? [...ops, { buf: out, strides: contiguous(shape) }] : ops;
-      runBoxes(opts.scatter ?? kernel, shape, all, s0, s1, what ?? (() => kernel.name));
+      const k = opts.scatter ?? kernel;
+      runBoxes(k, shape, all, s0, s1, what ?? (() => kernel.name), opts.scatter ? WG : wg);
       return;
     }
     if (!binds) {
@@ -149,7 +153,7 @@ export function runStrided(
     const p = stridedParams(sh, st, { offsets, s0, s1, numel: count });
     const bufs = binds.map((b, k) => d.slice(ops[k]!.buf, b.start * 4, b.bytes));
     const o = out ? [d.slice(out, s * 4, count * 4)] : [];
-    d.dispatch(kernel, strided(kernel, d.uniform(p), [...bufs, ...o]), grid1d(count, WG), what);
+    d.dispatch(kernel, strided(kernel, d.uniform(p), [...bufs, ...o]), grid1d(count, wg), what);
     s += count;
   }
 }
@@ -211,6 +215,7 @@ function runBoxes(
   s0: number | undefined,
   s1: number | undefined,
   what: () => string,
+  wg: number,
 ): void {
   const d = device();
   const max = d.maxBinding;
@@ -240,7 +245,7 @@ function runBoxes(
         const w = wins[k];
         return w ? d.slice(o.buf, w.first * 4, w.bytes) : o.buf;
       });
-      d.dispatch(kernel, strided(kernel, d.uniform(p), bufs), grid1d(count, WG), what);
+      d.dispatch(kernel, strided(kernel, d.uniform(p), bufs), grid1d(count, wg), what);
       continue;
     }
     // Halve the dimension with the longest reach (extent times the largest stride).

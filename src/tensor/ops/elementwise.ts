@@ -16,14 +16,14 @@
  * @module
  */
 import { operandArg, operandsArg, tensorArg, tensorsArg } from "./_args.ts";
+import { binaryRaw, broadcastShape, unaryRaw } from "./_elementwise_raw.ts";
+import { ewVariant, wgOf, withWG } from "./_elementwise_tune.ts";
 import { device } from "../device.ts";
-import { layouts } from "../_shaders.ts";
 import { B, U } from "./_op_codes.ts";
-import { packUniform } from "../_uniform.ts";
 import { needsGrad, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
-import { broadcastStrides, fmt, grid1d } from "./_launch.ts";
-import { chunkRanges, fitsWhole, runStrided } from "./_chunk.ts";
+import { broadcastStrides, fmt } from "./_launch.ts";
+import { runStrided } from "./_chunk.ts";
 import { sumTo } from "./reduce.ts";
 import { floatOnly } from "./_dtype.ts";
 import { fuse } from "../_fusion.ts";
@@ -36,90 +36,8 @@ import {
   withI32Scalar,
 } from "./_int_ops.ts";
 
-const WG = 256;
-
 export { B, U } from "./_op_codes.ts";
-
-/** @internal Unary kernel on `a` without recording the graph. */
-export function unaryRaw(a: Tensor, op: number, s0 = 0, s1 = 0): Tensor {
-  floatOnly("run a unary kernel on", [a]);
-  const d = device();
-  const out = Tensor.empty(a.shape);
-  runStrided(
-    d.kernel("unary", { OP: op, CONTIG: 1 }),
-    [a.size],
-    [{ buf: a.buffer, strides: [1] }],
-    out.buffer,
-    {
-      s0,
-      s1,
-      contig: true,
-      what: () => `unary op ${op} of ${fmt(a.shape)}`,
-    },
-  );
-  return out;
-}
-
-/** Shape of broadcasting `a` with `b` (NumPy rules); throws a `TypeError` naming both shapes. */
-export function broadcastShape(
-  a: readonly number[],
-  b: readonly number[],
-  op = "broadcast",
-): number[] {
-  const n = Math.max(a.length, b.length);
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1;
-    const y = b[b.length - n + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) {
-      throw new TypeError(
-        `Cannot ${op} shapes ${fmt(a)} and ${fmt(b)}: dimension ${i} is ${x} vs ${y}`,
-      );
-    }
-    out[i] = x === 1 ? y : x;
-  }
-  return out;
-}
-
-/** @internal Binary kernel with broadcasting, without recording the graph. */
-export function binaryRaw(
-  a: Tensor,
-  b: Tensor,
-  op: number,
-  name = "combine",
-  s0 = 0,
-  s1 = 0,
-): Tensor {
-  floatOnly(name, [a, b]);
-  const d = device();
-  const shape = broadcastShape(a.shape, b.shape, name);
-  const out = Tensor.empty(shape);
-  const same = a.shape.join() === b.shape.join();
-  const what = () => `${name} ${fmt(a.shape)} with ${fmt(b.shape)}`;
-  if (same && out.size % 4 === 0) {
-    const k = d.kernel("binary_vec4", { OP: op });
-    const whole = fitsWhole(a.buffer, b.buffer, out.buffer);
-    for (const [s, n] of whole ? [[0, out.size]] : chunkRanges(out.size)) {
-      const pv = packUniform(layouts.binary_vec4.Params, { n4: n! / 4, s0, s1 });
-      const [x, y, z] = whole
-        ? [a.buffer, b.buffer, out.buffer]
-        : [a.buffer, b.buffer, out.buffer].map((buf) => d.slice(buf, s! * 4, n! * 4));
-      d.dispatch(k, { P: d.uniform(pv), a: x!, b: y!, out: z! }, grid1d(n! / 4, WG), what);
-    }
-    return out;
-  }
-  runStrided(
-    d.kernel("binary", { OP: op, CONTIG: same ? 1 : 0 }),
-    shape,
-    [
-      { buf: a.buffer, strides: broadcastStrides(a.shape, shape) },
-      { buf: b.buffer, strides: broadcastStrides(b.shape, shape) },
-    ],
-    out.buffer,
-    { s0, s1, contig: same, what },
-  );
-  return out;
-}
+export { binaryRaw, broadcastShape, unaryRaw } from "./_elementwise_raw.ts";
 
 function unary(
   a: Tensor,
@@ -386,11 +304,12 @@ function whereRaw(c: Tensor, a: Tensor, b: Tensor): Tensor {
 function runWhere(c: Tensor, a: Tensor, b: Tensor, out: Tensor): void {
   const d = device();
   const shape = out.shape;
+  const wg = wgOf(ewVariant(d, "where", out.size, c.shape, a.shape, b.shape));
   runStrided(
-    d.kernel("where"),
+    d.kernel("where", withWG({}, wg)),
     shape,
     [c, a, b].map((t) => ({ buf: t.buffer, strides: broadcastStrides(t.shape, shape) })),
     out.buffer,
-    { what: () => `where ${fmt(c.shape)}, ${fmt(a.shape)}, ${fmt(b.shape)}` },
+    { what: () => `where ${fmt(c.shape)}, ${fmt(a.shape)}, ${fmt(b.shape)}`, wg },
   );
 }
