@@ -29,3 +29,21 @@ export function zipRef(a: Arr, b: Arr, f: (x: number, y: number) => number): Arr
   }
   return { shape, data: out };
 }
+
+/** `cond != 0 ? a : b`, the three broadcast together. */
+export function whereRef(cond: Arr, a: Arr, b: Arr): Arr {
+  const n = Math.max(cond.shape.length, a.shape.length, b.shape.length);
+  const pad = (s: readonly number[]) => [...Array(n - s.length).fill(1), ...s];
+  const ps = [pad(cond.shape), pad(a.shape), pad(b.shape)];
+  const shape = ps[0]!.map((_, d) => Math.max(...ps.map((p) => p[d]!)));
+  const st = ps.map(strides);
+  const src = [cond.data, a.data, b.data];
+  const out = new Float64Array(size(shape));
+  for (let i = 0; i < out.length; i++) {
+    const idx = unravel(i, shape);
+    const at = (k: number) =>
+      src[k]![idx.reduce((acc, c, d) => acc + (ps[k]![d] === 1 ? 0 : c) * st[k]![d]!, 0)]!;
+    out[i] = at(0) !== 0 ? at(1) : at(2);
+  }
+  return { shape, data: out };
+}
