@@ -1,5 +1,6 @@
 // Sum (times `scale`, so also mean) or max over any set of axes. `main`: one thread per output, for
 // short reductions; `main_wg`: one workgroup per output with a tree reduction in workgroup memory.
+// `WG` (a power of two, at most 256) is the invocations of either; the autotuner picks among them.
 //#include "_reduce_index.wgsl"
 //#include "_nan.wgsl"
 const OP_SUM: u32 = 0u;
@@ -47,7 +48,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   out[o] = finish(acc);
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main_wg(
   @builtin(workgroup_id) wid: vec3<u32>,
   @builtin(local_invocation_index) lid: u32,
@@ -57,13 +58,13 @@ fn main_wg(
   var acc = init();
   if (o < P.numel) {
     let b = base_of(o);
-    for (var r = lid; r < P.rsize; r += 256u) {
+    for (var r = lid; r < P.rsize; r += WG) {
       acc = combine(acc, a[b + roff(r)]);
     }
   }
   partial[lid] = acc;
   workgroupBarrier();
-  for (var s = 128u; s > 0u; s = s >> 1u) {
+  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
     if (lid < s) {
       partial[lid] = combine(partial[lid], partial[lid + s]);
     }

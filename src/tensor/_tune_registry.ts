@@ -126,8 +126,17 @@ export class TuneFamily<S = unknown> {
   }
 }
 
-/** Every family, by name, in registration order (matmul first). */
+/** Every family, by name (registration order varies with the import graph: see `familyList`). */
 export const FAMILIES = new Map<string, TuneFamily<unknown>>();
+
+/** The order families are tuned, listed and exported in. */
+const ORDER = ["matmul", "elementwise", "reduce", "optim"];
+
+/** Every registered family, in a fixed order (matmul, elementwise, reduce, optim). */
+export function familyList(): TuneFamily<unknown>[] {
+  const rank = (n: string) => (ORDER.indexOf(n) + ORDER.length + 1) % (ORDER.length + 1);
+  return [...FAMILIES.values()].sort((a, b) => rank(a.name) - rank(b.name));
+}
 
 /** Registers a family (once per name). */
 export function defineFamily<S>(

@@ -18,9 +18,10 @@ import { adapterKey } from "./_adapter.ts";
 import { device } from "./device.ts";
 import type { MatmulVariant } from "./ops/_matmul_plan.ts";
 import { getAutotune, setAutotune } from "./ops/_matmul_tune.ts";
-import { FAMILIES, pickFastest } from "./_tune_registry.ts";
+import { FAMILIES, familyList, pickFastest } from "./_tune_registry.ts";
 import "./ops/_matmul_trial.ts";
 import "./ops/_elementwise_trial.ts";
+import "./ops/_reduce_trial.ts";
 
 export { getAutotune, type MatmulVariant, setAutotune };
 
@@ -74,13 +75,13 @@ export interface TuneChoice {
 
 /** The registered families `names` selects (all when undefined), checked. */
 function selected(names: string[] | undefined) {
-  if (names === undefined) return [...FAMILIES.values()];
+  if (names === undefined) return familyList();
   return names.map((n) => {
     const f = FAMILIES.get(n);
     if (!f) {
       throw new RangeError(
         `Cannot tune family ${JSON.stringify(n)}: expected one of ${
-          [...FAMILIES.keys()].join(", ")
+          familyList().map((f) => f.name).join(", ")
         }`,
       );
     }
@@ -164,7 +165,7 @@ async function clock(run: () => void, reps: number, rounds: number): Promise<num
 /** Whether shape classes (of any tuned family) are waiting for {@linkcode tune} on this adapter. */
 export function tunePending(): boolean {
   const d = device();
-  for (const f of FAMILIES.values()) if (f.hasPending(d)) return true;
+  for (const f of familyList()) if (f.hasPending(d)) return true;
   return false;
 }
 
@@ -212,7 +213,7 @@ export interface TuningData {
  */
 export function exportTuning(): TuningData {
   const adapters: TuningData["adapters"] = {};
-  for (const f of FAMILIES.values()) {
+  for (const f of familyList()) {
     for (const [key, t] of f.byAdapter) (adapters[key] ??= {})[f.name] = Object.fromEntries(t);
   }
   return { format: "tempo-tuning", version: 2, adapters };
@@ -258,7 +259,7 @@ export function importTuning(json: string | TuningData): void {
   if (o.format !== "tempo-tuning") bad("format", '"tempo-tuning"', o.format);
   if (o.version !== 1 && o.version !== 2) bad("version", "1 or 2", o.version);
   if (!isObj(o.adapters)) bad("adapters", "an object", o.adapters);
-  const names = o.version === 1 ? ["matmul"] : [...FAMILIES.keys()];
+  const names = o.version === 1 ? ["matmul"] : familyList().map((f) => f.name);
   const parsed: [string, string, [string, string][]][] = [];
   for (const [key, entry] of Object.entries(o.adapters as Record<string, unknown>)) {
     const where = `adapters[${JSON.stringify(key)}]`;

@@ -1,7 +1,8 @@
 /**
  * Reductions over any set of axes (`sum`, `mean`, `max`, `min`, `argmax`), broadcasting copies (`expand`)
  * and `sumTo`, the reduction that undoes a broadcast in backward passes. Kernels: `shaders/reduce.wgsl`
- * (a thread per output, or a workgroup per output for long reductions) and `shaders/argmax.wgsl`.
+ * (a thread per output, or a workgroup per output for long reductions: the autotuner's `reduce`
+ * family, `_reduce_tune.ts`, may choose otherwise per class) and `shaders/argmax.wgsl`.
  *
  * WGSL: `shaders/reduce.wgsl`, `shaders/argmax.wgsl`. CPU twin: `_reduce_ref.ts`. Tests:
  * `reduce_test.ts`.
@@ -20,6 +21,7 @@ import { B, binaryRaw, U, unaryRaw } from "./elementwise.ts";
 import { broadcastStrides, contiguousStrides, fmt, grid1d } from "./_launch.ts";
 import { fitsWhole, runStrided } from "./_chunk.ts";
 import { forRowSlabs, rowRanges, slabOf } from "./_slabs.ts";
+import { reduceLaunch } from "./_reduce_tune.ts";
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -107,21 +109,17 @@ export function reduceRaw(
     reduceSplit(a, axes, op, scale, out);
     return out;
   }
-  if (rsize >= 256 && outSize <= 4096) {
-    d.dispatch(
-      d.kernel("reduce", { OP: op }, "main_wg"),
-      { P: d.uniform(p), a: a.buffer, out: out.buffer },
-      grid1d(outSize, 1),
-      () => `reduction ${op} of ${fmt(a.shape)} over ${fmt(axes)}`,
-    );
-  } else {
-    d.dispatch(
-      d.kernel("reduce", { OP: op, WG: 64 }),
-      { P: d.uniform(p), a: a.buffer, out: out.buffer },
-      grid1d(outSize, 64),
-      () => `reduction ${op} of ${fmt(a.shape)} over ${fmt(axes)}`,
-    );
-  }
+  const l = reduceLaunch(d, a.shape, axes, outSize, rsize);
+  d.dispatch(
+    d.kernel(
+      "reduce",
+      l.wg === 256 ? { OP: op } : { OP: op, WG: l.wg },
+      l.group ? "main_wg" : "main",
+    ),
+    { P: d.uniform(p), a: a.buffer, out: out.buffer },
+    grid1d(outSize, l.group ? 1 : l.wg),
+    () => `reduction ${op} of ${fmt(a.shape)} over ${fmt(axes)}`,
+  );
   return out;
 }
 
