@@ -15,9 +15,7 @@ import {
   importTuning,
   init,
   mul,
-  setDebug,
   type Tensor,
-  tensor,
   tune,
   tunePending,
   tuningKey,
@@ -26,24 +24,18 @@ import {
 import { resetTuning } from "./ops/_matmul_tune.ts";
 import { ELEMENTWISE, EW_VARIANTS } from "./ops/_elementwise_tune.ts";
 import { mapRef, whereRef, zipRef } from "./ops/_elementwise_ref.ts";
-import { arr } from "./ops/_ref_arr.ts";
-import { assertClose, randArray } from "./_test_util.ts";
+import type { Arr } from "./ops/_ref_arr.ts";
+import { assertClose } from "./_test_util.ts";
+import { type Launch, logged, rand } from "./_tune_test_util.ts";
 
 await init();
-
-/** A tensor of `shape` with seeded data in [-1, 1), and its twin array. */
-function rand(shape: number[], seed: number, zeros = false) {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = randArray(n, seed).map((x) => (zeros && x < 0 ? 0 : x));
-  return { t: tensor(data, { shape }), a: arr(shape, data) };
-}
 
 /** One op of each elementwise kind: the GPU op, its twin, and the kernel it must dispatch. */
 const KINDS: {
   kind: string;
   kernel: string;
   run: (xs: Tensor[]) => Tensor;
-  ref: (xs: ReturnType<typeof arr>[]) => ReturnType<typeof arr>;
+  ref: (xs: Arr[]) => Arr;
   shapes: number[][];
 }[] = [
   {
@@ -83,27 +75,8 @@ const KINDS: {
   },
 ];
 
-/** Runs `fn`, returning what it gives and the kernel names its submits dispatched. */
-async function logged(
-  fn: () => Tensor,
-): Promise<{ out: Tensor; data: Float32Array; kernels: string }> {
-  const lines: string[] = [];
-  setDebug(1, (l) => lines.push(l));
-  try {
-    const out = fn();
-    const data = (await out.data()) as Float32Array;
-    return { out, data, kernels: lines.join("\n") };
-  } finally {
-    setDebug(0);
-  }
-}
-
 /** Asserts the submits in `log` ran `kernel` in variant `v` (its `WG` override; scalar: the binary kernel). */
-function assertLaunch(log: string, kernel: string, kind: string, v: string): void {
-  const ran = [...log.matchAll(/(\w+)\|main\|(\{[^}]*\})/g)].map((m) => ({
-    name: m[1]!,
-    consts: JSON.parse(m[2]!) as Record<string, number>,
-  }));
+function assertLaunch(log: string, ran: Launch[], kernel: string, kind: string, v: string): void {
   const scalar = kind === "vec4" && v === "scalar";
   const mine = ran.filter((r) => r.name === (scalar ? "binary" : kernel));
   assert.ok(mine.length > 0, `${kind} ${v}: ${log}`);
@@ -116,11 +89,11 @@ for (const v of EW_VARIANTS) {
   Deno.test(`elementwise variant ${v}: every kind matches the CPU twin and runs that launch`, async () => {
     for (const [i, k] of KINDS.entries()) {
       const ins = k.shapes.map((s, j) => rand(s, 7 * i + j + 1, k.kind === "where" && j === 0));
-      const { out, data, kernels } = await logged(() =>
+      const { out, data, log, ran } = await logged(() =>
         ELEMENTWISE.with(v, () => k.run(ins.map((x) => x.t)))
       );
       assertClose(data, k.ref(ins.map((x) => x.a)).data, { what: `${k.kind} ${v}` });
-      assertLaunch(kernels, k.kernel, k.kind, v);
+      assertLaunch(log, ran, k.kernel, k.kind, v);
       for (const x of [...ins.map((x) => x.t), out]) x.dispose();
     }
   });
@@ -161,16 +134,16 @@ Deno.test("tune with injected timings: the dispatch of an elementwise class then
   // another shape of the class (60*64 elements: still vec4:4096) takes the 64-invocation kernel
   const x = rand([60, 64], 8), y = rand([60, 64], 9);
   const got = await logged(() => add(x.t, y.t));
-  assert.match(got.kernels, /binary_vec4\|main\|\{"OP":\d+,"WG":64\}/, got.kernels);
+  assert.match(got.log, /binary_vec4\|main\|\{"OP":\d+,"WG":64\}/, got.log);
   assertClose(got.data, zipRef(x.a, y.a, (p, q) => p + q).data);
   got.out.dispose();
   // a class of its own (8x8: vec4:64) keeps today's launch
   const s = rand([8, 8], 10);
   const small = await logged(() => add(s.t, s.t));
-  assert.match(small.kernels, /binary_vec4\|main\|\{"OP":\d+\}/);
+  assert.match(small.log, /binary_vec4\|main\|\{"OP":\d+\}/);
   small.out.dispose();
   const e = await logged(() => exp(u.t));
-  assert.match(e.kernels, /unary\|main\|\{"OP":\d+,"CONTIG":1\}/);
+  assert.match(e.log, /unary\|main\|\{"OP":\d+,"CONTIG":1\}/);
   e.out.dispose();
   // compiled once: the next dispatches of the tuned class create nothing
   add(x.t, y.t).dispose();
