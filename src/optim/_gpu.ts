@@ -85,9 +85,9 @@ export function packHypers(h: HypersBlock, out = new ArrayBuffer(HYPERS_BYTES)):
   }, out);
 }
 
-/** Workgroup grid for `n` elements with 256 per workgroup, folded into 2-D past 65535 groups. */
-export function grid(n: number): [number, number] {
-  const groups = Math.max(1, Math.ceil(n / 256));
+/** Workgroup grid for `n` elements with `wg` per workgroup, folded into 2-D past 65535 groups. */
+export function grid(n: number, wg = 256): [number, number] {
+  const groups = Math.max(1, Math.ceil(n / wg));
   if (groups <= 65535) return [groups, 1];
   const y = Math.ceil(groups / 65535);
   return [Math.ceil(groups / y), y];

@@ -5,22 +5,22 @@
  * kernel.
  * @module
  */
-import type { Device, Kernel, PooledBuffer, Tensor } from "../tensor/mod.ts";
+import type { Device, PooledBuffer, Tensor } from "../tensor/mod.ts";
 import { layouts } from "../tensor/_shaders.ts";
 import { packUniform } from "../tensor/_uniform.ts";
 import { grid } from "./_gpu.ts";
+import type { StepLaunch } from "./_optim_tune.ts";
 
 const TABLE = layouts.optim_step.Table;
 
 /** Parameters per dispatch of the `multi` entry point (5 storage buffers each). */
 export const MULTI_SLOTS = layouts.optim_step.Table.fields.n.lanes;
 
-/** What the packer needs of an optimizer: its kernels and each parameter's buffers. */
-export interface StepKernels {
-  /** The scalar and vec4 one-tensor kernels, and `multi` (null: the device binds too few buffers). */
-  single: Kernel;
-  single4: Kernel;
-  multi: Kernel | null;
+/**
+ * What the packer needs of an optimizer: its kernels (the launch variant the autotuner chose,
+ * `_optim_tune.ts`: `multi` null when not packing) and each parameter's buffers.
+ */
+export interface StepKernels extends StepLaunch {
   params: readonly Tensor[];
   /** Per parameter: its 16-byte size uniform and its three state buffers (unused ones `d.dummy`). */
   meta: readonly PooledBuffer[];
@@ -31,7 +31,7 @@ export interface StepKernels {
 export function dispatchSteps(d: Device, k: StepKernels, jobs: [number, PooledBuffer][]): void {
   const single = (i: number, u: PooledBuffer) => {
     const p = k.params[i]!;
-    const v4 = p.size % 4 === 0;
+    const v4 = k.vec4 && p.size % 4 === 0;
     if (p.buffer.size > d.maxBinding) {
       chunked(d, k, i, u);
       return;
@@ -48,7 +48,7 @@ export function dispatchSteps(d: Device, k: StepKernels, jobs: [number, PooledBu
         state1: s[1]!,
         state2: s[2]!,
       },
-      grid(v4 ? p.size / 4 : p.size),
+      grid(v4 ? p.size / 4 : p.size, k.wg),
     );
   };
   // A size that is not a multiple of 4 joins a pack when every buffer it touches is a whole pool
@@ -80,7 +80,7 @@ export function dispatchSteps(d: Device, k: StepKernels, jobs: [number, PooledBu
         single(chunk[0]!, u);
         continue;
       }
-      // Workgroups of 256 vec4s. Slots past the chunk start at the end (no workgroup reaches them)
+      // Workgroups of k.wg vec4s. Slots past the chunk start at the end (no workgroup reaches them)
       // and bind the first slot's buffers again (a buffer may not be both read-only and writable).
       const start: number[] = [], count: number[] = [];
       let groups = 0;
@@ -98,10 +98,10 @@ export function dispatchSteps(d: Device, k: StepKernels, jobs: [number, PooledBu
           continue;
         }
         count.push(Math.ceil(p.size / 4));
-        groups += Math.ceil(p.size / 4 / 256);
+        groups += Math.ceil(p.size / 4 / k.wg);
       }
       buffers.TB = d.uniform(packUniform(TABLE, { start, n: count }));
-      d.dispatch(k.multi!, buffers, grid(groups * 256));
+      d.dispatch(k.multi!, buffers, grid(groups * k.wg, k.wg));
     }
   }
 }
@@ -113,7 +113,7 @@ export function dispatchSteps(d: Device, k: StepKernels, jobs: [number, PooledBu
  */
 function chunked(d: Device, k: StepKernels, i: number, u: PooledBuffer): void {
   const p = k.params[i]!;
-  const v4 = p.size % 4 === 0;
+  const v4 = k.vec4 && p.size % 4 === 0;
   const per = Math.floor(d.maxBinding / 4 / 64) * 64;
   for (let s = 0; s < p.size; s += per) {
     const n = Math.min(per, p.size - s);
@@ -130,7 +130,7 @@ function chunked(d: Device, k: StepKernels, i: number, u: PooledBuffer): void {
         state1: part(st[1]!),
         state2: part(st[2]!),
       },
-      grid(v4 ? n / 4 : n),
+      grid(v4 ? n / 4 : n, k.wg),
       () => `the optimizer update of ${p}`,
     );
   }

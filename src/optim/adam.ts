@@ -11,6 +11,7 @@ import { FLAG } from "./_gpu.ts";
 import { Optimizer, type ParamGroups } from "./optimizer.ts";
 import { checkOptions } from "../_options.ts";
 import { HYPER_SPEC } from "./_hyper_spec.ts";
+import { register } from "./_optim_tune.ts";
 
 /** Options of {@linkcode Adam}: defaults of every group, plus the update-rule switches. */
 export interface AdamOptions extends Partial<GroupHypers> {
@@ -107,3 +108,6 @@ export class Adam extends Optimizer {
     this.amsgrad = amsgrad;
   }
 }
+
+// the autotuner times its launch variants on a fresh one (`_optim_tune.ts`)
+register("adam", (p) => new Adam(p));

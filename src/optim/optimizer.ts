@@ -20,16 +20,10 @@
  * own bias corrections, written each step while it lags.
  * @module
  */
-import {
-  type Device,
-  device,
-  GpuError,
-  type Kernel,
-  type PooledBuffer,
-  type Tensor,
-} from "../tensor/mod.ts";
+import { type Device, device, GpuError, type PooledBuffer, type Tensor } from "../tensor/mod.ts";
 import { type GroupHypers, validateHypers } from "./hypers.ts";
-import { dispatchSteps, MULTI_SLOTS } from "./_packs.ts";
+import { dispatchSteps } from "./_packs.ts";
+import { OptimTuning } from "./_optim_tune.ts";
 import { checkOptions } from "../_options.ts";
 import { HYPER_SPEC } from "./_hyper_spec.ts";
 import { HYPER_KEYS, normalizeGroups, type ParamGroups } from "./_groups.ts";
@@ -85,11 +79,8 @@ export abstract class Optimizer {
   #tags: number[];
   #steps: number[];
   #private: (PooledBuffer | null)[];
-  #kernel: Kernel;
-  /** The same rule over vec4 (4 elements per invocation), for parameters whose size is a multiple of 4. */
-  #kernel4: Kernel;
-  /** The vec4 rule over up to MULTI_SLOTS tensors per dispatch (null: the device binds too few). */
-  #multi: Kernel | null;
+  /** The rule's kernels (scalar, vec4, `multi`) in the launch variant the autotuner chose. */
+  #tuning: OptimTuning;
   #scratch = new Float32Array(HYPERS_BYTES / 4);
   /** CPU mirror of the groups' uniform buffer, and whether it differs from the GPU copy. */
   #mirror: Uint8Array;
@@ -138,11 +129,7 @@ export abstract class Optimizer {
     this.#device = d;
     this.params = params;
     this.#rule = rule;
-    this.#kernel = d.kernel(rule.shader);
-    this.#kernel4 = d.kernel(`${rule.shader}_vec4`);
-    this.#multi = d.gpu.limits.maxStorageBuffersPerShaderStage >= 5 * MULTI_SLOTS
-      ? d.kernel(`${rule.shader}_vec4`, {}, "multi")
-      : null;
+    this.#tuning = new OptimTuning(d, rule.shader, params.map((p) => p.size));
     this.#paramGroup = specs.flatMap((s, g) => s.params.map(() => g));
     this.#meta = params.map((p) => createMeta(p.size));
     // Three state bindings per parameter (the kernels' layout); the unused ones are the dummy.
@@ -293,9 +280,7 @@ export abstract class Optimizer {
     }
     this.#upload(d);
     dispatchSteps(d, {
-      single: this.#kernel,
-      single4: this.#kernel4,
-      multi: this.#multi,
+      ...this.#tuning.launch(d),
       params: this.params,
       meta: this.#meta,
       state: this.#state,

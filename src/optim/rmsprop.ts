@@ -10,6 +10,7 @@ import { FLAG } from "./_gpu.ts";
 import { Optimizer, type ParamGroups } from "./optimizer.ts";
 import { checkOptions } from "../_options.ts";
 import { HYPER_SPEC } from "./_hyper_spec.ts";
+import { register } from "./_optim_tune.ts";
 
 /** Options of {@linkcode RMSProp}: defaults of every group, plus the update-rule switches. */
 export interface RMSPropOptions extends Partial<GroupHypers> {
@@ -95,3 +96,6 @@ export class RMSProp extends Optimizer {
     this.centered = centered;
   }
 }
+
+// the autotuner times its launch variants on a fresh one (`_optim_tune.ts`)
+register("rmsprop", (p) => new RMSProp(p));

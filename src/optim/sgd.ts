@@ -11,6 +11,7 @@ import { FLAG } from "./_gpu.ts";
 import { Optimizer, type ParamGroups } from "./optimizer.ts";
 import { checkOptions } from "../_options.ts";
 import { HYPER_SPEC } from "./_hyper_spec.ts";
+import { register } from "./_optim_tune.ts";
 
 /** Options of {@linkcode SGD}: defaults of every group, plus the update-rule switches. */
 export interface SGDOptions extends Partial<GroupHypers> {
@@ -116,3 +117,6 @@ export class SGD extends Optimizer {
     this.nesterov = nesterov;
   }
 }
+
+// the autotuner times its launch variants on a fresh one (`_optim_tune.ts`)
+register("sgd", (p) => new SGD(p, { momentum: 0.9 }));
