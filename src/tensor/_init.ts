@@ -57,6 +57,8 @@ export function init(opts: InitOptions = {}): Promise<Device> {
     let gpu: GPUDevice;
     try {
       gpu = await adapter.requestDevice({
+        // subgroup operations where the adapter has them (the autotuner's subgroup reduction)
+        requiredFeatures: adapter.features.has("subgroups") ? ["subgroups" as GPUFeatureName] : [],
         requiredLimits: {
           maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
           maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,

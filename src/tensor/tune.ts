@@ -1,15 +1,22 @@
 /**
- * Kernel choice by measurement (matmul, and with it conv's GEMM): every product records its shape
- * class at first use and runs the heuristic choice meanwhile; `tune()` then times a few candidate
- * launch variants for each recorded class on this adapter (the heuristic's plan, the texture path
- * toggled, the GPU-shaped tiled kernel at two tile sizes) and keeps the fastest, in memory, per
- * adapter. `exportTuning()` / `importTuning()` move the table as JSON; `saveTuning()` /
- * `loadTuning()` to a file (Deno only). `setAutotune(true)` (or `init({ autotune: true })`) makes
- * `Learner` fits tune each new class after the batch that first used it; it is off by default, as
- * PyTorch's `torch.backends.cudnn.benchmark`: timing costs compiles and seconds at the first step,
- * and on llvmpipe the heuristic is already the measured choice.
+ * Kernel choice by measurement, per kernel family: `matmul` (and with it conv's GEMM: the
+ * heuristic's plan, the texture path toggled, the GPU-shaped tiled kernel at two tile sizes),
+ * `elementwise` (unary, binary, broadcast, vec4 and `where` kernels at 256 / 128 / 64 invocations,
+ * vec4 or scalar), `reduce` (a thread per output or a workgroup per output, 64 or 256 invocations)
+ * and `optim` (the fused optimizer step: packed or one dispatch per tensor, 256 / 128 / 64
+ * invocations, vec4 or scalar). Every dispatch records its shape class at first use and runs
+ * today's kernel meanwhile; `tune()` then times the candidates of each recorded class on this
+ * adapter and keeps the fastest (today's unless another beats it by 3%), in memory, per adapter.
+ * `exportTuning()` / `importTuning()` move the table as JSON (version 2; version 1, matmul only,
+ * still imports); `saveTuning()` / `loadTuning()` to a file (Deno only). `setAutotune(true)` (or
+ * `init({ autotune: true })`) makes `Learner` fits tune each new class after the batch that first
+ * used it; it is off by default, as PyTorch's `torch.backends.cudnn.benchmark`: timing costs
+ * compiles and seconds at the first step, and on llvmpipe today's kernels are already the measured
+ * choice. No subgroup variant yet: Deno's lavapipe adapter has no `subgroups` feature.
  *
- * Not here: the table lookup of each product (`ops/_matmul_tune.ts`), the variants (`ops/_matmul_plan.ts`).
+ * Not here: the family registry (`_tune_registry.ts`), each family's lookup and trials
+ * (`ops/_matmul_tune.ts` + `ops/_matmul_trial.ts`, `ops/_elementwise_{tune,trial}.ts`,
+ * `ops/_reduce_{tune,trial}.ts`, `../optim/_optim_tune.ts`), the matmul variants (`ops/_matmul_plan.ts`).
  * @module
  */
 import { checkOptions, type OptionSpec } from "../_options.ts";
@@ -27,7 +34,7 @@ export { getAutotune, type MatmulVariant, setAutotune };
 
 /** One candidate to time: a variant on the first shape seen of a class. */
 export interface TuneTrial {
-  /** The kernel family: `matmul`, `elementwise`. */
+  /** The kernel family: `matmul`, `elementwise`, `reduce`, `optim`. */
   family: string;
   /** The shape class, e.g. `64x256x1024:tb:bias` (matmul), `vec4:4096` (elementwise). */
   shapeClass: string;
@@ -50,7 +57,10 @@ export interface TuneOptions {
    * queues `reps` runs, waits for the queue (`device().sync()`), best of `rounds`.
    */
   time?(trial: TuneTrial): number | Promise<number>;
-  /** Only these kernel families (of `matmul`, `elementwise`); the others stay pending. @default {all} */
+  /**
+   * Only these kernel families (of `matmul`, `elementwise`, `reduce`, `optim`); the others stay
+   * pending. @default {all}
+   */
   families?: string[];
 }
 
@@ -90,7 +100,8 @@ function selected(names: string[] | undefined) {
 }
 
 /**
- * Times the candidate variants of every shape class (of each kernel family: matmul, elementwise)
+ * Times the candidate variants of every shape class (of each kernel family: matmul, elementwise,
+ * reduce, and optim once an optimizer module is loaded)
  * used since the last call and not yet measured on this adapter, and keeps the fastest of each (the
  * default kernel unless another beats it by 3%). Returns the choices made (none when nothing was
  * pending). Every tuned class then runs its chosen kernel from its next dispatch on; the kernels
@@ -197,7 +208,7 @@ export interface TuningData {
   format: "tempo-tuning";
   /** The format's version: 2 (1, matmul only, still imports). */
   version: 1 | 2;
-  /** Adapter key -> family (`matmul`, `elementwise`) -> `{ shapeClass: variant }`. */
+  /** Adapter key -> family (`matmul`, `elementwise`, `reduce`, `optim`) -> `{ shapeClass: variant }`. */
   adapters: Record<string, Partial<Record<string, Record<string, string>>>>;
 }
 

@@ -20,13 +20,15 @@ import {
   tuningKey,
 } from "./mod.ts";
 import { resetTuning } from "./ops/_matmul_tune.ts";
-import { REDUCE, REDUCE_VARIANTS, variantLaunch } from "./ops/_reduce_tune.ts";
+import { hasSubgroups, REDUCE, REDUCE_VARIANTS, variantLaunch } from "./ops/_reduce_tune.ts";
 import { reduceRef } from "./ops/_reduce_ref.ts";
 import { assertClose } from "./_test_util.ts";
 import { logged, rand } from "./_tune_test_util.ts";
 import type { Arr } from "./ops/_ref_arr.ts";
 
 await init();
+/** Whether this device runs the subgroup variant (Chromium's SwiftShader does, Deno's lavapipe not). */
+const SG = hasSubgroups(device());
 
 const sumRef = (a: Arr, axes: number[]) => reduceRef(a, axes, (x, y) => x + y, 0);
 
@@ -60,11 +62,13 @@ for (const v of REDUCE_VARIANTS) {
       const x = rand(shape, 30 + i);
       const { out, data, log, ran } = await logged(() => REDUCE.with(v, () => op(x.t)));
       assertClose(data, ref(x.a).data, { what: `${what} (${v})`, atol: 1e-4 });
-      const mine = ran.filter((r) => r.name === "reduce");
+      const mine = ran.filter((r) => r.name === "reduce" || r.name === "reduce_sg");
       assert.equal(mine.length, 1, log);
       const outSize = ref(x.a).data.length, rsize = x.a.data.length / outSize;
-      const l = variantLaunch(v, outSize, rsize);
-      assert.equal(mine[0]!.entry, l.group ? "main_wg" : "main", `${what} ${v}: ${log}`);
+      const l = variantLaunch(v, outSize, rsize, SG);
+      if (v === "subgroup") assert.equal(l.sg ?? false, SG);
+      assert.equal(mine[0]!.name, l.sg ? "reduce_sg" : "reduce", `${what} ${v}: ${log}`);
+      assert.equal(mine[0]!.entry, l.group && !l.sg ? "main_wg" : "main", `${what} ${v}: ${log}`);
       assert.equal(mine[0]!.consts.WG, l.wg === 256 ? undefined : l.wg, `${what} ${v}: ${log}`);
       x.t.dispose();
       out.dispose();
@@ -80,8 +84,9 @@ Deno.test("tune with injected timings: the next reduction of the class runs the 
   sum(b.t, 1).dispose(); // 1024x4:last, auto = a thread per output, WG 64
   const calls: string[] = [];
   const ms: Record<string, Record<string, number>> = {
-    "64x512:last": { auto: 10, thread64: 20, thread256: 20, group64: 5 },
-    "1024x4:last": { auto: 10, thread256: 9.9, group256: 30, group64: 30 }, // within 3%: auto stays
+    "64x512:last": { auto: 10, thread64: 20, thread256: 20, group64: 5, subgroup: 6 },
+    // within 3%: auto stays
+    "1024x4:last": { auto: 10, thread256: 9.9, group256: 30, group64: 30, subgroup: 30 },
   };
   const choices = await tune({
     families: ["reduce"],
@@ -100,10 +105,12 @@ Deno.test("tune with injected timings: the next reduction of the class runs the 
     "64x512:last thread64",
     "64x512:last thread256",
     "64x512:last group64",
+    ...(SG ? ["64x512:last subgroup"] : []),
     "1024x4:last auto",
     "1024x4:last thread256",
     "1024x4:last group256",
     "1024x4:last group64",
+    ...(SG ? ["1024x4:last subgroup"] : []),
   ]);
   const c = rand([50, 400], 42); // 64x512:last too
   const got = await logged(() => sum(c.t, 1));
@@ -138,7 +145,13 @@ Deno.test("tune with the real clock times the reduce candidates", async () => {
   const choices = await tune({ families: ["reduce"], rounds: 1, reps: 2 });
   assert.equal(choices.length, 1);
   assert.equal(choices[0]!.shapeClass, "512x32");
-  assert.deepEqual(Object.keys(choices[0]!.ms), ["auto", "thread256", "group256", "group64"]);
+  assert.deepEqual(Object.keys(choices[0]!.ms), [
+    "auto",
+    "thread256",
+    "group256",
+    "group64",
+    ...(SG ? ["subgroup"] : []),
+  ]);
   for (const t of Object.values(choices[0]!.ms)) assert.ok(t > 0 && Number.isFinite(t), String(t));
   a.t.dispose();
   resetTuning();

@@ -1,6 +1,7 @@
 /**
  * Private: the reduce family's trials for `tune()`: the launches worth timing for a recorded class
- * (`auto` and each other launch that differs from `auto`'s for the class's first shape) and one sum
+ * (`auto`, each other launch that differs from `auto`'s for the class's first shape, and the
+ * subgroup kernel where the device has the feature) and one sum
  * of that shape over its axes, the input made once.
  *
  * Not here: the lookup of each reduction (`_reduce_tune.ts`), the clock (`../tune.ts`).
@@ -8,7 +9,13 @@
  */
 import { randn } from "../creation.ts";
 import { R, reduceRaw } from "./reduce.ts";
-import { autoLaunch, REDUCE, REDUCE_VARIANTS, variantLaunch } from "./_reduce_tune.ts";
+import {
+  autoLaunch,
+  hasSubgroups,
+  REDUCE,
+  REDUCE_VARIANTS,
+  variantLaunch,
+} from "./_reduce_tune.ts";
 
 const sizes = (shape: readonly number[], axes: readonly number[]) => {
   let out = 1, r = 1;
@@ -17,11 +24,12 @@ const sizes = (shape: readonly number[], axes: readonly number[]) => {
 };
 
 REDUCE.trials = {
-  candidates: (s) => {
+  candidates: (s, d) => {
     const { out, r } = sizes(s.shape, s.axes);
     const a = autoLaunch(out, r);
     return REDUCE_VARIANTS.filter((v) => {
       if (v === "auto") return true;
+      if (v === "subgroup") return hasSubgroups(d);
       const l = variantLaunch(v, out, r);
       return l.group !== a.group || l.wg !== a.wg;
     });

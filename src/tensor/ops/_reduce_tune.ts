@@ -5,7 +5,9 @@
  * the variants are `auto` (today's rule: a workgroup of 256 per output for long reductions into few
  * outputs, else a thread per output in workgroups of 64), `thread64` / `thread256` (entry `main`, a
  * thread per output) and `group256` / `group64` (entry `main_wg`, a tree reduction in workgroup
- * memory per output).
+ * memory per output) and, where the device has the `subgroups` feature, `subgroup`
+ * (`shaders/reduce_sg.wgsl`: a workgroup of 256 per output combining in subgroups; elsewhere the
+ * candidate is absent, and an imported or forced `subgroup` runs `auto`'s launch).
  *
  * Costs one string and two map lookups per reduction; no GPU work. Trials: `_reduce_trial.ts`.
  * @module
@@ -20,7 +22,14 @@ export interface ReduceShape {
 }
 
 /** The variants, the default first. */
-export const REDUCE_VARIANTS = ["auto", "thread64", "thread256", "group256", "group64"] as const;
+export const REDUCE_VARIANTS = [
+  "auto",
+  "thread64",
+  "thread256",
+  "group256",
+  "group64",
+  "subgroup",
+] as const;
 
 const KEY = /^(\d+)x(\d+)(:last)?$/;
 
@@ -41,16 +50,26 @@ export interface ReduceLaunch {
   group: boolean;
   /** Invocations per workgroup (the shader's `WG`). */
   wg: number;
+  /** The subgroup kernel (`shaders/reduce_sg.wgsl`, a workgroup per output). */
+  sg?: boolean;
 }
+
+/** Whether `d` can run the subgroup reduction. */
+export const hasSubgroups = (d: Device): boolean => d.gpu.features.has("subgroups");
 
 /** Today's rule, the `auto` variant. */
 export function autoLaunch(outSize: number, rsize: number): ReduceLaunch {
   return rsize >= 256 && outSize <= 4096 ? { group: true, wg: 256 } : { group: false, wg: 64 };
 }
 
-/** The launch of `variant` for a reduction of `rsize` elements into each of `outSize` outputs. */
-export function variantLaunch(v: string, outSize: number, rsize: number): ReduceLaunch {
+/**
+ * The launch of `variant` for a reduction of `rsize` elements into each of `outSize` outputs
+ * (`subgroup` only where `sg`, the device's `subgroups` feature, else `auto`'s).
+ */
+export function variantLaunch(v: string, outSize: number, rsize: number, sg = false): ReduceLaunch {
   switch (v) {
+    case "subgroup":
+      return sg ? { group: true, wg: 256, sg: true } : autoLaunch(outSize, rsize);
     case "thread64":
       return { group: false, wg: 64 };
     case "thread256":
@@ -81,7 +100,7 @@ export function reduceLaunch(
 ): ReduceLaunch {
   const key = `${pow2(outSize)}x${pow2(rsize)}${trailing(axes, shape.length) ? ":last" : ""}`;
   const v = REDUCE.choose(d, key);
-  if (v !== undefined) return variantLaunch(v, outSize, rsize);
+  if (v !== undefined) return variantLaunch(v, outSize, rsize, v === "subgroup" && hasSubgroups(d));
   if (REDUCE.wants(key)) REDUCE.note(key, { shape: [...shape], axes: [...axes] });
   return autoLaunch(outSize, rsize);
 }

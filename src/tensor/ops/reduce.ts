@@ -4,7 +4,7 @@
  * (a thread per output, or a workgroup per output for long reductions: the autotuner's `reduce`
  * family, `_reduce_tune.ts`, may choose otherwise per class) and `shaders/argmax.wgsl`.
  *
- * WGSL: `shaders/reduce.wgsl`, `shaders/argmax.wgsl`. CPU twin: `_reduce_ref.ts`. Tests:
+ * WGSL: `shaders/reduce.wgsl`, `shaders/reduce_sg.wgsl`, `shaders/argmax.wgsl`. CPU twin: `_reduce_ref.ts`. Tests:
  * `reduce_test.ts`.
  * @module
  */
@@ -110,12 +110,9 @@ export function reduceRaw(
     return out;
   }
   const l = reduceLaunch(d, a.shape, axes, outSize, rsize);
+  const c: Record<string, number> = l.wg === 256 ? { OP: op } : { OP: op, WG: l.wg };
   d.dispatch(
-    d.kernel(
-      "reduce",
-      l.wg === 256 ? { OP: op } : { OP: op, WG: l.wg },
-      l.group ? "main_wg" : "main",
-    ),
+    l.sg ? d.kernel("reduce_sg", c) : d.kernel("reduce", c, l.group ? "main_wg" : "main"),
     { P: d.uniform(p), a: a.buffer, out: out.buffer },
     grid1d(outSize, l.group ? 1 : l.wg),
     () => `reduction ${op} of ${fmt(a.shape)} over ${fmt(axes)}`,
