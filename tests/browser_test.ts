@@ -6,7 +6,8 @@
  * (b) the op and optimizer test files (matmul paths, conv, conv+bn, pooling, batch norm,
  *     softmax/nll, elementwise, reductions, each optimizer) run in the page against their CPU twins;
  * (c) the matmul autotuner times its candidates on Chrome's adapter and says what it keeps for the
- *     benches' shapes;
+ *     benches' shapes, and every variant of the other tuned families (elementwise, reduce with the
+ *     subgroup kernel, optim) runs against its CPU twin;
  * (d) in a Web Worker, `fitOptSched` with two phases and a change of optimizer reaches high accuracy
  *     on a separable toy set, `plotLr()` returns an SVG, a checkpoint round-trips as bytes and a file
  *     reader fails with the browser hint.
@@ -127,6 +128,10 @@ Deno.test("tempo in headless Chromium: shaders, op tests, a fit in a worker", as
         /^matmul .*tiled/,
         /^tune keeps the fastest of injected timings/,
         /^tune with the real clock/,
+        /^elementwise variant wg64: every kind matches the CPU twin/,
+        /^reduce variant subgroup: every case matches the CPU twin/,
+        /^optim variant scalar: SGD, Adam, RMSProp match the CPU twin/,
+        /^tune with injected timings: the next reduction of the class runs the chosen launch/,
       ];
       if (!Deno.env.get("TEMPO_BROWSER_FILTER")) {
         for (const name of families) {
