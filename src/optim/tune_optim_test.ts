@@ -43,7 +43,7 @@ async function stepsMatch(
   opt: Optimizer,
   params: Tensor[],
   init0: Float64Array[],
-  runStep: () => Promise<void> = async () => opt.step(),
+  runStep: () => Promise<void> | void = () => opt.step(),
 ) {
   const h = opt.getHypers(0);
   const states: RefState[] = SIZES.map(() => ({}));
