@@ -179,7 +179,7 @@ if (values.tune) {
     const a = randn(sa, { seed: 1 }), b = randn(sb, { seed: 2 });
     const choices = await autotune(
       () => matmulPlanned(a, b, { transA: s.ta, transB: s.tb }).dispose(),
-      { rounds, reps: Number(values.reps) },
+      { rounds, reps: Number(values.reps), families: ["matmul"] },
     );
     for (const c of choices) {
       const ms = Object.entries(c.ms).map(([v, t]) => `${v} ${t!.toFixed(2)}`).join(", ");
