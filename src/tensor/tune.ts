@@ -2,7 +2,7 @@
  * Kernel choice by measurement (matmul, and with it conv's GEMM): every product records its shape
  * class at first use and runs the heuristic choice meanwhile; `tune()` then times a few candidate
  * launch variants for each recorded class on this adapter (the heuristic's plan, the texture path
- * toggled, the GPU-shaped tiled kernel at two tile sizes) and keeps the fastest, in memory, per
+ * toggled, two other texture layouts, the GPU-shaped tiled kernel at two tile sizes) and keeps the fastest, in memory, per
  * adapter. `exportTuning()` / `importTuning()` move the table as JSON; `saveTuning()` /
  * `loadTuning()` to a file (Deno only). `setAutotune(true)` (or `init({ autotune: true })`) makes
  * `Learner` fits tune each new class after the batch that first used it; it is off by default, as
