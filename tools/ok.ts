@@ -9,6 +9,7 @@
  */
 import { join } from "node:path";
 import { allModProblems, sizeProblems } from "./_gate.ts";
+import { crashNotice, passedThenCrashed } from "./_teardown.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const deno = Deno.execPath();
@@ -39,6 +40,8 @@ interface Result {
   ok: boolean;
   count: string;
   output?: string;
+  /** Printed whether or not the check passed. */
+  note?: string;
 }
 
 function strip(text: string): string {
@@ -46,8 +49,8 @@ function strip(text: string): string {
   return text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
-async function sh(args: string[]): Promise<{ code: number; out: string }> {
-  const { code, stdout, stderr } = await new Deno.Command(deno, {
+async function sh(args: string[]): Promise<{ code: number; signal: string | null; out: string }> {
+  const { code, signal, stdout, stderr } = await new Deno.Command(deno, {
     args,
     cwd: root,
     stdout: "piped",
@@ -55,7 +58,7 @@ async function sh(args: string[]): Promise<{ code: number; out: string }> {
     env: { NO_COLOR: "1" },
   }).output();
   const dec = new TextDecoder();
-  return { code, out: strip(dec.decode(stdout) + dec.decode(stderr)) };
+  return { code, signal, out: strip(dec.decode(stdout) + dec.decode(stderr)) };
 }
 
 /** Runs deno with `input` on stdin; `out` is its stdout alone, undecorated. */
@@ -159,12 +162,19 @@ const checks: Record<string, () => Promise<Result>> = {
     }
     // ...then run the examples of the other files (each block is one test).
     const run = files.filter((f) => !(f in CHECK_ONLY));
-    const { code, out } = await sh(["test", "-A", "--doc", "--permit-no-files", ...run]);
+    const args = ["test", "-A", "--doc", "--permit-no-files", ...run];
+    let r = await sh(args);
+    let notice = "";
+    if (passedThenCrashed(r)) {
+      notice = crashNotice("examples", r);
+      r = await sh(args);
+    }
+    const { code, signal, out } = r;
     const passed = num(out, /(\d+) passed/) ?? 0;
     const failed = num(out, /(\d+) failed/) ?? 0;
     const count = `${passed} run${failed ? `, ${failed} failed` : ""}, ` +
       `${Object.keys(CHECK_ONLY).length} files check-only`;
-    return { ok: code === 0, count, output: out };
+    return { ok: code === 0 && signal === null, count, output: out, note: notice || undefined };
   },
   async size() {
     const { counted, problems } = await sizeProblems(root, SIZE_DIRS, SIZE_LIMIT, GENERATED);
@@ -202,6 +212,7 @@ if (import.meta.main) {
     const r = await checks[name]!();
     const secs = ((performance.now() - t) / 1000).toFixed(1);
     console.log(`${r.ok ? "pass" : "FAIL"}  ${name.padEnd(9)} ${r.count} (${secs} s)`);
+    if (r.note) console.log(`      ${r.note}`);
     if (!r.ok) {
       failed++;
       const lines = (r.output ?? "").trimEnd().split("\n");

@@ -1,18 +1,17 @@
 /**
  * Kernel choice by measurement, per kernel family: `matmul` (and with it conv's GEMM: the
- * heuristic's plan, the texture path toggled, the GPU-shaped tiled kernel at two tile sizes),
- * `elementwise` (unary, binary, broadcast, vec4 and `where` kernels at 256 / 128 / 64 invocations,
- * vec4 or scalar), `reduce` (a thread per output or a workgroup per output, 64 or 256 invocations)
- * and `optim` (the fused optimizer step: packed or one dispatch per tensor, 256 / 128 / 64
- * invocations, vec4 or scalar). Every dispatch records its shape class at first use and runs
- * today's kernel meanwhile; `tune()` then times the candidates of each recorded class on this
- * adapter and keeps the fastest (today's unless another beats it by 3%), in memory, per adapter.
- * `exportTuning()` / `importTuning()` move the table as JSON (version 2; version 1, matmul only,
- * still imports); `saveTuning()` / `loadTuning()` to a file (Deno only). `setAutotune(true)` (or
- * `init({ autotune: true })`) makes `Learner` fits tune each new class after the batch that first
- * used it; it is off by default, as PyTorch's `torch.backends.cudnn.benchmark`: timing costs
- * compiles and seconds at the first step, and on llvmpipe today's kernels are already the measured
- * choice. No subgroup variant yet: Deno's lavapipe adapter has no `subgroups` feature.
+ * heuristic's plan, the texture path toggled, two other texture layouts, the GPU-shaped tiled
+ * kernel at two tile sizes), `elementwise` (unary, binary, broadcast, vec4 and `where` kernels at
+ * 256 / 128 / 64 invocations, vec4 or scalar), `reduce` (a thread or a workgroup per output, 64 or
+ * 256 invocations, and a subgroup kernel where the device has `subgroups`) and `optim` (the fused
+ * optimizer step: packed or one dispatch per tensor, 256 / 128 / 64 invocations, vec4 or scalar).
+ * Every dispatch records its shape class at first use and runs today's kernel meanwhile; `tune()`
+ * then times the candidates of each recorded class on this adapter and keeps the fastest (today's
+ * unless another beats it by 3%), in memory, per adapter. `exportTuning()` / `importTuning()` move
+ * the table as JSON (version 2; version 1, matmul only, still imports); `saveTuning()` /
+ * `loadTuning()` to a file (Deno only). `setAutotune(true)` (or `init({ autotune: true })`) makes
+ * `Learner` fits tune each new class after the batch that first used it; it is off by default, as
+ * PyTorch's `torch.backends.cudnn.benchmark`: timing costs compiles and seconds at the first step.
  *
  * Not here: the family registry (`_tune_registry.ts`), each family's lookup and trials
  * (`ops/_matmul_tune.ts` + `ops/_matmul_trial.ts`, `ops/_elementwise_{tune,trial}.ts`,

@@ -20,6 +20,9 @@ import {
   tuningKey,
 } from "./mod.ts";
 import { chosenPlan, pickFastest, resetTuning } from "./ops/_matmul_tune.ts";
+import { tweakedLayout, variantPlan } from "./ops/_matmul_plan.ts";
+import { texLayout } from "./ops/_matmul_tex.ts";
+import { matmulPlanned } from "./ops/matmul.ts";
 import { matmulRef } from "./ops/_matmul_ref.ts";
 import type { Dims } from "./ops/_matmul_common.ts";
 
@@ -73,10 +76,19 @@ Deno.test("tune keeps the fastest of injected timings, deterministically, and th
   assert.equal(choices.length, 1);
   assert.equal(choices[0]!.shapeClass, "64x32x64");
   assert.equal(choices[0]!.variant, "tiled32");
-  assert.deepEqual(choices[0]!.ms, { auto: 10, texture: 8, tiled32: 6, tiled64: 7 });
+  assert.deepEqual(choices[0]!.ms, {
+    auto: 10,
+    texture: 8,
+    texture_cw2: 100,
+    texture_swap: 100,
+    tiled32: 6,
+    tiled64: 7,
+  });
   assert.deepEqual(clock.calls, [
     "64x32x64 auto",
     "64x32x64 texture",
+    "64x32x64 texture_cw2",
+    "64x32x64 texture_swap",
     "64x32x64 tiled32",
     "64x32x64 tiled64",
   ]);
@@ -89,6 +101,37 @@ Deno.test("tune keeps the fastest of injected timings, deterministically, and th
   assert.equal(chosenPlan(d, dims(33, 30, 70), false, false, false, false).tile, undefined);
   await product(40, 24, 56); // and it matches the twin
   await product(33, 17, 35);
+});
+
+Deno.test("texture_cw2 and texture_swap change the texture layout, and match the twin", async () => {
+  resetTuning();
+  const d = device();
+  // C [64, 256] (k 96): the heuristic puts n on the lanes with 4 texels per invocation.
+  const a = randn([64, 96], { seed: 8 }), b = randn([96, 256], { seed: 9 });
+  const ref = matmulRef({ a: await a.data(), aShape: a.shape, b: await b.data(), bShape: b.shape });
+  const expect = async (variant: MatmulVariant, layout: { swap: boolean; cw: number }) => {
+    const plan = variantPlan(variant, 64, 256, 96, 1);
+    assert.deepEqual(
+      tweakedLayout(texLayout(64, 256, 96), plan.texTweak ?? {}, 64, 256),
+      { ...layout, splits: texLayout(64, 256, 96).splits },
+      variant,
+    );
+    const before = d.stats().pipelinesCreated;
+    const c = matmulPlanned(a, b, {}, plan);
+    const got = await c.data();
+    c.dispose();
+    for (let i = 0; i < got.length; i++) {
+      assert.ok(Math.abs(got[i]! - ref.data[i]!) < 1e-3, `${variant} at ${i}`);
+    }
+    return d.stats().pipelinesCreated - before;
+  };
+  await expect("texture", { swap: false, cw: 4 });
+  await expect("texture", { swap: false, cw: 4 }); // compiled now
+  // each tweak is a kernel of its own (its overrides), so it compiles at least one more pipeline
+  // (the swap also its own texture pack)
+  assert.equal(await expect("texture_cw2", { swap: false, cw: 2 }), 1);
+  assert.ok(await expect("texture_swap", { swap: true, cw: 2 }) >= 1);
+  for (const t of [a, b]) t.dispose();
 });
 
 Deno.test("pickFastest: the heuristic unless beaten by 3%, ties to the earlier candidate", () => {
@@ -217,7 +260,14 @@ Deno.test("tune with the real clock times every candidate; the tuned class creat
   assert.equal(choices.length, 1);
   const c = choices[0]!;
   assert.equal(c.shapeClass, "64x64x128:tb:bias:relu");
-  assert.deepEqual(Object.keys(c.ms), ["auto", "texture", "tiled32", "tiled64"]);
+  assert.deepEqual(Object.keys(c.ms), [
+    "auto",
+    "texture",
+    "texture_cw2",
+    "texture_swap",
+    "tiled32",
+    "tiled64",
+  ]);
   for (const v of Object.values(c.ms)) assert.ok(v! > 0 && Number.isFinite(v), String(v));
   assert.ok(Object.keys(c.ms).includes(c.variant));
   run();

@@ -21,6 +21,8 @@ export interface MatmulPlan {
   tex?: boolean;
   /** The texture path's layout (default: `texLayout`'s choice). */
   layout?: TexLayout;
+  /** Changes to `texLayout`'s choice (when no `layout`): 2 texels per invocation, the other side on the lanes. */
+  texTweak?: { cw2?: boolean; flip?: boolean };
   /**
    * Use the GPU-shaped kernel (`shaders/matmul_tiled.wgsl`): `tx` x `ty` invocations (8 or 16 each),
    * each computing 4x4 outputs, over tiles staged in workgroup memory (`wx`, `wy` and `tex` unused).
@@ -53,19 +55,47 @@ export function matmulPlan(m: number, n: number, k: number, batch: number): Matm
 
 /**
  * The launch variants the tuner chooses among. `auto`: {@linkcode matmulPlan} as is (the default);
- * `storage` / `texture`: its workgroup shape with the texture path forced off / on; `tiled32` /
- * `tiled64`: the GPU-shaped kernel with 8x8 / 16x16 invocations (32x32 / 64x64 tiles).
+ * `storage` / `texture`: its workgroup shape with the texture path forced off / on; `texture_cw2` /
+ * `texture_swap`: the texture path with 2 texels per invocation / the other operand on the lanes
+ * ({@linkcode tweakedLayout}; SwiftShader, whose lanes spill the 16x16 block, takes these on some
+ * shapes); `tiled32` / `tiled64`: the GPU-shaped kernel with 8x8 / 16x16 invocations (32x32 / 64x64
+ * tiles).
  */
-export type MatmulVariant = "auto" | "storage" | "texture" | "tiled32" | "tiled64";
+export type MatmulVariant =
+  | "auto"
+  | "storage"
+  | "texture"
+  | "texture_cw2"
+  | "texture_swap"
+  | "tiled32"
+  | "tiled64";
 
 /** Every {@linkcode MatmulVariant}, in the order the tuner lists them. */
 export const MATMUL_VARIANTS: readonly MatmulVariant[] = [
   "auto",
   "storage",
   "texture",
+  "texture_cw2",
+  "texture_swap",
   "tiled32",
   "tiled64",
 ];
+
+/**
+ * `layout` (the texture path's heuristic choice for C [m, n]) changed by `tweak`: 2 texels per
+ * invocation (`cw2`; fewer accumulators, for adapters that spill 16x16), or the other operand on the
+ * lanes (`flip`; 4 texels per invocation when that side has at least 128 lanes).
+ */
+export function tweakedLayout(
+  layout: TexLayout,
+  tweak: { cw2?: boolean; flip?: boolean },
+  m: number,
+  n: number,
+): TexLayout {
+  const swap = tweak.flip ? !layout.swap : layout.swap;
+  const cw = tweak.cw2 ? 2 : tweak.flip ? ((swap ? m : n) >= 128 ? 4 : 2) : layout.cw;
+  return { swap, cw, splits: layout.splits };
+}
 
 /** Workgroups a GPU-shaped launch aims for before it splits K (a few per compute unit of a small GPU). */
 const TILED_MIN_GROUPS = 32;
@@ -93,6 +123,10 @@ export function variantPlan(
       return { ...auto, tex: false };
     case "texture":
       return { ...auto, tex: batch === 1 };
+    case "texture_cw2":
+      return { ...auto, tex: batch === 1, texTweak: { cw2: true } };
+    case "texture_swap":
+      return { ...auto, tex: batch === 1, texTweak: { flip: true } };
     case "tiled32":
     case "tiled64": {
       const s = variant === "tiled32" ? 8 : 16;
@@ -102,8 +136,8 @@ export function variantPlan(
 }
 
 /**
- * The variants worth timing for a product: `auto`, the texture path toggled (single products only)
- * and both tiled configurations (where the device allows 256 invocations per workgroup), each once
+ * The variants worth timing for a product: `auto`, the texture path toggled and its two tweaks
+ * (single products only) and both tiled configurations (where the device allows 256 invocations per workgroup), each once
  * even where two give the same plan.
  */
 export function variantCandidates(
@@ -114,7 +148,9 @@ export function variantCandidates(
   maxInvocations: number,
 ): MatmulVariant[] {
   const out: MatmulVariant[] = ["auto"];
-  if (batch === 1) out.push(matmulPlan(m, n, k, batch).tex ? "storage" : "texture");
+  if (batch === 1) {
+    out.push(matmulPlan(m, n, k, batch).tex ? "storage" : "texture", "texture_cw2", "texture_swap");
+  }
   out.push("tiled32");
   if (maxInvocations >= 256) out.push("tiled64");
   return out;

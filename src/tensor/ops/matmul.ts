@@ -22,12 +22,12 @@ import { fillInPlace, Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
 import { fmt } from "./_launch.ts";
 import { aligned, type Dims, reduceSplits } from "./_matmul_common.ts";
-import { matmulTexture, type TexLayout } from "./_matmul_tex.ts";
+import { matmulTexture, type TexLayout, texLayout } from "./_matmul_tex.ts";
 import { B, binaryRaw, U, unaryRaw } from "./elementwise.ts";
 import { copyInto } from "./_accumulate.ts";
 import { matmulFits, matmulSplit } from "./_matmul_split.ts";
 import { fitsWhole } from "./_chunk.ts";
-import type { MatmulPlan } from "./_matmul_plan.ts";
+import { type MatmulPlan, tweakedLayout } from "./_matmul_plan.ts";
 import { chosenPlan } from "./_matmul_tune.ts";
 import { R, reduceRaw, sumTo } from "./reduce.ts";
 import { deferred } from "../_fusion.ts";
@@ -120,7 +120,9 @@ export function matmulPlanned(
   if (dm.k === 0) return emptyInner(dm, opts);
   const d = device();
   const planned = plan ?? chosenPlan(d, dm, ta, tb, opts.bias !== undefined, opts.relu ?? false);
-  const { wx, wy, tex, layout, tile } = planned;
+  const { wx, wy, tex, tile, texTweak } = planned;
+  const layout = planned.layout ??
+    (texTweak && tweakedLayout(texLayout(dm.m, dm.n, dm.k, ta, tb), texTweak, dm.m, dm.n));
   let splits = planned.splits;
   if (!matmulFits(dm, ta, tb, splits)) {
     if (!matmulFits(dm, ta, tb, 1)) {

@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { crashNotice, passedThenCrashed } from "./_teardown.ts";
+
+const passed =
+  "running 1 test from ./a_test.ts\nx ... ok (3ms)\n\nok | 40 passed | 0 failed (20s)\n";
+const stepped = "ok | 12 passed (31 steps) | 0 failed (2m)\n";
+const failed = "FAILED | 39 passed | 1 failed (20s)\n";
+
+Deno.test("a run that passed everything and then aborted is a teardown crash", () => {
+  assert.equal(passedThenCrashed({ code: 134, signal: "SIGABRT", out: passed }), true);
+  assert.equal(passedThenCrashed({ code: 139, signal: "SIGSEGV", out: stepped }), true);
+  assert.match(crashNotice("t", { code: 134, signal: "SIGABRT", out: passed }), /all 40 tests/);
+});
+
+Deno.test("a clean exit, a failed test or a crash before the summary is not", () => {
+  assert.equal(passedThenCrashed({ code: 0, signal: null, out: passed }), false);
+  assert.equal(passedThenCrashed({ code: 1, signal: null, out: failed }), false);
+  assert.equal(passedThenCrashed({ code: 134, signal: "SIGABRT", out: failed }), false);
+  assert.equal(passedThenCrashed({ code: 134, signal: "SIGABRT", out: "x ... ok (3ms)\n" }), false);
+  assert.equal(passedThenCrashed({ code: 1, signal: null, out: passed }), false);
+});
