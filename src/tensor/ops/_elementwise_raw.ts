@@ -2,10 +2,9 @@
  * Private: the raw f32 elementwise kernels (no autograd): unary (`shaders/unary.wgsl`), binary with
  * broadcasting (`shaders/binary.wgsl`, same-shape ones as vec4 in `shaders/binary_vec4.wgsl`), each
  * launched with the workgroup size the autotuner chose for its class (`_elementwise_tune.ts`;
- * 256 until one is measured). The ops with gradients are `elementwise.ts`.
- *
- * WGSL: `shaders/unary.wgsl`, `shaders/binary.wgsl`, `shaders/binary_vec4.wgsl`. CPU twin:
- * `_elementwise_ref.ts`. Tests: `elementwise_test.ts`, `tune_families_test.ts`.
+ * 256 until one is measured). The ops with gradients are `elementwise.ts`, whose header gives the
+ * kernels' contract (their CPU twin, `_elementwise_ref.ts`, and tests, `elementwise_test.ts`; every
+ * tuned variant: `../tune_families_test.ts`).
  * @module
  */
 import { device } from "../device.ts";
