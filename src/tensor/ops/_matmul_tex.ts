@@ -24,6 +24,10 @@ export interface TexLayout {
   cw: 2 | 4;
   /** Split-K count. */
   splits: number;
+  /** Rows of the output per workgroup (default 16). */
+  rm?: 8 | 16;
+  /** Invocations per workgroup (default 8). */
+  lanes?: 4 | 8 | 16;
 }
 
 /** Rows of the output tile of one workgroup, and invocations (SIMD lanes) per workgroup. */
@@ -200,12 +204,15 @@ export function matmulTexture(
   // vec4 stores where C's last dimension (the kernel's lanes, or its rows when swapped) allows.
   const vec4 = (swap ? rows : lanes) % 4 === 0 && (out.buffer.offset ?? 0) % 16 === 0 &&
     (bb.offset ?? 0) % 16 === 0;
+  const rm = layout.rm ?? RM, wl = layout.lanes ?? LANES;
   const kernel = d.kernel("matmul_tb", {
     CW: cw,
     TRANS_A: rowsTrans ? 1 : 0,
     TRANS_C: swap ? 1 : 0,
     BIAS: splits === 1 && bias ? 1 : 0,
     RELU: splits === 1 && relu ? 1 : 0,
+    ...(rm !== RM ? { RM: rm } : {}),
+    ...(wl !== LANES ? { LANES: wl } : {}),
   }, vec4 ? "main4" : "main");
   const u = d.uniform(packUniform(layouts.matmul_tb.Params, {
     M: rows,
@@ -225,7 +232,7 @@ export function matmulTexture(
       [vec4 ? "bias4" : "bias"]: bindingOf(bb),
       [vec4 ? "C4" : "C"]: bindingOf(out.buffer),
     }),
-    [Math.ceil(lanes / (4 * cw * LANES)), Math.ceil(rows / RM), splits],
+    [Math.ceil(lanes / (4 * cw * wl)), Math.ceil(rows / rm), splits],
     () =>
       `matmul ${fmt(a.shape)}${ta ? "^T" : ""} by ${fmt(b.shape)}${tb ? "^T" : ""} (texture path)`,
   );
