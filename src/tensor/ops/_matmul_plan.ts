@@ -102,12 +102,13 @@ export function tweakedLayout(
 ): TexLayout {
   const swap = tweak.flip ? !layout.swap : layout.swap;
   const cw = tweak.cw2 ? 2 : tweak.flip ? ((swap ? m : n) >= 128 ? 4 : 2) : layout.cw;
+  const rm = tweak.rm8 ? 8 : layout.rm, lanes = tweak.lanes ?? layout.lanes;
   return {
     swap,
     cw,
     splits: layout.splits,
-    ...(tweak.rm8 ? { rm: 8 as const } : {}),
-    ...(tweak.lanes ? { lanes: tweak.lanes } : {}),
+    ...(rm !== undefined ? { rm } : {}),
+    ...(lanes !== undefined ? { lanes } : {}),
   };
 }
 

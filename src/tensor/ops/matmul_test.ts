@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { init, type Tensor, tensor } from "../mod.ts";
 import { linear, matmul, matmulPlanned, matmulRaw } from "./matmul.ts";
 import { matmulRef } from "./_matmul_ref.ts";
-import type { TexLayout } from "./_matmul_tex.ts";
+import { type TexLayout, texLayout } from "./_matmul_tex.ts";
 
 await init();
 
@@ -216,6 +216,15 @@ Deno.test("matmul names both shapes when the inner dimensions differ", () => {
   );
   a.dispose();
   b.dispose();
+});
+
+Deno.test("texLayout: 8 rows per workgroup where 16 would leave many rows idle, else 16", () => {
+  // SimpleNet's products have 40 rows: 16 per workgroup computes 48, 8 computes 40.
+  assert.equal(texLayout(40, 3072, 64, true, false).rm, 8);
+  assert.equal(texLayout(64, 40, 3072, false, true).rm, 8); // C^T on the lanes: 40 rows
+  for (const [m, n, k] of [[1024, 1024, 1024], [64, 256, 784], [256, 784, 64]]) {
+    assert.equal(texLayout(m!, n!, k!).rm, undefined, `${m}x${n}x${k}`);
+  }
 });
 
 Deno.test("matmul texture path: nothing created in steady state, one copy or pack per product", async () => {
