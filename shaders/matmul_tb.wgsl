@@ -2,9 +2,9 @@
 // workgroup are the lanes of one SIMD register, a texel fetch is cheaper than a lane-varying storage
 // load, and a vec4 load is much cheaper than four scalar ones:
 // - T ([K, L], L the lane dimension) is an rgba32float texture: texel (l4, k) = T[k, 4*l4 .. 4*l4+3];
-// - A is read as vec4s at workgroup-uniform addresses: a workgroup owns 16 rows of D, each invocation
-//   CW (2 or 4) texels = 4*CW columns, so a step of 4 depths is 16 vec4 loads of A, 4*CW fetches and
-//   16*4*CW vec4 FMAs per invocation. The accumulators are named values, not an indexed array (llvmpipe
+// - A is read as vec4s at workgroup-uniform addresses: a workgroup (LANES invocations, 8 by default)
+//   owns RM (16, or 8) rows of D, each invocation CW (2 or 4) texels = 4*CW columns, so a step of 4
+//   depths is RM vec4 loads of A, 4*CW fetches and RM*4*CW vec4 FMAs per invocation. The accumulators are named values, not an indexed array (llvmpipe
 //   keeps those in memory and runs 3x slower);
 // - the epilogue adds bias and ReLU and stores D (TRANS_C = 0: C[m, l]) or its transpose
 //   (TRANS_C = 1: C[l, m]), so the caller may put the larger dimension on the lanes. The bias runs along
@@ -35,6 +35,10 @@ override TRANS_A: u32 = 0u;
 override TRANS_C: u32 = 0u;
 override BIAS: u32 = 0u;
 override RELU: u32 = 0u;
+// Rows of D per workgroup (16, or 8: half the accumulators, for adapters that spill 16) and
+// invocations per workgroup (8: one AVX2 register of llvmpipe; 4 or 16 elsewhere).
+override RM: u32 = 16u;
+override LANES: u32 = 8u;
 
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> A: array<vec4<f32>>;
@@ -168,22 +172,24 @@ fn steps(m0: u32, l4: u32, k: u32, tail: bool, b: Block) -> Block {
   o.r5 = fmaRow(o.r5, q[1], t);
   o.r6 = fmaRow(o.r6, q[2], t);
   o.r7 = fmaRow(o.r7, q[3], t);
-  q = quad(m0, 2u, k, tail);
-  o.r8 = fmaRow(o.r8, q[0], t);
-  o.r9 = fmaRow(o.r9, q[1], t);
-  o.r10 = fmaRow(o.r10, q[2], t);
-  o.r11 = fmaRow(o.r11, q[3], t);
-  q = quad(m0, 3u, k, tail);
-  o.r12 = fmaRow(o.r12, q[0], t);
-  o.r13 = fmaRow(o.r13, q[1], t);
-  o.r14 = fmaRow(o.r14, q[2], t);
-  o.r15 = fmaRow(o.r15, q[3], t);
+  if (RM > 8u) {
+    q = quad(m0, 2u, k, tail);
+    o.r8 = fmaRow(o.r8, q[0], t);
+    o.r9 = fmaRow(o.r9, q[1], t);
+    o.r10 = fmaRow(o.r10, q[2], t);
+    o.r11 = fmaRow(o.r11, q[3], t);
+    q = quad(m0, 3u, k, tail);
+    o.r12 = fmaRow(o.r12, q[0], t);
+    o.r13 = fmaRow(o.r13, q[1], t);
+    o.r14 = fmaRow(o.r14, q[2], t);
+    o.r15 = fmaRow(o.r15, q[3], t);
+  }
   return o;
 }
 
-// The 16 x 4*CW block of D of invocation (wg, lid), over the depths of split wg.z.
+// The RM x 4*CW block of D of invocation (wg, lid), over the depths of split wg.z.
 fn product(wg: vec3<u32>, l4: u32) -> Block {
-  let m0 = wg.y * 16u;
+  let m0 = wg.y * RM;
   let kStart = wg.z * P.kChunk;
   let kEnd = min(P.K, kStart + P.kChunk);
   let kFull = kStart + (kEnd - kStart) / 4u * 4u;
@@ -194,11 +200,11 @@ fn product(wg: vec3<u32>, l4: u32) -> Block {
 }
 
 // Any shape: scalar stores.
-@compute @workgroup_size(8, 1, 1)
+@compute @workgroup_size(LANES, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let l4 = (wg.x * 8u + lid.x) * CW;
+  let l4 = (wg.x * LANES + lid.x) * CW;
   let b = product(wg, l4);
-  let m0 = wg.y * 16u;
+  let m0 = wg.y * RM;
   let split = P.splits > 1u;
   let base = wg.z * P.M * P.L;
   store(base, m0, l4, b.r0, split);
@@ -209,6 +215,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   store(base, m0 + 5u, l4, b.r5, split);
   store(base, m0 + 6u, l4, b.r6, split);
   store(base, m0 + 7u, l4, b.r7, split);
+  if (RM == 8u) { return; }
   store(base, m0 + 8u, l4, b.r8, split);
   store(base, m0 + 9u, l4, b.r9, split);
   store(base, m0 + 10u, l4, b.r10, split);
@@ -270,16 +277,17 @@ fn storeQuad4(base4: u32, m: u32, l4: u32, a: Row, b: Row, c: Row, d: Row, split
   }
 }
 
-@compute @workgroup_size(8, 1, 1)
+@compute @workgroup_size(LANES, 1, 1)
 fn main4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let l4 = (wg.x * 8u + lid.x) * CW;
+  let l4 = (wg.x * LANES + lid.x) * CW;
   let b = product(wg, l4);
-  let m0 = wg.y * 16u;
+  let m0 = wg.y * RM;
   let split = P.splits > 1u;
   let base4 = wg.z * P.M * P.L / 4u;
   if (TRANS_C == 1u) {
     storeQuad4(base4, m0, l4, b.r0, b.r1, b.r2, b.r3, split);
     storeQuad4(base4, m0 + 4u, l4, b.r4, b.r5, b.r6, b.r7, split);
+    if (RM == 8u) { return; }
     storeQuad4(base4, m0 + 8u, l4, b.r8, b.r9, b.r10, b.r11, split);
     storeQuad4(base4, m0 + 12u, l4, b.r12, b.r13, b.r14, b.r15, split);
     return;
@@ -292,6 +300,7 @@ fn main4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid
   storeRow4(base4, m0 + 5u, l4, b.r5, split);
   storeRow4(base4, m0 + 6u, l4, b.r6, split);
   storeRow4(base4, m0 + 7u, l4, b.r7, split);
+  if (RM == 8u) { return; }
   storeRow4(base4, m0 + 8u, l4, b.r8, split);
   storeRow4(base4, m0 + 9u, l4, b.r9, split);
   storeRow4(base4, m0 + 10u, l4, b.r10, split);

@@ -81,6 +81,9 @@ Deno.test("tune keeps the fastest of injected timings, deterministically, and th
     texture: 8,
     texture_cw2: 100,
     texture_swap: 100,
+    texture_rm8: 100,
+    texture_l4: 100,
+    texture_l16: 100,
     tiled32: 6,
     tiled64: 7,
   });
@@ -89,6 +92,9 @@ Deno.test("tune keeps the fastest of injected timings, deterministically, and th
     "64x32x64 texture",
     "64x32x64 texture_cw2",
     "64x32x64 texture_swap",
+    "64x32x64 texture_rm8",
+    "64x32x64 texture_l4",
+    "64x32x64 texture_l16",
     "64x32x64 tiled32",
     "64x32x64 tiled64",
   ]);
@@ -103,13 +109,16 @@ Deno.test("tune keeps the fastest of injected timings, deterministically, and th
   await product(33, 17, 35);
 });
 
-Deno.test("texture_cw2 and texture_swap change the texture layout, and match the twin", async () => {
+Deno.test("the texture variants change the texture layout, and match the twin", async () => {
   resetTuning();
   const d = device();
   // C [64, 256] (k 96): the heuristic puts n on the lanes with 4 texels per invocation.
   const a = randn([64, 96], { seed: 8 }), b = randn([96, 256], { seed: 9 });
   const ref = matmulRef({ a: await a.data(), aShape: a.shape, b: await b.data(), bShape: b.shape });
-  const expect = async (variant: MatmulVariant, layout: { swap: boolean; cw: number }) => {
+  const expect = async (
+    variant: MatmulVariant,
+    layout: { swap: boolean; cw: number; rm?: number; lanes?: number },
+  ) => {
     const plan = variantPlan(variant, 64, 256, 96, 1);
     assert.deepEqual(
       tweakedLayout(texLayout(64, 256, 96), plan.texTweak ?? {}, 64, 256),
@@ -131,6 +140,8 @@ Deno.test("texture_cw2 and texture_swap change the texture layout, and match the
   // (the swap also its own texture pack)
   assert.equal(await expect("texture_cw2", { swap: false, cw: 2 }), 1);
   assert.ok(await expect("texture_swap", { swap: true, cw: 2 }) >= 1);
+  assert.equal(await expect("texture_rm8", { swap: false, cw: 4, rm: 8 }), 1);
+  assert.equal(await expect("texture_l16", { swap: false, cw: 4, lanes: 16 }), 1);
   for (const t of [a, b]) t.dispose();
 });
 
@@ -265,6 +276,9 @@ Deno.test("tune with the real clock times every candidate; the tuned class creat
     "texture",
     "texture_cw2",
     "texture_swap",
+    "texture_rm8",
+    "texture_l4",
+    "texture_l16",
     "tiled32",
     "tiled64",
   ]);

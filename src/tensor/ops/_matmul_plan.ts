@@ -22,7 +22,7 @@ export interface MatmulPlan {
   /** The texture path's layout (default: `texLayout`'s choice). */
   layout?: TexLayout;
   /** Changes to `texLayout`'s choice (when no `layout`): 2 texels per invocation, the other side on the lanes. */
-  texTweak?: { cw2?: boolean; flip?: boolean };
+  texTweak?: { cw2?: boolean; flip?: boolean; rm8?: boolean; lanes?: 4 | 16 };
   /**
    * Use the GPU-shaped kernel (`shaders/matmul_tiled.wgsl`): `tx` x `ty` invocations (8 or 16 each),
    * each computing 4x4 outputs, over tiles staged in workgroup memory (`wx`, `wy` and `tex` unused).
@@ -56,9 +56,10 @@ export function matmulPlan(m: number, n: number, k: number, batch: number): Matm
 /**
  * The launch variants the tuner chooses among. `auto`: {@linkcode matmulPlan} as is (the default);
  * `storage` / `texture`: its workgroup shape with the texture path forced off / on; `texture_cw2` /
- * `texture_swap`: the texture path with 2 texels per invocation / the other operand on the lanes
- * ({@linkcode tweakedLayout}; SwiftShader, whose lanes spill the 16x16 block, takes these on some
- * shapes); `tiled32` / `tiled64`: the GPU-shaped kernel with 8x8 / 16x16 invocations (32x32 / 64x64
+ * `texture_swap` / `texture_rm8` / `texture_l4` / `texture_l16`: the texture path with 2 texels per
+ * invocation / the other operand on the lanes / 8 rows per workgroup / 4 or 16 invocations per
+ * workgroup ({@linkcode tweakedLayout}; llvmpipe keeps the default, SwiftShader, whose lanes spill
+ * the 16x16 block, takes some of these on some shapes); `tiled32` / `tiled64`: the GPU-shaped kernel with 8x8 / 16x16 invocations (32x32 / 64x64
  * tiles).
  */
 export type MatmulVariant =
@@ -67,6 +68,9 @@ export type MatmulVariant =
   | "texture"
   | "texture_cw2"
   | "texture_swap"
+  | "texture_rm8"
+  | "texture_l4"
+  | "texture_l16"
   | "tiled32"
   | "tiled64";
 
@@ -77,24 +81,35 @@ export const MATMUL_VARIANTS: readonly MatmulVariant[] = [
   "texture",
   "texture_cw2",
   "texture_swap",
+  "texture_rm8",
+  "texture_l4",
+  "texture_l16",
   "tiled32",
   "tiled64",
 ];
 
 /**
  * `layout` (the texture path's heuristic choice for C [m, n]) changed by `tweak`: 2 texels per
- * invocation (`cw2`; fewer accumulators, for adapters that spill 16x16), or the other operand on the
- * lanes (`flip`; 4 texels per invocation when that side has at least 128 lanes).
+ * invocation (`cw2`; fewer accumulators, for adapters that spill 16x16), the other operand on the
+ * lanes (`flip`; 4 texels per invocation when that side has at least 128 lanes), 8 rows per
+ * workgroup (`rm8`), 4 or 16 invocations per workgroup (`lanes`).
  */
 export function tweakedLayout(
   layout: TexLayout,
-  tweak: { cw2?: boolean; flip?: boolean },
+  tweak: { cw2?: boolean; flip?: boolean; rm8?: boolean; lanes?: 4 | 16 },
   m: number,
   n: number,
 ): TexLayout {
   const swap = tweak.flip ? !layout.swap : layout.swap;
   const cw = tweak.cw2 ? 2 : tweak.flip ? ((swap ? m : n) >= 128 ? 4 : 2) : layout.cw;
-  return { swap, cw, splits: layout.splits };
+  const rm = tweak.rm8 ? 8 : layout.rm, lanes = tweak.lanes ?? layout.lanes;
+  return {
+    swap,
+    cw,
+    splits: layout.splits,
+    ...(rm !== undefined ? { rm } : {}),
+    ...(lanes !== undefined ? { lanes } : {}),
+  };
 }
 
 /** Workgroups a GPU-shaped launch aims for before it splits K (a few per compute unit of a small GPU). */
@@ -127,6 +142,12 @@ export function variantPlan(
       return { ...auto, tex: batch === 1, texTweak: { cw2: true } };
     case "texture_swap":
       return { ...auto, tex: batch === 1, texTweak: { flip: true } };
+    case "texture_rm8":
+      return { ...auto, tex: batch === 1, texTweak: { rm8: true } };
+    case "texture_l4":
+      return { ...auto, tex: batch === 1, texTweak: { lanes: 4 } };
+    case "texture_l16":
+      return { ...auto, tex: batch === 1, texTweak: { lanes: 16 } };
     case "tiled32":
     case "tiled64": {
       const s = variant === "tiled32" ? 8 : 16;
@@ -149,7 +170,14 @@ export function variantCandidates(
 ): MatmulVariant[] {
   const out: MatmulVariant[] = ["auto"];
   if (batch === 1) {
-    out.push(matmulPlan(m, n, k, batch).tex ? "storage" : "texture", "texture_cw2", "texture_swap");
+    out.push(
+      matmulPlan(m, n, k, batch).tex ? "storage" : "texture",
+      "texture_cw2",
+      "texture_swap",
+      "texture_rm8",
+      "texture_l4",
+      "texture_l16",
+    );
   }
   out.push("tiled32");
   if (maxInvocations >= 256) out.push("tiled64");

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { init, type Tensor, tensor } from "../mod.ts";
 import { linear, matmul, matmulPlanned, matmulRaw } from "./matmul.ts";
 import { matmulRef } from "./_matmul_ref.ts";
+import { type TexLayout, texLayout } from "./_matmul_tex.ts";
 
 await init();
 
@@ -29,7 +30,7 @@ interface Case {
   /** Forces split-K with this many splits. */
   splits?: number;
   /** Forces the texture path (one operand in a texture) with this layout. */
-  tex?: { swap: boolean; cw: 2 | 4; splits: number };
+  tex?: TexLayout;
   /** Forces the GPU-shaped tiled kernel with this many invocations (split-K: `splits`). */
   tile?: { tx: 8 | 16; ty: 8 | 16 };
 }
@@ -120,7 +121,7 @@ for (const [m, n, k] of [[37, 45, 29], [8, 16, 12], [3, 5, 2], [17, 9, 64]]) {
 }
 
 // The texture path: every transpose, both orientations (C or C^T on the lanes), 2 and 4 texels per
-// invocation, split-K, rows and columns that are not tile multiples, k not a multiple of 4 (the masked
+// invocation, 8 or 16 rows and 4, 8 or 16 invocations per workgroup, split-K, rows and columns that are not tile multiples, k not a multiple of 4 (the masked
 // last step), operands copied in rather than packed (rows of 64 floats), the fused bias and relu.
 const texShapes = [[37, 44, 29], [50, 12, 700], [200, 8, 70], [8, 4, 1], [130, 64, 27], [
   70,
@@ -132,6 +133,9 @@ const layouts = [
   { swap: true, cw: 2, splits: 1 },
   { swap: false, cw: 2, splits: 3 },
   { swap: true, cw: 4, splits: 2 },
+  { swap: false, cw: 4, splits: 1, rm: 8 },
+  { swap: true, cw: 2, splits: 2, rm: 8, lanes: 4 },
+  { swap: false, cw: 2, splits: 1, lanes: 16 },
 ] as const;
 for (const [m, n, k] of texShapes) {
   for (const transA of [false, true]) {
@@ -212,6 +216,15 @@ Deno.test("matmul names both shapes when the inner dimensions differ", () => {
   );
   a.dispose();
   b.dispose();
+});
+
+Deno.test("texLayout: 8 rows per workgroup where 16 would leave many rows idle, else 16", () => {
+  // SimpleNet's products have 40 rows: 16 per workgroup computes 48, 8 computes 40.
+  assert.equal(texLayout(40, 3072, 64, true, false).rm, 8);
+  assert.equal(texLayout(64, 40, 3072, false, true).rm, 8); // C^T on the lanes: 40 rows
+  for (const [m, n, k] of [[1024, 1024, 1024], [64, 256, 784], [256, 784, 64]]) {
+    assert.equal(texLayout(m!, n!, k!).rm, undefined, `${m}x${n}x${k}`);
+  }
 });
 
 Deno.test("matmul texture path: nothing created in steady state, one copy or pack per product", async () => {
