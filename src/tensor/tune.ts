@@ -131,20 +131,15 @@ export async function tune(opts: TuneOptions = {}): Promise<TuneChoice[]> {
     for (const [shapeClass, s] of fam.pending(d)) {
       const order = trials.candidates(s, d);
       const set = trials.prepare(s, d);
-      const ms: Record<string, number> = {};
+      let ms: Record<string, number> = {};
       try {
-        for (const variant of order) {
-          const run = () => set.run(variant);
-          const trial: TuneTrial = {
-            family: fam.name,
-            shapeClass,
-            variant,
-            shape: s as Record<string, unknown>,
-            run,
-          };
-          ms[variant] = opts.time
-            ? await opts.time(trial)
-            : await clock(run, reps || set.reps, rounds);
+        if (!opts.time) ms = await clock(order, (v) => set.run(v), reps || set.reps, rounds);
+        else {
+          for (const variant of order) {
+            const run = () => set.run(variant);
+            const shape = s as Record<string, unknown>;
+            ms[variant] = await opts.time({ family: fam.name, shapeClass, variant, shape, run });
+          }
         }
       } finally {
         set.dispose();
@@ -157,17 +152,31 @@ export async function tune(opts: TuneOptions = {}): Promise<TuneChoice[]> {
   return choices;
 }
 
-/** Best of `rounds` of `reps` queued runs, in ms per run (the first run compiles, untimed). */
-async function clock(run: () => void, reps: number, rounds: number): Promise<number> {
+/**
+ * Per variant, the best of `rounds` of `reps` queued runs, in ms per run (the first run compiles,
+ * untimed), the candidates' rounds taken in turn.
+ */
+async function clock(
+  order: readonly string[],
+  run: (variant: string) => void,
+  reps: number,
+  rounds: number,
+): Promise<Record<string, number>> {
   const d = device();
-  run();
-  await d.sync();
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) run();
+  const best: Record<string, number> = {};
+  for (const v of order) {
+    run(v);
     await d.sync();
-    best = Math.min(best, (performance.now() - t0) / reps);
+    best[v] = Infinity;
+  }
+  // round-robin: a change of the machine's load mid-way costs every candidate alike
+  for (let r = 0; r < rounds; r++) {
+    for (const v of order) {
+      const t0 = performance.now();
+      for (let i = 0; i < reps; i++) run(v);
+      await d.sync();
+      best[v] = Math.min(best[v]!, (performance.now() - t0) / reps);
+    }
   }
   return best;
 }
