@@ -49,7 +49,8 @@ Options:
   --impl <list>        comma-separated subset of: ${IMPLS.join(", ")}
   --quick              fewer warm-ups and repeats
   --browser            the same benches (but PyTorch's and jax-js-wasm's) in headless Chromium
-  --autotune           tempo tunes its matmul kernels per shape class after the warm-up (setAutotune)
+  --autotune           tempo tunes its kernels per shape class after the warm-up (setAutotune;
+                       in the page too with --browser)
   --help               this text`;
 
 type Measure = () => Promise<number>;
@@ -172,6 +173,7 @@ async function main(): Promise<void> {
       benches: specs.filter((s) => !s.name.startsWith("first_step")).map((s) => s.name),
       impls: [...impls].filter((i) => i !== "pytorch-cpu"),
       quick: values.quick,
+      autotune: values.autotune,
       json: values.json,
       log,
     });

@@ -17,6 +17,7 @@ import { jaxBenches } from "../jax_peer.ts";
 import { jaxTrainSession } from "../jax_train.ts";
 import { tempoBenches } from "../tempo_peer.ts";
 import { TRAIN_WORKLOADS, trainSession } from "../tempo_train.ts";
+import { setAutotune } from "../../mod.ts";
 
 type Measure = () => Promise<number>;
 
@@ -53,13 +54,15 @@ function op(name: string, impl: Impl): Measure | undefined {
   return undefined;
 }
 
-/** One bench for `impls`: values by impl, and the failures as notes. */
+/** One bench for `impls` (tempo tuning its kernels when `autotune`): values by impl, failures as notes. */
 export async function run(
   name: string,
   impls: Impl[],
   quick: boolean,
+  autotune = false,
 ): Promise<{ values: Partial<Record<Impl, number>>; notes: { impl: string; message: string }[] }> {
   benchConfig.quick = quick;
+  setAutotune(autotune);
   const values: Partial<Record<Impl, number>> = {};
   const notes: { impl: string; message: string }[] = [];
   if (TRAIN_WORKLOADS[name]) {

@@ -32,6 +32,8 @@ export interface BrowserBenchOptions {
   benches: string[];
   impls: Impl[];
   quick: boolean;
+  /** tempo tunes its kernels per shape class after the warm-up (`setAutotune` in the page). */
+  autotune: boolean;
   json: boolean;
   log: (msg: string) => void;
 }
@@ -59,8 +61,8 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<void> {
       o.log(`browser: ${name} (${o.impls.join(", ")}) ...`);
       const r = await page.evaluate(
         // deno-lint-ignore no-explicit-any
-        ([n, i]) => (globalThis as any).bench.run(n, i, true),
-        [name, o.impls] as const,
+        ([n, i, t]) => (globalThis as any).bench.run(n, i, true, t),
+        [name, o.impls, o.autotune] as const,
       ) as { values: Partial<Record<Impl, number>>; notes: { impl: string; message: string }[] };
       for (const impl of IMPLS) {
         const value = r.values[impl];

@@ -23,6 +23,7 @@ import { chosenPlan, pickFastest, resetTuning } from "./ops/_matmul_tune.ts";
 import { tweakedLayout, variantPlan } from "./ops/_matmul_plan.ts";
 import { texLayout } from "./ops/_matmul_tex.ts";
 import { matmulPlanned } from "./ops/matmul.ts";
+import { setDebug } from "./debug.ts";
 import { matmulRef } from "./ops/_matmul_ref.ts";
 import type { Dims } from "./ops/_matmul_common.ts";
 
@@ -112,6 +113,7 @@ Deno.test("tune keeps the fastest of injected timings, deterministically, and th
 Deno.test("the texture variants change the texture layout, and match the twin", async () => {
   resetTuning();
   const d = device();
+  d.flush();
   // C [64, 256] (k 96): the heuristic puts n on the lanes with 4 texels per invocation.
   const a = randn([64, 96], { seed: 8 }), b = randn([96, 256], { seed: 9 });
   const ref = matmulRef({ a: await a.data(), aShape: a.shape, b: await b.data(), bShape: b.shape });
@@ -125,23 +127,35 @@ Deno.test("the texture variants change the texture layout, and match the twin", 
       { ...layout, splits: texLayout(64, 256, 96).splits },
       variant,
     );
-    const before = d.stats().pipelinesCreated;
-    const c = matmulPlanned(a, b, {}, plan);
-    const got = await c.data();
-    c.dispose();
+    // The kernel it dispatches, from the debug log of the submit.
+    const lines: string[] = [];
+    setDebug(1, (l) => lines.push(l));
+    let got: Float32Array | Int32Array;
+    try {
+      const c = matmulPlanned(a, b, {}, plan);
+      d.flush();
+      got = await c.data();
+      c.dispose();
+    } finally {
+      setDebug(0);
+    }
     for (let i = 0; i < got.length; i++) {
       assert.ok(Math.abs(got[i]! - ref.data[i]!) < 1e-3, `${variant} at ${i}`);
     }
-    return d.stats().pipelinesCreated - before;
+    const kernel = lines.join("\n").match(/matmul_tb\|main4?\|(\{[^}]*\})/);
+    assert.ok(kernel, `${variant}: no texture kernel in ${lines.join("\n")}`);
+    return JSON.parse(kernel[1]!) as Record<string, number>;
   };
-  await expect("texture", { swap: false, cw: 4 });
-  await expect("texture", { swap: false, cw: 4 }); // compiled now
-  // each tweak is a kernel of its own (its overrides), so it compiles at least one more pipeline
-  // (the swap also its own texture pack)
-  assert.equal(await expect("texture_cw2", { swap: false, cw: 2 }), 1);
-  assert.ok(await expect("texture_swap", { swap: true, cw: 2 }) >= 1);
-  assert.equal(await expect("texture_rm8", { swap: false, cw: 4, rm: 8 }), 1);
-  assert.equal(await expect("texture_l16", { swap: false, cw: 4, lanes: 16 }), 1);
+  const base = await expect("texture", { swap: false, cw: 4 });
+  assert.equal(base.CW, 4);
+  assert.equal(base.TRANS_C, 0);
+  assert.equal(base.RM, undefined); // the defaults: 16 rows, 8 invocations
+  assert.equal(base.LANES, undefined);
+  assert.equal((await expect("texture_cw2", { swap: false, cw: 2 })).CW, 2);
+  assert.equal((await expect("texture_swap", { swap: true, cw: 2 })).TRANS_C, 1);
+  assert.equal((await expect("texture_rm8", { swap: false, cw: 4, rm: 8 })).RM, 8);
+  assert.equal((await expect("texture_l4", { swap: false, cw: 4, lanes: 4 })).LANES, 4);
+  assert.equal((await expect("texture_l16", { swap: false, cw: 4, lanes: 16 })).LANES, 16);
   for (const t of [a, b]) t.dispose();
 });
 
