@@ -7,39 +7,7 @@
 // (`init()` requests it where the adapter has it; tempo uses this kernel only there).
 enable subgroups;
 //#include "_reduce_index.wgsl"
-//#include "_nan.wgsl"
-const OP_SUM: u32 = 0u;
-const OP_MAX: u32 = 1u;
-const OP_MIN: u32 = 2u;
-override OP: u32 = OP_SUM;
-override WG: u32 = 256u;
-
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-
-var<workgroup> partial: array<f32, 256>;
-
-fn init() -> f32 {
-  switch OP {
-    case OP_MAX: { return neg_inf(P.numel); }
-    case OP_MIN: { return -neg_inf(P.numel); }
-    default: { return 0.0; }
-  }
-}
-
-fn combine(x: f32, y: f32) -> f32 {
-  switch OP {
-    case OP_MAX: { return nan_max(x, y); }
-    case OP_MIN: { return nan_min(x, y); }
-    default: { return x + y; }
-  }
-}
-
-fn finish(x: f32) -> f32 {
-  if (OP == OP_SUM) { return x * P.scale; }
-  return x;
-}
+//#include "_reduce_ops.wgsl"
 
 @compute @workgroup_size(WG)
 fn main(
