@@ -18,6 +18,7 @@ import { jaxTrainSession } from "../jax_train.ts";
 import { tempoBenches } from "../tempo_peer.ts";
 import { TRAIN_WORKLOADS, trainSession } from "../tempo_train.ts";
 import { setAutotune } from "../../mod.ts";
+import { formatKernelTimes, kernelTimes } from "../kernel_times.ts";
 
 type Measure = () => Promise<number>;
 
@@ -108,4 +109,9 @@ export async function adapterInfo(): Promise<string> {
   if (!a) return "no WebGPU adapter";
   const i = a.info;
   return [i.vendor, i.architecture, i.device, i.description].filter((s) => s).join(" / ");
+}
+
+/** One training step of `name`, kernel by kernel (`kernel_times.ts`), as text. */
+export async function kernelProfile(name: string, reps = 10): Promise<string> {
+  return formatKernelTimes(await kernelTimes(name, reps));
 }

@@ -3,7 +3,8 @@
  * browsers), serves it and opens it in headless Chromium (WebGPU on; the browser tests' harness,
  * `tests/browser/_harness.ts`), runs each bench there and prints the same table as the Deno bench.
  * Always `--quick` repeat counts, to keep the run to a few minutes. No PyTorch and no cold-start
- * rows here.
+ * rows here. After the table, each training bench's step kernel by kernel (`kernel_times.ts`), the
+ * profile of where tempo's time goes in this adapter.
  * @module
  */
 import { join } from "node:path";
@@ -82,6 +83,17 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<void> {
     }));
     console.log(`headless Chromium, WebGPU adapter: ${adapter}; --quick repeats\n`);
     console.log(formatTable(cases, results, { impls: o.impls, notes }));
+    // Where tempo's step time goes in this adapter: each dispatch of one step timed alone.
+    if (!o.impls.includes("tempo")) return;
+    for (const name of o.benches.filter((b) => b.startsWith("train_"))) {
+      o.log(`browser: profiling one step of ${name} ...`);
+      const text = await page.evaluate(
+        // deno-lint-ignore no-explicit-any
+        (n) => (globalThis as any).bench.kernelProfile(n),
+        name,
+      ) as string;
+      console.log(`\ntempo, one step of ${name} in Chromium, kernel by kernel:\n${text}`);
+    }
   } finally {
     await browser.close();
     await srv.close();
