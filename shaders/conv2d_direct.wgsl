@@ -1,11 +1,11 @@
-// Direct 2-D convolution (the conv family's `direct` / `direct8` variants, `src/tensor/ops/_conv_direct.ts`):
+// Direct 2-D convolution (the conv family's direct variants, `src/tensor/ops/_conv_direct.ts`):
 // y[n, co, oh, ow] = sum over the group's input channels ci and taps (kh, kw) of
 // w[co, ci, kh, kw] * x[n, g*Cg + ci, oh*SH + kh*DH - PH, ow*SW + kw*DW - PW] (+ bias[co]), with no
 // im2col matrix. A padded tap is a 0 that is still multiplied (as the im2col + GEMM lowering does:
 // an Inf or NaN weight gives NaN there too), so both lowerings agree on NaN and Inf.
-// One invocation computes CPI (4 or 8) output channels of one group at 4 consecutive pixels of an
-// output row: per tap, 4 lane-varying x loads and CPI weight loads at addresses shared by the whole
-// workgroup feed 4*CPI FMAs (CPI vec4 accumulators: 16 or 32 floats, an AVX2 register file's worth on
+// One invocation computes CPI (4 or 8) output channels of one group at PX (4 or 1) consecutive pixels
+// of an output row: per tap, PX lane-varying x loads and CPI weight loads at addresses shared by the
+// whole workgroup feed PX*CPI FMAs (CPI vec4 accumulators: 16 or 32 floats, an AVX2 register file's worth on
 // llvmpipe). Grid: (blocks of the Ho x Wq pixel quads, groups x channel blocks, n): the workgroup's
 // channels are uniform, its pixels neighbours. Entry `main4` (Wo % 4 == 0) stores vec4s, `main` scalars. CM = 1 writes the
 // channel-major [Co, N*Ho*Wo] layout the fused conv + batch norm reads, else NCHW. The kernel size,
@@ -18,6 +18,8 @@ struct Params {
 }
 override WG: u32 = 64u;
 override CPI: u32 = 4u;
+// Pixels per invocation: 4 (a quad of a row) or 1 (only `main`).
+override PX: u32 = 4u;
 override KH: u32 = 3u;
 override KW: u32 = 3u;
 override SH: u32 = 1u;
@@ -26,6 +28,9 @@ override DH: u32 = 1u;
 override DW: u32 = 1u;
 override BIAS: u32 = 0u;
 override CM: u32 = 0u;
+// WT = 1: the weights also come as W^T [Cg*KH*KW, Co] in vec4s (groups 1, Co % 4 == 0): a channel
+// block's weights of a tap are one or two vec4 loads instead of CPI scalar loads.
+override WT: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -33,6 +38,7 @@ override CM: u32 = 0u;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> dst: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dst4: array<vec4<f32>>;
+@group(0) @binding(6) var<storage, read> wt4: array<vec4<f32>>;
 
 // x[row base rb + iw], 0 outside the plane (a masked load: every lane reads a valid address).
 fn tap(rb: u32, iw: i32, rowOk: bool) -> f32 {
@@ -58,7 +64,7 @@ fn block(q: u32, blk: u32, n: u32) -> Block {
   let oh = q / P.Wq;
   let grp = blk / P.CoB;
   let cb = (blk - grp * P.CoB) * CPI; // first channel of the block within its group
-  return Block(q < P.quads, n, oh, (q - oh * P.Wq) * 4u, grp, cb, grp * P.Cog + cb);
+  return Block(q < P.quads, n, oh, (q - oh * P.Wq) * PX, grp, cb, grp * P.Cog + cb);
 }
 
 fn accumulate(b: Block) -> Acc {
@@ -75,6 +81,9 @@ fn accumulate(b: Block) -> Acc {
   let w7 = min(b.co0 + 7u, last) * wrow;
   let ih0 = i32(b.oh * SH) - i32(P.PH);
   let iw0 = i32(b.ow0 * SW) - i32(P.PW);
+  let cq = P.Co / 4u; // vec4s per row of W^T
+  let c4 = b.co0 / 4u;
+  let c4b = select(c4, c4 + 1u, b.co0 + 4u < P.Co); // past Co: a valid vec4, not stored
   var r = Acc();
   for (var ci = 0u; ci < P.Cg; ci++) {
     let xb = (b.n * P.C + b.grp * P.Cg + ci) * P.H;
@@ -84,13 +93,32 @@ fn accumulate(b: Block) -> Acc {
       let rb = (xb + u32(max(ih, 0))) * P.W;
       for (var kw = 0u; kw < KW; kw++) {
         let iw = iw0 + i32(kw * DW);
-        let xv = vec4<f32>(
-          tap(rb, iw, rowOk),
-          tap(rb, iw + i32(SW), rowOk),
-          tap(rb, iw + 2 * i32(SW), rowOk),
-          tap(rb, iw + 3 * i32(SW), rowOk),
-        );
+        var xv = vec4<f32>(tap(rb, iw, rowOk), 0.0, 0.0, 0.0);
+        if (PX == 4u) {
+          xv = vec4<f32>(
+            xv.x,
+            tap(rb, iw + i32(SW), rowOk),
+            tap(rb, iw + 2 * i32(SW), rowOk),
+            tap(rb, iw + 3 * i32(SW), rowOk),
+          );
+        }
         let t = (ci * KH + kh) * KW + kw;
+        if (WT == 1u) {
+          let row = t * cq;
+          let wa = wt4[row + c4];
+          r.a0 += wa.x * xv;
+          r.a1 += wa.y * xv;
+          r.a2 += wa.z * xv;
+          r.a3 += wa.w * xv;
+          if (CPI == 8u) {
+            let wb = wt4[row + c4b];
+            r.a4 += wb.x * xv;
+            r.a5 += wb.y * xv;
+            r.a6 += wb.z * xv;
+            r.a7 += wb.w * xv;
+          }
+          continue;
+        }
         r.a0 += w[w0 + t] * xv;
         r.a1 += w[w1 + t] * xv;
         r.a2 += w[w2 + t] * xv;
@@ -119,6 +147,7 @@ fn store1(a: vec4<f32>, b: Block, j: u32) {
   let v = biased(a, b, j);
   let o = out_index(b.n, b.co0 + j, b.oh * P.Wo + b.ow0);
   dst[o] = v.x;
+  if (PX == 1u) { return; } // the other lanes' sums are dead code then
   if (b.ow0 + 1u < P.Wo) { dst[o + 1u] = v.y; }
   if (b.ow0 + 2u < P.Wo) { dst[o + 2u] = v.z; }
   if (b.ow0 + 3u < P.Wo) { dst[o + 3u] = v.w; }

@@ -33,7 +33,7 @@ const geo = (n: number, c: number, co: number): ConvRefGeo => ({
   groups: 1,
 });
 
-for (const v of ["direct", "direct8"]) {
+for (const v of ["direct", "direct8", "pixel8"]) {
   Deno.test(`conv variant ${v} splits the batch past the binding limit, forward and backward`, async () => {
     // im2col of one image is 663 kB: the 6-image batch runs as six groups (the backward needs it)
     const g = geo(6, 8, 6);

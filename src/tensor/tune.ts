@@ -2,7 +2,7 @@
  * Kernel choice by measurement, per kernel family: `matmul` (and with it conv's GEMM: the
  * heuristic's plan, the texture path toggled, two other texture layouts, the GPU-shaped tiled
  * kernel at two tile sizes), `conv` (the forward's lowering: im2col + GEMM, or the direct kernel at 4
- * or 8 output channels per invocation), `elementwise` (unary, binary, broadcast, vec4 and `where` kernels at
+ * or 8 output channels and 4 or 1 pixels per invocation), `elementwise` (unary, binary, broadcast, vec4 and `where` kernels at
  * 256 / 128 / 64 invocations, vec4 or scalar), `reduce` (a thread or a workgroup per output, 64 or
  * 256 invocations, and a subgroup kernel where the device has `subgroups`) and `optim` (the fused
  * optimizer step: packed or one dispatch per tensor, 256 / 128 / 64 invocations, vec4 or scalar).

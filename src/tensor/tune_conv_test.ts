@@ -1,6 +1,6 @@
 /**
  * The `conv` family of the autotuner (`ops/_conv_tune.ts`): every lowering of the forward (`im2col`,
- * `direct`, `direct8`) matches the CPU twin across stride, padding, dilation, groups, bias and odd
+ * `direct`, `direct8`, `pixel8`) matches the CPU twin across stride, padding, dilation, groups, bias and odd
  * sizes, and dispatches the kernels it names (the debug log); the direct lowerings' backward (im2col
  * on the saved input) matches the twin's gradients; NaN and Inf reach the same outputs as through
  * im2col; injected timings decide, the next convolution of the class runs the chosen lowering and
@@ -25,7 +25,7 @@ import {
 } from "./mod.ts";
 import { flushPending } from "./_fusion.ts";
 import { resetTuning } from "./ops/_matmul_tune.ts";
-import { CONV, CONV_VARIANTS, convClass } from "./ops/_conv_tune.ts";
+import { CONV, CONV_VARIANTS, convClass, cpiOf, pxOf } from "./ops/_conv_tune.ts";
 import { conv2dRef, conv2dRefGrad, type ConvRefGeo } from "./ops/_conv_ref.ts";
 import { assertClose, randArray } from "./_test_util.ts";
 import { type Launch, logged } from "./_tune_test_util.ts";
@@ -83,7 +83,7 @@ const CASES: Case[] = [
     bias: true,
   },
   { g: geo(1, 5, 6, 6, 11, P(1)), bias: false }, // 1x1, Cout past one block of 8
-  { g: geo(2, 4, 10, 12, 13, P(3), { padding: P(2), dilation: P(2) }), bias: true }, // Wo 12: vec4 stores
+  { g: geo(2, 4, 10, 12, 12, P(3), { padding: P(2), dilation: P(2) }), bias: true }, // vec4 stores, W^T
   { g: geo(1, 8, 5, 5, 8, P(3), { padding: P(1), groups: 8 }), bias: true }, // depthwise
 ];
 
@@ -123,7 +123,8 @@ function assertLowering(ran: Launch[], log: string, v: string, what: string): vo
     assert.ok(ran.some((r) => r.name === "im2col"), `${what}: ${log}`);
   } else {
     assert.equal(direct.length, 1, `${what}: ${log}`);
-    assert.equal(direct[0]!.consts.CPI, v === "direct8" ? 8 : 4, `${what}: ${log}`);
+    assert.equal(direct[0]!.consts.CPI, cpiOf(v), `${what}: ${log}`);
+    assert.equal(direct[0]!.consts.PX, pxOf(v) === 4 ? undefined : pxOf(v), `${what}: ${log}`);
     assert.ok(!ran.some((r) => r.name === "im2col" || r.name === "conv2d_layout"), log);
   }
 }
@@ -141,8 +142,8 @@ for (const v of CONV_VARIANTS) {
   });
 }
 
-Deno.test("conv variants direct, direct8: the backward (im2col on the saved input) matches the twin", async () => {
-  for (const v of ["direct", "direct8"]) {
+Deno.test("conv variants direct, direct8, pixel8: the backward (im2col on the saved input) matches the twin", async () => {
+  for (const v of CONV_VARIANTS.slice(1)) {
     for (const i of [0, 2]) {
       const c = CASES[i]!, o = operands(c, 80 + i, true);
       const y = convIn(v, o.x, o.w, o.b, c.g);
@@ -169,7 +170,7 @@ Deno.test("conv variants: NaN and Inf reach the same outputs as through im2col",
   const want = await convIn("im2col", x, w, o.b, c.g).data();
   const ref = conv2dRef(c.g, xs, ws, o.bs);
   assert.ok(want.some((v) => Number.isNaN(v)) && want.some((v) => Number.isFinite(v)));
-  for (const v of ["direct", "direct8"]) {
+  for (const v of CONV_VARIANTS.slice(1)) {
     const got = await convIn(v, x, w, o.b, c.g).data();
     for (let i = 0; i < want.length; i++) {
       const a = got[i]!, e = want[i]!;
@@ -192,8 +193,8 @@ Deno.test("tune with injected timings: the next convolution of the class runs th
   assert.deepEqual([...CONV.seen.keys()], [ka, kb]);
   const calls: string[] = [];
   const ms: Record<string, Record<string, number>> = {
-    [ka]: { im2col: 10, direct: 6, direct8: 7 },
-    [kb]: { im2col: 10, direct: 9.8, direct8: 20 }, // within 3%: im2col stays
+    [ka]: { im2col: 10, direct: 6, direct8: 7, pixel8: 8 },
+    [kb]: { im2col: 10, direct: 9.8, direct8: 20, pixel8: 30 }, // within 3%: im2col stays
   };
   const choices = await tune({
     families: ["conv"],
@@ -270,7 +271,7 @@ Deno.test("importTuning: conv rows round-trip; a bad class or variant is refused
     [{ ...v2, adapters: { [key]: { conv: { "32x64x4096:s0x1": "direct" } } } }, /s0x1/],
     [
       { ...v2, adapters: { [key]: { conv: { "32x64x4096:s1x1": "winograd" } } } },
-      /to be one of im2col, direct, direct8, got "winograd"/,
+      /to be one of im2col, direct, direct8, pixel8, got "winograd"/,
     ],
   ];
   for (const [json, msg] of bad) {

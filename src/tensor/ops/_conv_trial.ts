@@ -8,11 +8,11 @@
  */
 import { randn } from "../creation.ts";
 import { conv2dNow } from "./conv.ts";
-import { CONV, CONV_VARIANTS, cpiOf, directFits } from "./_conv_tune.ts";
+import { CONV, CONV_VARIANTS, cpiOf, directFits, pxOf } from "./_conv_tune.ts";
 
 CONV.trials = {
   candidates: (s) =>
-    CONV_VARIANTS.filter((v) => v === "im2col" || directFits(s.geo, cpiOf(v))),
+    CONV_VARIANTS.filter((v) => v === "im2col" || directFits(s.geo, cpiOf(v), pxOf(v))),
   prepare(s) {
     const x = randn([...s.x], { seed: 31 }), w = randn([...s.w], { seed: 32 });
     const b = s.bias ? randn([s.w[0]!], { seed: 33 }) : null;

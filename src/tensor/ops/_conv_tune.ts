@@ -1,9 +1,9 @@
 /**
  * Private: the `conv` family of the tuning table (`../_tune_registry.ts`): how `conv2d`'s forward
  * is lowered. Variants: `im2col` (today's: `shaders/im2col.wgsl`, one GEMM per group through
- * `matmulRaw`, `shaders/conv2d_layout.wgsl` to NCHW with the bias) and `direct` / `direct8`
- * (`shaders/conv2d_direct.wgsl` through `_conv_direct.ts`: NCHW straight from x and W, 4 or 8 output
- * channels at 4 pixels per invocation, no im2col matrix). The backward always lowers through im2col
+ * `matmulRaw`, `shaders/conv2d_layout.wgsl` to NCHW with the bias) and `direct` / `direct8` /
+ * `pixel8` (`shaders/conv2d_direct.wgsl` through `_conv_direct.ts`: NCHW straight from x and W, no
+ * im2col matrix; per invocation 4 output channels at 4 pixels, 8 at 4, or 8 at 1 pixel). The backward always lowers through im2col
  * (`conv.ts`). A convolution's shape class is the reduced depth per group (Cin/groups * kh * kw), the
  * output channels per group and the output pixels of the batch (N * Ho * Wo), each rounded up to a
  * power of two, then the stride, and `:g` for grouped convolutions (`32x64x16384:s2x2`).
@@ -25,7 +25,7 @@ export interface ConvShape {
 }
 
 /** The variants, the default first. */
-export const CONV_VARIANTS = ["im2col", "direct", "direct8"] as const;
+export const CONV_VARIANTS = ["im2col", "direct", "direct8", "pixel8"] as const;
 
 const KEY = /^(\d+)x(\d+)x(\d+):s(\d+)x(\d+)(:g)?$/;
 
@@ -42,7 +42,10 @@ export const CONV = defineFamily<ConvShape>(
 );
 
 /** Output channels per invocation of a direct variant. */
-export const cpiOf = (v: string): number => v === "direct8" ? 8 : 4;
+export const cpiOf = (v: string): number => v === "direct" ? 4 : 8;
+
+/** Output pixels per invocation of a direct variant. */
+export const pxOf = (v: string): number => v === "pixel8" ? 1 : 4;
 
 /** The class key of `g`. */
 export function convClass(g: Geo): string {
@@ -55,8 +58,8 @@ export function convClass(g: Geo): string {
 export const DIRECT_WG = 64;
 
 /** Whether the direct kernel's grid for `g` at `cpi` channels per invocation fits 65535 a dimension. */
-export function directFits(g: Geo, cpi: number): boolean {
-  const quads = g.ho * Math.ceil(g.wo / 4);
+export function directFits(g: Geo, cpi: number, px = 4): boolean {
+  const quads = g.ho * Math.ceil(g.wo / px);
   const blocks = g.groups * Math.ceil(g.co / g.groups / cpi);
   return Math.ceil(quads / DIRECT_WG) <= 65535 && blocks <= 65535 && g.n <= 65535;
 }
@@ -69,7 +72,7 @@ export function directFits(g: Geo, cpi: number): boolean {
 export function convVariant(d: Device, g: Geo, shape: () => ConvShape): string {
   const key = convClass(g);
   const v = CONV.choose(d, key);
-  if (v !== undefined) return v === "im2col" || directFits(g, cpiOf(v)) ? v : "im2col";
+  if (v !== undefined) return v === "im2col" || directFits(g, cpiOf(v), pxOf(v)) ? v : "im2col";
   if (CONV.wants(key)) CONV.note(key, shape());
   return "im2col";
 }

@@ -32,7 +32,7 @@ import { checkedBytes } from "../_limits.ts";
 import { deferred } from "../_fusion.ts";
 import type { BatchNormOptions } from "./batch_norm.ts";
 import { conv2dBatchNorm } from "./conv_bn.ts";
-import { convVariant, cpiOf } from "./_conv_tune.ts";
+import { convVariant, cpiOf, pxOf } from "./_conv_tune.ts";
 import { convDirect } from "./_conv_direct.ts";
 
 const WG = 256;
@@ -353,7 +353,7 @@ export function conv2dNow(
     const ym = gemm(blocks(w, G, g.co, k / G), blocks(cols, G, k, np));
     y = relayout(ym, g, true, bias);
     ym.dispose();
-  } else y = convDirect(x, w, bias, g, cpiOf(v));
+  } else y = convDirect(x, w, bias, g, cpiOf(v), pxOf(v));
   if (grad) {
     const inputs = bias ? [x, w, bias] : [x, w];
     record(y, "conv2d", inputs, [cols ?? x, w], (gy, [cs, ws], dests) => {
