@@ -2,7 +2,8 @@
  * The `conv` family of the autotuner (`ops/_conv_tune.ts`): every lowering of the forward (`im2col`,
  * `direct`, `direct8`, `pixel8`) matches the CPU twin across stride, padding, dilation, groups, bias and odd
  * sizes, and dispatches the kernels it names (the debug log); the direct lowerings' backward (im2col
- * on the saved input) matches the twin's gradients; NaN and Inf reach the same outputs as through
+ * on the saved input) matches the twin's gradients; so does the fused conv + batch norm (+ ReLU) on
+ * each lowering; NaN and Inf reach the same outputs as through
  * im2col; injected timings decide, the next convolution of the class runs the chosen lowering and
  * creates nothing once compiled; the real clock times every candidate; v2 tables carry conv rows.
  * (The split past the binding limit: `tests/bad_input_sizes_test.ts`.)
@@ -27,6 +28,8 @@ import { flushPending } from "./_fusion.ts";
 import { resetTuning } from "./ops/_matmul_tune.ts";
 import { CONV, CONV_VARIANTS, convClass, cpiOf, pxOf } from "./ops/_conv_tune.ts";
 import { conv2dRef, conv2dRefGrad, type ConvRefGeo } from "./ops/_conv_ref.ts";
+import { conv2dBatchNormRef } from "./ops/_conv_bn_ref.ts";
+import { conv2dBatchNorm } from "./ops/conv_bn.ts";
 import { assertClose, randArray } from "./_test_util.ts";
 import { type Launch, logged } from "./_tune_test_util.ts";
 
@@ -179,6 +182,70 @@ Deno.test("conv variants: NaN and Inf reach the same outputs as through im2col",
     }
   }
   for (const t of [x, w, o.w, o.x, o.b]) t?.dispose();
+});
+
+Deno.test("conv variants in the fused conv + batch norm (+ ReLU): the twin's values, im2col's gradients", async () => {
+  const bnOf = (co: number, grad: boolean) => ({
+    weight: tensor(randArray(co, 7).map((v) => v + 1.5), { requiresGrad: grad }),
+    bias: tensor(randArray(co, 8), { requiresGrad: grad }),
+    runningMean: tensor(new Array(co).fill(0)),
+    runningVar: tensor(new Array(co).fill(1)),
+    training: true,
+  });
+  for (const [i, relu] of [[1, true], [0, false]] as const) {
+    const c = CASES[i]!, o = operands(c, 120 + i, true);
+    const run = (v: string) => {
+      const bn = bnOf(c.g.co, true);
+      const y = CONV.with(v, () => {
+        const r = conv2dBatchNorm(o.x, o.w, o.b, { ...optsOf(c.g), bn, relu });
+        flushPending();
+        return r;
+      });
+      return { y, bn };
+    };
+    const base = run("im2col");
+    const gy = randArray(base.y.size, 130 + i);
+    const grads = async (r: ReturnType<typeof run>) => {
+      backward(sum(mul(r.y, tensor(gy, { shape: [...r.y.shape] }))));
+      const out = [o.x.grad!, o.w.grad!, o.b?.grad, r.bn.weight.grad!, r.bn.bias.grad!];
+      const data = await Promise.all(out.map((t) => t?.data()));
+      for (const t of [o.x, o.w, o.b]) {
+        t?.grad?.dispose();
+        if (t) t.grad = null;
+      }
+      return data;
+    };
+    const want = await grads(base);
+    for (const v of CONV_VARIANTS.slice(1)) {
+      const r = run(v);
+      const ref = conv2dBatchNormRef(c.g, o.xs, o.ws, o.bs, {
+        weight: randArray(c.g.co, 7).map((v) => v + 1.5),
+        bias: randArray(c.g.co, 8),
+        mean: new Array(c.g.co).fill(0),
+        var: new Array(c.g.co).fill(1),
+      }, relu);
+      const what = `case ${i} (${v})`;
+      assertClose(await r.y.data(), ref.y, { what, rtol: 1e-3, atol: 1e-3 });
+      assertClose(await r.bn.runningVar.data(), ref.runningVar, { what, rtol: 1e-4, atol: 1e-4 });
+      const got = await grads(r);
+      got.forEach((g, j) =>
+        g && assertClose(g, want[j]!, { what: `${what} grad ${j}`, rtol: 1e-3, atol: 1e-3 })
+      );
+    }
+  }
+  // the forward ran the direct kernel, channel-major, and no im2col
+  const c = CASES[1]!, o = operands(c, 140);
+  const got = await logged(() =>
+    CONV.with("direct8", () => {
+      const r = conv2dBatchNorm(o.x, o.w, null, { ...optsOf(c.g), bn: bnOf(c.g.co, false) });
+      flushPending();
+      return r;
+    })
+  );
+  const direct = got.ran.filter((r) => r.name === "conv2d_direct");
+  assert.equal(direct.length, 1, got.log);
+  assert.equal(direct[0]!.consts.CM, 1, got.log);
+  assert.ok(!got.ran.some((r) => r.name === "im2col"), got.log);
 });
 
 Deno.test("tune with injected timings: the next convolution of the class runs the chosen lowering", async () => {

@@ -2,7 +2,7 @@
  * Private: the conv family's direct lowerings of a convolution's forward
  * (`shaders/conv2d_direct.wgsl`): the output computed straight from x and W (+ bias), `cpi` (4 or 8)
  * output channels at `px` (4 or 1) pixels of a row per invocation, in NCHW or the channel-major
- * `[Cout, N*Ho*Wo]` layout (unused so far: the fused conv + batch norm stays on im2col). No im2col
+ * `[Cout, N*Ho*Wo]` layout that the fused conv + batch norm reads (`conv_bn.ts`). No im2col
  * matrix, no GEMM, no relayout; for groups 1 and Cout % 4 == 0 the weights are first transposed to
  * `[K, Cout]` (one small copy) so a block's weights of a tap are vec4 loads. The caller has
  * checked the geometry and split the batch past the binding limit (`conv.ts`), and that the grid fits

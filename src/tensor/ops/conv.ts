@@ -8,7 +8,7 @@
  * that layout every backward product is a single large GEMM too: `dW = gT cols^T`, `dcols = W^T gT`
  * (gT = the upstream gradient as `[Cout, N*P]`), and `col2im` gathers dcols back into dx without atomics.
  * All GEMMs go through `matmulRaw`, so they speed up with it. The forward's lowering is a tuned family
- * (`_conv_tune.ts`): `im2col` (the above, the default) or `direct` / `direct8` (`_conv_direct.ts`,
+ * (`_conv_tune.ts`): `im2col` (the above, the default) or a direct kernel (`_conv_direct.ts`,
  * no im2col matrix; its backward runs im2col on the saved input, then the same GEMMs and col2im).
  *
  * WGSL: `shaders/im2col.wgsl`, `shaders/conv2d_layout.wgsl`, `shaders/conv2d_direct.wgsl`. CPU twin:
