@@ -142,6 +142,7 @@ for (const v of CONV_VARIANTS) {
       assertLowering(ran, log, v, what);
       for (const t of [o.x, o.w, o.b, out]) t?.dispose();
     }
+    resetTuning(); // the GEMMs' classes: none left pending for a later tune() (tests/browser)
   });
 }
 
@@ -160,6 +161,7 @@ Deno.test("conv variants direct, direct8, pixel8: the backward (im2col on the sa
       for (const t of [o.x, o.w, o.b, y]) t?.dispose();
     }
   }
+  resetTuning();
 });
 
 Deno.test("conv variants: NaN and Inf reach the same outputs as through im2col", async () => {
@@ -182,6 +184,7 @@ Deno.test("conv variants: NaN and Inf reach the same outputs as through im2col",
     }
   }
   for (const t of [x, w, o.w, o.x, o.b]) t?.dispose();
+  resetTuning();
 });
 
 Deno.test("conv variants in the fused conv + batch norm (+ ReLU): the twin's values, im2col's gradients", async () => {
@@ -246,6 +249,7 @@ Deno.test("conv variants in the fused conv + batch norm (+ ReLU): the twin's val
   assert.equal(direct.length, 1, got.log);
   assert.equal(direct[0]!.consts.CM, 1, got.log);
   assert.ok(!got.ran.some((r) => r.name === "im2col"), got.log);
+  resetTuning();
 });
 
 Deno.test("tune with injected timings: the next convolution of the class runs the chosen lowering", async () => {
