@@ -6,8 +6,8 @@
  * (b) the op and optimizer test files (matmul paths, conv, conv+bn, pooling, batch norm,
  *     softmax/nll, elementwise, reductions, each optimizer) run in the page against their CPU twins;
  * (c) the matmul autotuner times its candidates on Chrome's adapter and says what it keeps for the
- *     benches' shapes, and every variant of the other tuned families (elementwise, reduce with the
- *     subgroup kernel, optim) runs against its CPU twin;
+ *     benches' shapes, and every variant of the other tuned families (conv lowering, elementwise,
+ *     reduce with the subgroup kernel, optim) runs against its CPU twin;
  * (d) in a Web Worker, `fitOptSched` with two phases and a change of optimizer reaches high accuracy
  *     on a separable toy set, `plotLr()` returns an SVG, a checkpoint round-trips as bytes and a file
  *     reader fails with the browser hint.
@@ -130,6 +130,7 @@ Deno.test("tempo in headless Chromium: shaders, op tests, a fit in a worker", as
         /^tune with the real clock/,
         /^elementwise variant wg64: every kind matches the CPU twin/,
         /^reduce variant subgroup: every case matches the CPU twin/,
+        /^conv variant direct: every case matches the CPU twin/,
         /^optim variant scalar: SGD, Adam, RMSProp match the CPU twin/,
         /^tune with injected timings: the next reduction of the class runs the chosen launch/,
       ];

@@ -130,9 +130,9 @@ export class TuneFamily<S = unknown> {
 export const FAMILIES = new Map<string, TuneFamily<unknown>>();
 
 /** The order families are tuned, listed and exported in. */
-const ORDER = ["matmul", "elementwise", "reduce", "optim"];
+const ORDER = ["matmul", "conv", "elementwise", "reduce", "optim"];
 
-/** Every registered family, in a fixed order (matmul, elementwise, reduce, optim). */
+/** Every registered family, in a fixed order (matmul, conv, elementwise, reduce, optim). */
 export function familyList(): TuneFamily<unknown>[] {
   const rank = (n: string) => (ORDER.indexOf(n) + ORDER.length + 1) % (ORDER.length + 1);
   return [...FAMILIES.values()].sort((a, b) => rank(a.name) - rank(b.name));

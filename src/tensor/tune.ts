@@ -1,7 +1,8 @@
 /**
  * Kernel choice by measurement, per kernel family: `matmul` (and with it conv's GEMM: the
  * heuristic's plan, the texture path toggled, two other texture layouts, the GPU-shaped tiled
- * kernel at two tile sizes), `elementwise` (unary, binary, broadcast, vec4 and `where` kernels at
+ * kernel at two tile sizes), `conv` (the forward's lowering: im2col + GEMM, or the direct kernel at 4
+ * or 8 output channels and 4 or 1 pixels per invocation), `elementwise` (unary, binary, broadcast, vec4 and `where` kernels at
  * 256 / 128 / 64 invocations, vec4 or scalar), `reduce` (a thread or a workgroup per output, 64 or
  * 256 invocations, and a subgroup kernel where the device has `subgroups`) and `optim` (the fused
  * optimizer step: packed or one dispatch per tensor, 256 / 128 / 64 invocations, vec4 or scalar).
@@ -15,7 +16,7 @@
  *
  * Not here: the family registry (`_tune_registry.ts`), each family's lookup and trials
  * (`ops/_matmul_tune.ts` + `ops/_matmul_trial.ts`, `ops/_elementwise_{tune,trial}.ts`,
- * `ops/_reduce_{tune,trial}.ts`, `../optim/_optim_tune.ts`), the matmul variants (`ops/_matmul_plan.ts`).
+ * `ops/_conv_{tune,trial}.ts`, `ops/_reduce_{tune,trial}.ts`, `../optim/_optim_tune.ts`), the matmul variants (`ops/_matmul_plan.ts`).
  * @module
  */
 import { checkOptions, type OptionSpec } from "../_options.ts";
@@ -26,6 +27,7 @@ import type { MatmulVariant } from "./ops/_matmul_plan.ts";
 import { getAutotune, setAutotune } from "./ops/_matmul_tune.ts";
 import { FAMILIES, familyList, pickFastest } from "./_tune_registry.ts";
 import "./ops/_matmul_trial.ts";
+import "./ops/_conv_trial.ts";
 import "./ops/_elementwise_trial.ts";
 import "./ops/_reduce_trial.ts";
 
@@ -33,7 +35,7 @@ export { getAutotune, type MatmulVariant, setAutotune };
 
 /** One candidate to time: a variant on the first shape seen of a class. */
 export interface TuneTrial {
-  /** The kernel family: `matmul`, `elementwise`, `reduce`, `optim`. */
+  /** The kernel family: `matmul`, `conv`, `elementwise`, `reduce`, `optim`. */
   family: string;
   /** The shape class, e.g. `64x256x1024:tb:bias` (matmul), `vec4:4096` (elementwise). */
   shapeClass: string;
@@ -57,7 +59,7 @@ export interface TuneOptions {
    */
   time?(trial: TuneTrial): number | Promise<number>;
   /**
-   * Only these kernel families (of `matmul`, `elementwise`, `reduce`, `optim`); the others stay
+   * Only these kernel families (of `matmul`, `conv`, `elementwise`, `reduce`, `optim`); the others stay
    * pending. @default {all}
    */
   families?: string[];
@@ -99,7 +101,7 @@ function selected(names: string[] | undefined) {
 }
 
 /**
- * Times the candidate variants of every shape class (of each kernel family: matmul, elementwise,
+ * Times the candidate variants of every shape class (of each kernel family: matmul, conv, elementwise,
  * reduce, and optim once an optimizer module is loaded)
  * used since the last call and not yet measured on this adapter, and keeps the fastest of each (the
  * default kernel unless another beats it by 3%). Returns the choices made (none when nothing was
@@ -216,7 +218,7 @@ export interface TuningData {
   format: "tempo-tuning";
   /** The format's version: 2 (1, matmul only, still imports). */
   version: 1 | 2;
-  /** Adapter key -> family (`matmul`, `elementwise`, `reduce`, `optim`) -> `{ shapeClass: variant }`. */
+  /** Adapter key -> family (`matmul`, `conv`, `elementwise`, `reduce`, `optim`) -> `{ shapeClass: variant }`. */
   adapters: Record<string, Partial<Record<string, Record<string, string>>>>;
 }
 

@@ -167,8 +167,8 @@ Deno.test("tune with the real clock times every elementwise candidate; families 
   const a = rand([16, 64], 12), b = rand([64], 13);
   add(a.t, b.t).dispose(); // strided:1024
   await assert.rejects(
-    () => tune({ families: ["conv"] }),
-    /Cannot tune family "conv": expected one of matmul, elementwise, reduce(, optim)?$/,
+    () => tune({ families: ["attention"] }),
+    /Cannot tune family "attention": expected one of matmul, conv, elementwise, reduce(, optim)?$/,
   );
   assert.deepEqual(await tune({ families: ["matmul"], time: () => 1 }), []);
   assert.ok(tunePending(), "elementwise classes stay pending when only matmul is tuned");
@@ -204,8 +204,8 @@ Deno.test("importTuning: v2 tables with elementwise rows round-trip; a v1 table 
       /variant of unary:64 to be one of wg256, wg128, wg64, scalar, got "wg32"/,
     ],
     [
-      { ...v2, adapters: { [key]: { conv: {} } } },
-      /a family of adapters\[.*\] to be one of matmul, elementwise, reduce(, optim)?, got "conv"/,
+      { ...v2, adapters: { [key]: { attention: {} } } },
+      /a family of adapters\[.*\] to be one of matmul, conv, elementwise, reduce(, optim)?, got "attention"/,
     ],
     [
       { ...v2, version: 1, adapters: { [key]: { matmul: {}, elementwise: {} } } },

@@ -22,6 +22,7 @@ import "../../src/tensor/ops/losses_test.ts";
 import "../../src/tensor/tune_test.ts";
 import "../../src/tensor/tune_families_test.ts";
 import "../../src/tensor/tune_reduce_test.ts";
+import "../../src/tensor/tune_conv_test.ts";
 import "../../src/optim/tune_optim_test.ts";
 import { autotune, randn, type TuneChoice, tuningKey } from "../../src/tensor/mod.ts";
 import { matmulPlanned } from "../../src/tensor/ops/matmul.ts";

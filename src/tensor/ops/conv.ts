@@ -7,10 +7,12 @@
  * and `shaders/conv2d_layout.wgsl` turns its `[Cout, N*P]` result into NCHW with the bias added. With
  * that layout every backward product is a single large GEMM too: `dW = gT cols^T`, `dcols = W^T gT`
  * (gT = the upstream gradient as `[Cout, N*P]`), and `col2im` gathers dcols back into dx without atomics.
- * All GEMMs go through `matmulRaw`, so they speed up with it.
+ * All GEMMs go through `matmulRaw`, so they speed up with it. The forward's lowering is a tuned family
+ * (`_conv_tune.ts`): `im2col` (the above, the default) or a direct kernel (`_conv_direct.ts`,
+ * no im2col matrix; its backward runs im2col on the saved input, then the same GEMMs and col2im).
  *
- * WGSL: `shaders/im2col.wgsl`, `shaders/conv2d_layout.wgsl`. CPU twin: `_conv_ref.ts`. Tests:
- * `conv_test.ts`.
+ * WGSL: `shaders/im2col.wgsl`, `shaders/conv2d_layout.wgsl`, `shaders/conv2d_direct.wgsl`. CPU twin:
+ * `_conv_ref.ts`. Tests: `conv_test.ts`, `../tune_conv_test.ts`.
  * @module
  */
 import { tensorsArg } from "./_args.ts";
@@ -30,6 +32,8 @@ import { checkedBytes } from "../_limits.ts";
 import { deferred } from "../_fusion.ts";
 import type { BatchNormOptions } from "./batch_norm.ts";
 import { conv2dBatchNorm } from "./conv_bn.ts";
+import { convVariant, cpiOf, pxOf } from "./_conv_tune.ts";
+import { convDirect } from "./_conv_direct.ts";
 
 const WG = 256;
 
@@ -329,7 +333,13 @@ export function conv2dNow(
   // Past the binding limit (im2col columns, input or output of the batch): groups of images. The
   // output must fit a buffer: checked before any group runs.
   checkedBytes([g.n, g.co, g.ho, g.wo], "f32", device().limits);
-  const perImage = Math.max(k * g.ho * g.wo, g.c * g.h * g.w, g.co * g.ho * g.wo) * 4;
+  const grad = needsGrad(x, w, bias);
+  const shape = () => ({ x: x.shape, w: w.shape, bias: !!bias, opts: { ...opts }, geo: g });
+  const v = convVariant(device(), g, shape);
+  const direct = v !== "im2col";
+  // The direct forward needs no columns (its backward does, when w takes a gradient).
+  const cols1 = direct && !grad ? 0 : k * g.ho * g.wo;
+  const perImage = Math.max(cols1, g.c * g.h * g.w, g.co * g.ho * g.wo) * 4;
   const split = byImageGroups(
     x,
     perImage,
@@ -337,18 +347,23 @@ export function conv2dNow(
     () => `conv2d of ${fmt(x.shape)} with ${fmt(w.shape)}`,
   );
   if (split) return split;
-  const cols = im2col(x, g);
-  const ym = gemm(blocks(w, G, g.co, k / G), blocks(cols, G, k, np));
-  const y = relayout(ym, g, true, bias);
-  ym.dispose();
-  if (needsGrad(x, w, bias)) {
+  const cols = direct ? null : im2col(x, g);
+  let y: Tensor;
+  if (cols) {
+    const ym = gemm(blocks(w, G, g.co, k / G), blocks(cols, G, k, np));
+    y = relayout(ym, g, true, bias);
+    ym.dispose();
+  } else y = convDirect(x, w, bias, g, cpiOf(v), pxOf(v));
+  if (grad) {
     const inputs = bias ? [x, w, bias] : [x, w];
-    record(y, "conv2d", inputs, [cols, w], (gy, [cs, ws], dests) => {
+    record(y, "conv2d", inputs, [cols ?? x, w], (gy, [cs, ws], dests) => {
       const gt = relayout(gy, g, false); // [Cout, N*P]
       let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
       if (w.requiresGrad) {
         const into = dests[1]; // the zeroed .grad of w, written in place (no copy)
-        const r = gemm(blocks(gt, G, g.co, np), blocks(cs!, G, k, np), { transB: true, out: into });
+        const c = cols ? cs! : im2col(cs!, g); // the direct forward saved x
+        const r = gemm(blocks(gt, G, g.co, np), blocks(c, G, k, np), { transB: true, out: into });
+        if (!cols) c.dispose();
         gw = into ?? r.view(w.shape);
         if (!into) r.dispose();
       }
@@ -362,6 +377,6 @@ export function conv2dNow(
       return bias ? [gx, gw, gb] : [gx, gw];
     });
   }
-  cols.dispose();
+  cols?.dispose();
   return y;
 }

@@ -10,9 +10,10 @@
  * and bias gradients (straight into zeroed `.grad` buffers when autograd offers them), and writes dx
  * channel-major, which is already the GEMM operand of the conv backward: no to-channel-major relayout.
  * Falls back to `conv2d` → `batchNorm` → `relu` for grouped convolutions, evaluation mode and BN layers
- * with only one of weight/bias.
+ * with only one of weight/bias. The convolution's lowering is the conv family's (`_conv_tune.ts`):
+ * im2col + GEMM (the default) or a direct kernel writing the same channel-major result.
  *
- * WGSL: `shaders/conv_bn.wgsl`, `shaders/batch_norm.wgsl`. CPU twin: `_conv_bn_ref.ts`. Tests:
+ * WGSL: `shaders/conv_bn.wgsl`, `shaders/batch_norm.wgsl`, `shaders/conv2d_direct.wgsl`. CPU twin: `_conv_bn_ref.ts`. Tests:
  * `conv_bn_test.ts`.
  * @module
  */
@@ -31,6 +32,8 @@ import { batchNorm, type BatchNormOptions } from "./batch_norm.ts";
 import { matmulRaw } from "./matmul.ts";
 import { R, reduceRaw } from "./reduce.ts";
 import { relu as reluOp } from "./elementwise.ts";
+import { convVariant, cpiOf, pxOf } from "./_conv_tune.ts";
+import { convDirect } from "./_conv_direct.ts";
 
 /** Options of {@linkcode conv2dBatchNorm}: the convolution's, `bn` for the normalisation, `relu`. */
 export interface Conv2dBatchNormOptions extends Conv2dOptions {
@@ -156,10 +159,23 @@ export function conv2dBatchNormNow(
   const grid: [number, number, number] = [Math.ceil(pp / wg), co, g.n];
   const chGrid: [number, number] = co <= 65535 ? [co, 1] : [65535, Math.ceil(co / 65535)];
 
-  const cols = im2col(x, g);
-  const w2 = w.view([co, k]);
-  const ym = matmulRaw(w2, cols); // [Cout, N*P]
-  w2.dispose();
+  // The conv family's lowering (`_conv_tune.ts`): im2col + GEMM, or a direct kernel writing the
+  // same channel-major [Cout, N*P] (its backward runs im2col on the saved input).
+  const shape = () => ({
+    x: x.shape,
+    w: w.shape,
+    bias: !!bias,
+    opts: pickOptions(opts, CONV2D_SPEC),
+    geo: g,
+  });
+  const v = convVariant(d, g, shape);
+  const cols = v === "im2col" ? im2col(x, g) : null;
+  let ym: Tensor; // [Cout, N*P]
+  if (cols) {
+    const w2 = w.view([co, k]);
+    ym = matmulRaw(w2, cols);
+    w2.dispose();
+  } else ym = convDirect(x, w, null, g, cpiOf(v), pxOf(v), true);
   const stats = Tensor.empty([2, co]);
   const y = Tensor.empty([g.n, co, g.ho, g.wo]);
   // vec4 path: one workgroup per channel computes the statistics in one pass and writes y (and, in
@@ -210,7 +226,7 @@ export function conv2dBatchNormNow(
   }
   if (needsGrad(x, w, bias, bw, bb)) {
     const inputs = [x, w, bias ?? null, bw, bb].filter((t): t is Tensor => t !== null);
-    const saved = bw ? [cols, w, ym, stats, bw, bb!] : [cols, w, ym, stats];
+    const saved = bw ? [cols ?? x, w, ym, stats, bw, bb!] : [cols ?? x, w, ym, stats];
     record(y, relu ? "conv2d_bn_relu" : "conv2d_bn", inputs, saved, (gy, sv, dests) => {
       const [cs, ws, yms, st, sbw, sbb] = sv;
       const dest = (t: Tensor | null) => (t ? dests[inputs.indexOf(t)] : undefined);
@@ -268,7 +284,9 @@ export function conv2dBatchNormNow(
       const grads = new Map<Tensor, Tensor | null>();
       if (w.requiresGrad) {
         const into = dest(w); // the zeroed .grad of w, written in place (no copy)
-        const r = matmulRaw(gt, cs!, { transB: true, out: into }); // [Cout, K]
+        const c = cols ? cs! : im2col(cs!, g); // the direct forward saved x
+        const r = matmulRaw(gt, c, { transB: true, out: into }); // [Cout, K]
+        if (!cols) c.dispose();
         grads.set(w, into ?? r.view(w.shape));
         if (!into) r.dispose();
       }
@@ -288,7 +306,7 @@ export function conv2dBatchNormNow(
       return inputs.map((t) => grads.get(t) ?? null);
     });
   }
-  cols.dispose();
+  cols?.dispose();
   ym.dispose();
   stats.dispose();
   return y;
