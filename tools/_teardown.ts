@@ -6,9 +6,9 @@
  * CI hit it once in the doc examples). A core dump shows the main thread in `exit()` running the
  * shared libraries' finalizers (`_dl_fini`) while another thread, exiting, finds the heap corrupted:
  * a race in the driver's and the runtime's teardown, outside tempo (each module's device is
- * destroyed at its `unload` already). Every result is in by then, so the gate reruns such a run
- * once; a run that fails a test, crashes before its summary, or crashes twice, fails. Nothing else
- * is retried.
+ * destroyed at its `unload` already). Every result is in by then, so the gate reruns such a run,
+ * at most twice (two crashes in a row happened once in about ten gate runs on a busy VM); a run that
+ * fails a test, crashes before its summary, or crashes three times, fails. Nothing else is retried.
  * @module
  */
 
@@ -31,6 +31,30 @@ export function passedThenCrashed(run: RunStatus): boolean {
   const crashed = run.signal === "SIGABRT" || run.signal === "SIGSEGV" ||
     run.code === 134 || run.code === 139;
   return crashed && ALL_PASSED.test(run.out);
+}
+
+/** Reruns after a run that passed and then crashed at exit, at most. */
+export const TEARDOWN_RERUNS = 2;
+
+/**
+ * Runs `run`, and reruns it while it passed every test and then crashed at exit (at most
+ * {@linkcode TEARDOWN_RERUNS} times), logging {@linkcode crashNotice} before each rerun. Returns
+ * the last run's status and the notices.
+ */
+export async function withTeardownReruns(
+  what: string,
+  run: () => Promise<RunStatus>,
+  log: (line: string) => void = () => {},
+): Promise<{ status: RunStatus; notices: string[] }> {
+  let status = await run();
+  const notices: string[] = [];
+  for (let i = 0; i < TEARDOWN_RERUNS && passedThenCrashed(status); i++) {
+    const line = crashNotice(what, status);
+    notices.push(line);
+    log(line);
+    status = await run();
+  }
+  return { status, notices };
 }
 
 /** The line the gate prints before it reruns such a run. */

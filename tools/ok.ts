@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import { allModProblems, sizeProblems } from "./_gate.ts";
-import { crashNotice, passedThenCrashed } from "./_teardown.ts";
+import { withTeardownReruns } from "./_teardown.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const deno = Deno.execPath();
@@ -163,12 +163,8 @@ const checks: Record<string, () => Promise<Result>> = {
     // ...then run the examples of the other files (each block is one test).
     const run = files.filter((f) => !(f in CHECK_ONLY));
     const args = ["test", "-A", "--doc", "--permit-no-files", ...run];
-    let r = await sh(args);
-    let notice = "";
-    if (passedThenCrashed(r)) {
-      notice = crashNotice("examples", r);
-      r = await sh(args);
-    }
+    const { status: r, notices } = await withTeardownReruns("examples", () => sh(args));
+    const notice = notices.join("\n");
     const { code, signal, out } = r;
     const passed = num(out, /(\d+) passed/) ?? 0;
     const failed = num(out, /(\d+) failed/) ?? 0;

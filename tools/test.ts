@@ -1,11 +1,11 @@
 /**
  * `deno task test [deno test args]`: checks that the generated shader contracts are current, then
  * runs `deno test -A` (all of it, or the files and flags given), its output streamed as it comes.
- * A run that passed every test and then died at exit of a driver teardown crash is run once more
- * (`_teardown.ts`); any failed test, or a second crash, fails.
+ * A run that passed every test and then died at exit of a driver teardown crash is run again, at
+ * most twice (`_teardown.ts`); any failed test, or a third crash, fails.
  * @module
  */
-import { crashNotice, passedThenCrashed, type RunStatus } from "./_teardown.ts";
+import { type RunStatus, withTeardownReruns } from "./_teardown.ts";
 
 const deno = Deno.execPath();
 
@@ -38,10 +38,10 @@ if (import.meta.main) {
     .spawn().status;
   if (!gen.success) Deno.exit(gen.code || 1);
   const args = ["test", "-A", ...Deno.args];
-  let r = await run(args);
-  if (passedThenCrashed(r)) {
-    console.error(crashNotice("deno task test", r));
-    r = await run(args);
-  }
+  const { status: r } = await withTeardownReruns(
+    "deno task test",
+    () => run(args),
+    (line) => console.error(line),
+  );
   Deno.exit(r.code === 0 && r.signal === null ? 0 : r.code || 1);
 }
