@@ -20,12 +20,7 @@ override WG: u32 = 64u;
 override CPI: u32 = 4u;
 // Pixels per invocation: 4 (a quad of a row) or 1 (only `main`).
 override PX: u32 = 4u;
-override KH: u32 = 3u;
-override KW: u32 = 3u;
-override SH: u32 = 1u;
-override SW: u32 = 1u;
-override DH: u32 = 1u;
-override DW: u32 = 1u;
+//#include "_conv_taps.wgsl"
 override BIAS: u32 = 0u;
 override CM: u32 = 0u;
 // WT = 1: the weights also come as W^T [Cg*KH*KW, Co] in vec4s (groups 1, Co % 4 == 0): a channel

@@ -16,12 +16,7 @@ struct Params {
   DH_: u32, DW_: u32, total: u32, pad: u32,
 }
 override WG: u32 = 256u;
-override KH: u32 = 3u;
-override KW: u32 = 3u;
-override SH: u32 = 1u;
-override SW: u32 = 1u;
-override DH: u32 = 1u;
-override DW: u32 = 1u;
+//#include "_conv_taps.wgsl"
 // col2im only: the padding as constants too, so its stride-phase tap tests fold away at compile time.
 override PADH: u32 = 0u;
 override PADW: u32 = 0u;

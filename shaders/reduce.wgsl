@@ -23,14 +23,7 @@ fn main_wg(
   @builtin(num_workgroups) nwg: vec3<u32>,
 ) {
   let o = wid.x + wid.y * nwg.x;
-  var acc = init();
-  if (o < P.numel) {
-    let b = base_of(o);
-    for (var r = lid; r < P.rsize; r += WG) {
-      acc = combine(acc, a[b + roff(r)]);
-    }
-  }
-  partial[lid] = acc;
+  partial[lid] = share(o, lid);
   workgroupBarrier();
   for (var s = WG / 2u; s > 0u; s = s >> 1u) {
     if (lid < s) {

@@ -17,13 +17,7 @@ fn main(
   @builtin(subgroup_invocation_id) sid: u32,
 ) {
   let o = wid.x + wid.y * nwg.x;
-  var acc = init();
-  if (o < P.numel) {
-    let b = base_of(o);
-    for (var r = lid; r < P.rsize; r += WG) {
-      acc = combine(acc, a[b + roff(r)]);
-    }
-  }
+  let acc = share(o, lid);
   let nan = is_nan(acc);
   let clean = select(acc, init(), nan);
   var v: f32;

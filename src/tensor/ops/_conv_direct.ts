@@ -22,6 +22,11 @@ import { DIRECT_WG } from "./_conv_tune.ts";
 import { noGrad } from "../autograd.ts";
 import { transpose } from "./movement.ts";
 
+/** The taps' pipeline constants of `g` (`shaders/_conv_taps.wgsl`, for im2col and the direct kernel). */
+export function tapConstants(g: Geo): Record<string, number> {
+  return { KH: g.kh, KW: g.kw, SH: g.s[0], SW: g.s[1], DH: g.dl[0], DW: g.dl[1] };
+}
+
 /**
  * `conv2d(x, w, bias)` of geometry `g` at `cpi` (4 or 8) output channels and `px` (4 or 1) pixels
  * per invocation, as NCHW `[N, Cout, Ho, Wo]`, or channel-major `[Cout, N*Ho*Wo]` when `channelMajor`.
@@ -54,12 +59,7 @@ export function convDirect(
     WG: DIRECT_WG,
     CPI: cpi,
     ...(px === 4 ? {} : { PX: px }),
-    KH: g.kh,
-    KW: g.kw,
-    SH: g.s[0],
-    SW: g.s[1],
-    DH: g.dl[0],
-    DW: g.dl[1],
+    ...tapConstants(g),
     BIAS: bias ? 1 : 0,
     CM: channelMajor ? 1 : 0,
     WT: wt ? 1 : 0,

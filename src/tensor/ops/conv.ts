@@ -33,7 +33,7 @@ import { deferred } from "../_fusion.ts";
 import type { BatchNormOptions } from "./batch_norm.ts";
 import { conv2dBatchNorm } from "./conv_bn.ts";
 import { convVariant, cpiOf, pxOf } from "./_conv_tune.ts";
-import { convDirect } from "./_conv_direct.ts";
+import { convDirect, tapConstants } from "./_conv_direct.ts";
 
 const WG = 256;
 
@@ -164,12 +164,7 @@ export function pixelWg(n: number): number {
 function im2colKernel(g: Geo, entry: "main" | "main4" | "col2im" | "col2im4", wg: number) {
   return device().kernel("im2col", {
     WG: wg,
-    KH: g.kh,
-    KW: g.kw,
-    SH: g.s[0],
-    SW: g.s[1],
-    DH: g.dl[0],
-    DW: g.dl[1],
+    ...tapConstants(g),
     ...(entry.startsWith("col2im") ? { PADH: g.p[0], PADW: g.p[1] } : {}),
   }, entry);
 }
