@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import { nllLoss, simpleNet } from "../src/nn/mod.ts";
 import { SGD } from "../src/optim/mod.ts";
+import { MULTI_SLOTS } from "../src/optim/_packs.ts";
 import {
   backward,
   device,
@@ -89,8 +90,10 @@ Deno.test("optim hot path: 100 SGD steps with a new lr each step create nothing 
     assert.equal(end.readbacks, first.readbacks, "readbacks after step 1");
     assert.equal(per.hypers, 0);
     // Groups [W1 16x48, b1 16] and [W2 10x16, b2 10]: one dispatch per group (b2's 10 floats are
-    // updated as 3 vec4s: its pool buffers have room for them).
-    assert.equal(per.step, 2);
+    // updated as 3 vec4s: its pool buffers have room for them) where the device binds the 20
+    // storage buffers of a packed dispatch; else one per tensor (lavapipe under Deno 2.9 offers 16).
+    const packs = d.gpu.limits.maxStorageBuffersPerShaderStage >= 5 * MULTI_SLOTS;
+    assert.equal(per.step, packs ? 2 : nParams);
     assert.equal(per.zero, 0); // zeroGrad only marks the gradients (backward overwrites them)
     if (Deno.env.get("TEMPO_REPORT")) {
       console.log(`step 2: ${diff(first, second)}; steps 3..100: ${diff(second, end)}`);

@@ -77,6 +77,8 @@ Deno.test("tune keeps the fastest of injected timings, deterministically, and th
   assert.equal(choices.length, 1);
   assert.equal(choices[0]!.shapeClass, "64x32x64");
   assert.equal(choices[0]!.variant, "tiled32");
+  // texture_plain is a candidate only where the device has subgroups (Chromium's SwiftShader)
+  const sg = d.gpu.features.has("subgroups");
   assert.deepEqual(choices[0]!.ms, {
     auto: 10,
     texture: 8,
@@ -85,6 +87,7 @@ Deno.test("tune keeps the fastest of injected timings, deterministically, and th
     texture_rm8: 100,
     texture_l4: 100,
     texture_l16: 100,
+    ...(sg ? { texture_plain: 100 } : {}),
     tiled32: 6,
     tiled64: 7,
   });
@@ -96,6 +99,7 @@ Deno.test("tune keeps the fastest of injected timings, deterministically, and th
     "64x32x64 texture_rm8",
     "64x32x64 texture_l4",
     "64x32x64 texture_l16",
+    ...(sg ? ["64x32x64 texture_plain"] : []),
     "64x32x64 tiled32",
     "64x32x64 tiled64",
   ]);
@@ -119,7 +123,7 @@ Deno.test("the texture variants change the texture layout, and match the twin", 
   const ref = matmulRef({ a: await a.data(), aShape: a.shape, b: await b.data(), bShape: b.shape });
   const expect = async (
     variant: MatmulVariant,
-    layout: { swap: boolean; cw: number; rm?: number; lanes?: number },
+    layout: { swap: boolean; cw: number; rm?: number; lanes?: number; sg?: false },
   ) => {
     const plan = variantPlan(variant, 64, 256, 96, 1);
     assert.deepEqual(
@@ -142,9 +146,12 @@ Deno.test("the texture variants change the texture layout, and match the twin", 
     for (let i = 0; i < got.length; i++) {
       assert.ok(Math.abs(got[i]! - ref.data[i]!) < 1e-3, `${variant} at ${i}`);
     }
-    const kernel = lines.join("\n").match(/matmul_tb\|main4?\|(\{[^}]*\})/);
+    const kernel = lines.join("\n").match(/(matmul_tb(?:_sg)?)\|main4?\|(\{[^}]*\})/);
     assert.ok(kernel, `${variant}: no texture kernel in ${lines.join("\n")}`);
-    return JSON.parse(kernel[1]!) as Record<string, number>;
+    // the subgroup kernel wherever the device has subgroups, except in texture_plain
+    const sg = d.gpu.features.has("subgroups") && variant !== "texture_plain";
+    assert.equal(kernel[1], sg ? "matmul_tb_sg" : "matmul_tb", variant);
+    return JSON.parse(kernel[2]!) as Record<string, number>;
   };
   const base = await expect("texture", { swap: false, cw: 4 });
   assert.equal(base.CW, 4);
@@ -156,6 +163,7 @@ Deno.test("the texture variants change the texture layout, and match the twin", 
   assert.equal((await expect("texture_rm8", { swap: false, cw: 4, rm: 8 })).RM, 8);
   assert.equal((await expect("texture_l4", { swap: false, cw: 4, lanes: 4 })).LANES, 4);
   assert.equal((await expect("texture_l16", { swap: false, cw: 4, lanes: 16 })).LANES, 16);
+  assert.equal((await expect("texture_plain", { swap: false, cw: 4, sg: false })).CW, 4);
   for (const t of [a, b]) t.dispose();
 });
 
@@ -293,6 +301,7 @@ Deno.test("tune with the real clock times every candidate; the tuned class creat
     "texture_rm8",
     "texture_l4",
     "texture_l16",
+    ...(d.gpu.features.has("subgroups") ? ["texture_plain"] : []),
     "tiled32",
     "tiled64",
   ]);

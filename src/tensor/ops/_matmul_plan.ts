@@ -21,8 +21,8 @@ export interface MatmulPlan {
   tex?: boolean;
   /** The texture path's layout (default: `texLayout`'s choice). */
   layout?: TexLayout;
-  /** Changes to `texLayout`'s choice (when no `layout`): 2 texels per invocation, the other side on the lanes. */
-  texTweak?: { cw2?: boolean; flip?: boolean; rm8?: boolean; lanes?: 4 | 16 };
+  /** Changes to `texLayout`'s choice (when no `layout`): see {@linkcode tweakedLayout}. */
+  texTweak?: { cw2?: boolean; flip?: boolean; rm8?: boolean; lanes?: 4 | 16; plain?: boolean };
   /**
    * Use the GPU-shaped kernel (`shaders/matmul_tiled.wgsl`): `tx` x `ty` invocations (8 or 16 each),
    * each computing 4x4 outputs, over tiles staged in workgroup memory (`wx`, `wy` and `tex` unused).
@@ -59,7 +59,9 @@ export function matmulPlan(m: number, n: number, k: number, batch: number): Matm
  * `texture_swap` / `texture_rm8` / `texture_l4` / `texture_l16`: the texture path with 2 texels per
  * invocation / the other operand on the lanes / 8 rows per workgroup / 4 or 16 invocations per
  * workgroup ({@linkcode tweakedLayout}; llvmpipe keeps the default, SwiftShader, whose lanes spill
- * the 16x16 block, takes some of these on some shapes); `tiled32` / `tiled64`: the GPU-shaped kernel with 8x8 / 16x16 invocations (32x32 / 64x64
+ * the 16x16 block, takes some of these on some shapes); `texture_plain`: the texture path without
+ * the subgroup kernel where the device has one (`shaders/matmul_tb_sg.wgsl`, the default there);
+ * `tiled32` / `tiled64`: the GPU-shaped kernel with 8x8 / 16x16 invocations (32x32 / 64x64
  * tiles).
  */
 export type MatmulVariant =
@@ -71,6 +73,7 @@ export type MatmulVariant =
   | "texture_rm8"
   | "texture_l4"
   | "texture_l16"
+  | "texture_plain"
   | "tiled32"
   | "tiled64";
 
@@ -84,19 +87,24 @@ export const MATMUL_VARIANTS: readonly MatmulVariant[] = [
   "texture_rm8",
   "texture_l4",
   "texture_l16",
+  "texture_plain",
   "tiled32",
   "tiled64",
 ];
+
+/** Changes to the texture path's heuristic layout, one per texture variant. */
+export type TexTweak = NonNullable<MatmulPlan["texTweak"]>;
 
 /**
  * `layout` (the texture path's heuristic choice for C [m, n]) changed by `tweak`: 2 texels per
  * invocation (`cw2`; fewer accumulators, for adapters that spill 16x16), the other operand on the
  * lanes (`flip`; 4 texels per invocation when that side has at least 128 lanes), 8 rows per
- * workgroup (`rm8`), 4 or 16 invocations per workgroup (`lanes`).
+ * workgroup (`rm8`), 4 or 16 invocations per workgroup (`lanes`), the kernel without subgroups
+ * (`plain`).
  */
 export function tweakedLayout(
   layout: TexLayout,
-  tweak: { cw2?: boolean; flip?: boolean; rm8?: boolean; lanes?: 4 | 16 },
+  tweak: TexTweak,
   m: number,
   n: number,
 ): TexLayout {
@@ -109,6 +117,7 @@ export function tweakedLayout(
     splits: layout.splits,
     ...(rm !== undefined ? { rm } : {}),
     ...(lanes !== undefined ? { lanes } : {}),
+    ...(tweak.plain || layout.sg === false ? { sg: false } : {}),
   };
 }
 
@@ -148,6 +157,8 @@ export function variantPlan(
       return { ...auto, tex: batch === 1, texTweak: { lanes: 4 } };
     case "texture_l16":
       return { ...auto, tex: batch === 1, texTweak: { lanes: 16 } };
+    case "texture_plain":
+      return { ...auto, tex: batch === 1, texTweak: { plain: true } };
     case "tiled32":
     case "tiled64": {
       const s = variant === "tiled32" ? 8 : 16;
@@ -157,8 +168,9 @@ export function variantPlan(
 }
 
 /**
- * The variants worth timing for a product: `auto`, the texture path toggled and its two tweaks
- * (single products only) and both tiled configurations (where the device allows 256 invocations per workgroup), each once
+ * The variants worth timing for a product: `auto`, the texture path toggled and its tweaks (single
+ * products only; `texture_plain` only where the device has `subgroups`, elsewhere it is `texture`)
+ * and both tiled configurations (where the device allows 256 invocations per workgroup), each once
  * even where two give the same plan.
  */
 export function variantCandidates(
@@ -167,6 +179,7 @@ export function variantCandidates(
   k: number,
   batch: number,
   maxInvocations: number,
+  subgroups = false,
 ): MatmulVariant[] {
   const out: MatmulVariant[] = ["auto"];
   if (batch === 1) {
@@ -178,6 +191,7 @@ export function variantCandidates(
       "texture_l4",
       "texture_l16",
     );
+    if (subgroups) out.push("texture_plain");
   }
   out.push("tiled32");
   if (maxInvocations >= 256) out.push("tiled64");

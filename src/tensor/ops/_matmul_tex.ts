@@ -1,5 +1,6 @@
 /**
- * The texture path of matmul (`shaders/matmul_tb.wgsl`) for one large product (batch 1): one operand
+ * The texture path of matmul (`shaders/matmul_tb.wgsl`; `matmul_tb_sg.wgsl` where the device has
+ * `subgroups`) for one large product (batch 1): one operand
  * goes into an rgba32float texture (copied when its rows are whole 256-byte multiples, else packed),
  * the other is read from storage at workgroup-uniform addresses. The product is computed as C or as
  * C^T = op(B)^T op(A)^T, whichever puts the larger dimension on the SIMD lanes; the kernel stores the
@@ -9,7 +10,8 @@
  * Not here: batched products and small ones (the storage kernel in `matmul.ts` serves them).
  * @module
  */
-import { device, type PooledBuffer } from "../device.ts";
+import { type Device, device, type PooledBuffer } from "../device.ts";
+import { adapterKey } from "../_adapter.ts";
 import { layouts } from "../_shaders.ts";
 import { packUniform } from "../_uniform.ts";
 import { Tensor } from "../tensor.ts";
@@ -28,6 +30,11 @@ export interface TexLayout {
   rm?: 8 | 16;
   /** Invocations per workgroup (default 8). */
   lanes?: 4 | 8 | 16;
+  /**
+   * false: the plain kernel (`matmul_tb.wgsl`) even where the device has `subgroups`; by default
+   * there the rows of A are shared within subgroups (`matmul_tb_sg.wgsl`, 1.1-1.2x on SwiftShader).
+   */
+  sg?: false;
 }
 
 /** Rows of the output tile of one workgroup, and invocations (SIMD lanes) per workgroup. */
@@ -42,8 +49,8 @@ const CORES = Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 2);
 /**
  * @internal The layout for C [m, n] = op(A) op(B) with inner dimension k: of the two orientations,
  * and of 16 or 8 rows per workgroup, the one with the smaller estimated cost (kernel time at the
- * measured llvmpipe rate, scaled by the lanes and rows left idle, plus the copy or pack that fills
- * the texture); K is split when there are too few tiles to keep the cores busy.
+ * adapter's measured rate, `rates`, scaled by the lanes and rows left idle, plus the copy or pack
+ * that fills the texture); K is split when there are too few tiles to keep the cores busy.
  */
 export function texLayout(
   m: number,
@@ -51,6 +58,7 @@ export function texLayout(
   k: number,
   ta = false,
   tb = false,
+  rates: TexRates = LLVMPIPE_RATES,
 ): TexLayout {
   const option = (swap: boolean, rm: 8 | 16): TexLayout & { cost: number } => {
     const lanes = swap ? m : n, rows = swap ? n : m;
@@ -58,10 +66,10 @@ export function texLayout(
     const invocations = Math.ceil(lanes / (4 * cw));
     const groupsX = Math.ceil(invocations / LANES), groupsY = Math.ceil(rows / rm);
     const busy = (invocations / (groupsX * LANES)) * (rows / (groupsY * rm)) *
-      (cw === 4 ? 1 : 0.75) * (rm === 16 ? 1 : RM8_RATE);
+      (cw === 4 ? 1 : rates.cw2Rate) * (rm === 16 ? 1 : rates.rm8Rate);
     // The texture holds op(B) (normal) or op(A)^T (swapped); see matmulTexture.
     const copy = swap ? copyable(m, m, !ta) : copyable(n, n, tb);
-    const fill = k * lanes * (copy ? COPY_NS : PACK_NS) + (copy ? 0 : DISPATCH_NS);
+    const fill = k * lanes * (copy ? rates.copyNs : rates.packNs) + (copy ? 0 : rates.dispatchNs);
     const groups = groupsX * groupsY;
     let splits = 1;
     if (groups < MIN_GROUPS) {
@@ -71,8 +79,8 @@ export function texLayout(
       while (splits < most && (groups * splits) % CORES !== 0) splits++;
     }
     // Split-K writes and sums `splits` partial outputs in one more dispatch.
-    const reduce = splits > 1 ? DISPATCH_NS + (splits + 1) * m * n * PACK_NS : 0;
-    const cost = 2 * m * n * k / (GFLOPS * busy) + fill + reduce;
+    const reduce = splits > 1 ? rates.dispatchNs + (splits + 1) * m * n * rates.packNs : 0;
+    const cost = 2 * m * n * k / (rates.gflops * busy) + fill + reduce;
     return { swap, cw, splits, ...(rm === 8 ? { rm } : {}), cost };
   };
   let best = option(false, RM);
@@ -83,15 +91,54 @@ export function texLayout(
   return layout;
 }
 
-/**
- * The kernel's rate with 8 rows per workgroup, relative to 16, where neither leaves rows idle
- * (measured on llvmpipe: 0.95-1.0). 8 rows serve products whose row count 16 would round up by
- * more, and compile 2.5x faster (1.0 s against 2.5 s cold for 4 texels per invocation).
- */
-const RM8_RATE = 0.96;
+/** What `texLayout`'s cost model knows of an adapter, each figure measured there. */
+export interface TexRates {
+  /** The kernel's rate with 16 rows and 4 texels per invocation, GFLOP/s (= flops per ns). */
+  gflops: number;
+  /** ns per float copied into the texture, and per float packed (a dispatch, then the copy). */
+  copyNs: number;
+  packNs: number;
+  /** The fixed cost of one more dispatch, ns. */
+  dispatchNs: number;
+  /** The kernel's rate with 2 texels per invocation, relative to 4. */
+  cw2Rate: number;
+  /** The kernel's rate with 8 rows per workgroup, relative to 16, where neither leaves rows idle. */
+  rm8Rate: number;
+}
 
-/** Measured on llvmpipe (2 cores): kernel GFLOP/s (= flops per ns), ns per float copied or packed. */
-const GFLOPS = 55, COPY_NS = 0.15, PACK_NS = 0.4, DISPATCH_NS = 35_000;
+/**
+ * Measured on llvmpipe (2 cores). 8 rows serve products whose row count 16 would round up by more
+ * (0.95-1.0 the rate of 16 rows), and compile 2.5x faster (1.0 s against 2.5 s cold for 4 texels
+ * per invocation).
+ */
+export const LLVMPIPE_RATES: TexRates = {
+  gflops: 55,
+  copyNs: 0.15,
+  packNs: 0.4,
+  dispatchNs: 35_000,
+  cw2Rate: 0.75,
+  rm8Rate: 0.96,
+};
+
+/**
+ * Measured on Chrome's SwiftShader (2 cores, headless Chromium): the subgroup kernel at ~2.7
+ * GFLOP/s, a pack ~35x llvmpipe's cost per float (2.9 ms for a 784x256 weight) against a copy at
+ * 0.8 ns per float, 2 texels per invocation 0.8-0.95x, 8 rows 0.9x. Its packs cost as much as a
+ * tenth of the product they feed, so the orientation that packs the smaller operand wins more often
+ * (the MLP's 64x784 by 784x256 forward: 1.2x, paired in the page).
+ */
+export const SWIFTSHADER_RATES: TexRates = {
+  gflops: 2.7,
+  copyNs: 0.8,
+  packNs: 14,
+  dispatchNs: 50_000,
+  cw2Rate: 0.85,
+  rm8Rate: 0.9,
+};
+
+/** The cost model's figures for `d`'s adapter: SwiftShader's there, else llvmpipe's. */
+export const texRates = (d: Device): TexRates =>
+  adapterKey(d).split("/")[1] === "swiftshader" ? SWIFTSHADER_RATES : LLVMPIPE_RATES;
 
 interface TexScratch {
   id: number;
@@ -182,7 +229,7 @@ export function matmulTexture(
   tb: boolean,
   bias: Tensor | undefined,
   relu: boolean,
-  layout: TexLayout = texLayout(dm.m, dm.n, dm.k, ta, tb),
+  layout: TexLayout = texLayout(dm.m, dm.n, dm.k, ta, tb, texRates(device())),
   into?: Tensor,
   padA?: { t: Tensor; ld: number },
 ): Tensor | null {
@@ -216,7 +263,8 @@ export function matmulTexture(
   const vec4 = (swap ? rows : lanes) % 4 === 0 && (out.buffer.offset ?? 0) % 16 === 0 &&
     (bb.offset ?? 0) % 16 === 0;
   const rm = layout.rm ?? RM, wl = layout.lanes ?? LANES;
-  const kernel = d.kernel("matmul_tb", {
+  const sg = layout.sg !== false && d.gpu.features.has("subgroups");
+  const kernel = d.kernel(sg ? "matmul_tb_sg" : "matmul_tb", {
     CW: cw,
     TRANS_A: rowsTrans ? 1 : 0,
     TRANS_C: swap ? 1 : 0,

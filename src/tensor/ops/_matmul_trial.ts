@@ -20,7 +20,14 @@ function operands(s: ClassShape): Tensor[] {
 
 MATMUL.trials = {
   candidates: (s, d) =>
-    variantCandidates(s.m, s.n, s.k, s.batch, d.gpu.limits.maxComputeInvocationsPerWorkgroup),
+    variantCandidates(
+      s.m,
+      s.n,
+      s.k,
+      s.batch,
+      d.gpu.limits.maxComputeInvocationsPerWorkgroup,
+      d.gpu.features.has("subgroups"),
+    ),
   prepare(s) {
     const [a, b, bias] = operands(s);
     const mmOpts = { transA: s.transA, transB: s.transB, bias, relu: s.relu };

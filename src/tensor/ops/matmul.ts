@@ -7,8 +7,9 @@
  * class on this adapter. `linear` is here too, with its backward (bias gradient and ReLU mask fused,
  * gradients written in place).
  *
- * WGSL: `shaders/matmul.wgsl`, `shaders/matmul_tb.wgsl`, `shaders/matmul_tiled.wgsl`,
- * `shaders/bias_grad.wgsl`. CPU twin: `_matmul_ref.ts`. Tests: `matmul_test.ts`.
+ * WGSL: `shaders/matmul.wgsl`, `shaders/matmul_tb.wgsl` (and `shaders/matmul_tb_sg.wgsl` where the
+ * device has subgroups), `shaders/matmul_tiled.wgsl`, `shaders/bias_grad.wgsl`. CPU twin:
+ * `_matmul_ref.ts`. Tests: `matmul_test.ts`.
  * @module
  */
 import { tensorsArg } from "./_args.ts";
@@ -22,7 +23,7 @@ import { fillInPlace, Tensor } from "../tensor.ts";
 import { floatOnly } from "./_dtype.ts";
 import { fmt } from "./_launch.ts";
 import { aligned, type Dims, reduceSplits } from "./_matmul_common.ts";
-import { matmulTexture, type TexLayout, texLayout } from "./_matmul_tex.ts";
+import { matmulTexture, type TexLayout, texLayout, texRates } from "./_matmul_tex.ts";
 import { B, binaryRaw, U, unaryRaw } from "./elementwise.ts";
 import { copyInto } from "./_accumulate.ts";
 import { matmulFits, matmulSplit } from "./_matmul_split.ts";
@@ -122,7 +123,8 @@ export function matmulPlanned(
   const planned = plan ?? chosenPlan(d, dm, ta, tb, opts.bias !== undefined, opts.relu ?? false);
   const { wx, wy, tex, tile, texTweak } = planned;
   const layout = planned.layout ??
-    (texTweak && tweakedLayout(texLayout(dm.m, dm.n, dm.k, ta, tb), texTweak, dm.m, dm.n));
+    (texTweak &&
+      tweakedLayout(texLayout(dm.m, dm.n, dm.k, ta, tb, texRates(d)), texTweak, dm.m, dm.n));
   let splits = planned.splits;
   if (!matmulFits(dm, ta, tb, splits)) {
     if (!matmulFits(dm, ta, tb, 1)) {

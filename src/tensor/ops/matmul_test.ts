@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { init, type Tensor, tensor } from "../mod.ts";
 import { linear, matmul, matmulPlanned, matmulRaw } from "./matmul.ts";
 import { matmulRef } from "./_matmul_ref.ts";
-import { type TexLayout, texLayout } from "./_matmul_tex.ts";
+import {
+  LLVMPIPE_RATES,
+  SWIFTSHADER_RATES,
+  type TexLayout,
+  texLayout,
+  texRates,
+} from "./_matmul_tex.ts";
 
 await init();
 
@@ -225,6 +231,35 @@ Deno.test("texLayout: 8 rows per workgroup where 16 would leave many rows idle, 
   for (const [m, n, k] of [[1024, 1024, 1024], [64, 256, 784], [256, 784, 64]]) {
     assert.equal(texLayout(m!, n!, k!).rm, undefined, `${m}x${n}x${k}`);
   }
+});
+
+Deno.test("texLayout: each adapter's measured rates; SwiftShader's dear packs turn the MLP forward", async () => {
+  // x [64, 784] by w^T (w [256, 784]): on llvmpipe the weight goes into the texture (packed, 200K
+  // floats); on SwiftShader, where a pack costs ~35x more per float, C^T with x packed (50K floats).
+  assert.deepEqual(texLayout(64, 256, 784, false, true, LLVMPIPE_RATES), {
+    swap: false,
+    cw: 4,
+    splits: 1,
+  });
+  assert.deepEqual(texLayout(64, 256, 784, false, true, SWIFTSHADER_RATES), {
+    swap: true,
+    cw: 2,
+    splits: 1,
+  });
+  // a square product and the MLP's weight gradient keep their layout on both
+  for (const [m, n, k, ta] of [[1024, 1024, 1024, false], [256, 784, 64, true]] as const) {
+    assert.deepEqual(
+      texLayout(m, n, k, ta, false, SWIFTSHADER_RATES),
+      texLayout(m, n, k, ta, false, LLVMPIPE_RATES),
+      `${m}x${n}x${k}`,
+    );
+  }
+  // the device's own: SwiftShader's only in Chrome's SwiftShader adapter
+  const { device } = await import("../device.ts");
+  const d = device();
+  const adapter = await navigator.gpu.requestAdapter();
+  const ss = adapter?.info.architecture === "swiftshader";
+  assert.equal(texRates(d), ss ? SWIFTSHADER_RATES : LLVMPIPE_RATES);
 });
 
 Deno.test("matmul texture path: nothing created in steady state, one copy or pack per product", async () => {
