@@ -3,8 +3,9 @@
 // the others arrive by `subgroupShuffle` from the invocation that loaded them (WGSL's
 // `subgroupBroadcast` wants a constant index), so each invocation issues 1 quad of loads per step
 // instead of RM/4. That is what CPU-like adapters pay for (SwiftShader: 4 invocations per SIMD
-// register, every storage load a per-lane gather; measured 1.1-1.2x on 1024^3 and 64x256x784). Needs the device's `subgroups`
-// feature and subgroups of at least 4 invocations (WebGPU's minimum); tempo uses it only there.
+// register, every storage load a per-lane gather; measured 1.1-1.2x on 1024^3 and 64x256x784).
+// Needs the device's `subgroups` feature and subgroups of at least 4 invocations (WebGPU's minimum);
+// tempo uses it only there.
 // `subLane` counts the active invocations below this one, which is its subgroup index: `product`
 // calls it where the whole workgroup is active.
 enable subgroups;

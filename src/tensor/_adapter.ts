@@ -27,6 +27,9 @@ export function adapterKeyOf(info: AdapterIdentity): string {
   );
 }
 
+/** Whether `dev` has the `subgroups` feature (`init()` requests it where the adapter has it). */
+export const hasSubgroups = (dev: Device): boolean => dev.gpu.features.has("subgroups");
+
 /** The adapter key of `dev`: its recorded identity, else its description alone. */
 export function adapterKey(dev: Device): string {
   return keys.get(dev) ?? adapterKeyOf({ description: dev.description });

@@ -20,7 +20,8 @@ import {
   tuningKey,
 } from "./mod.ts";
 import { resetTuning } from "./ops/_matmul_tune.ts";
-import { hasSubgroups, REDUCE, REDUCE_VARIANTS, variantLaunch } from "./ops/_reduce_tune.ts";
+import { REDUCE, REDUCE_VARIANTS, variantLaunch } from "./ops/_reduce_tune.ts";
+import { hasSubgroups } from "./_adapter.ts";
 import { reduceRef } from "./ops/_reduce_ref.ts";
 import { assertClose } from "./_test_util.ts";
 import { logged, rand } from "./_tune_test_util.ts";

@@ -24,6 +24,7 @@ import { tweakedLayout, variantPlan } from "./ops/_matmul_plan.ts";
 import { texLayout } from "./ops/_matmul_tex.ts";
 import { matmulPlanned } from "./ops/matmul.ts";
 import { setDebug } from "./debug.ts";
+import { hasSubgroups } from "./_adapter.ts";
 import { matmulRef } from "./ops/_matmul_ref.ts";
 import type { Dims } from "./ops/_matmul_common.ts";
 
@@ -78,7 +79,7 @@ Deno.test("tune keeps the fastest of injected timings, deterministically, and th
   assert.equal(choices[0]!.shapeClass, "64x32x64");
   assert.equal(choices[0]!.variant, "tiled32");
   // texture_plain is a candidate only where the device has subgroups (Chromium's SwiftShader)
-  const sg = d.gpu.features.has("subgroups");
+  const sg = hasSubgroups(d);
   assert.deepEqual(choices[0]!.ms, {
     auto: 10,
     texture: 8,
@@ -149,7 +150,7 @@ Deno.test("the texture variants change the texture layout, and match the twin", 
     const kernel = lines.join("\n").match(/(matmul_tb(?:_sg)?)\|main4?\|(\{[^}]*\})/);
     assert.ok(kernel, `${variant}: no texture kernel in ${lines.join("\n")}`);
     // the subgroup kernel wherever the device has subgroups, except in texture_plain
-    const sg = d.gpu.features.has("subgroups") && variant !== "texture_plain";
+    const sg = hasSubgroups(d) && variant !== "texture_plain";
     assert.equal(kernel[1], sg ? "matmul_tb_sg" : "matmul_tb", variant);
     return JSON.parse(kernel[2]!) as Record<string, number>;
   };
@@ -301,7 +302,7 @@ Deno.test("tune with the real clock times every candidate; the tuned class creat
     "texture_rm8",
     "texture_l4",
     "texture_l16",
-    ...(d.gpu.features.has("subgroups") ? ["texture_plain"] : []),
+    ...(hasSubgroups(d) ? ["texture_plain"] : []),
     "tiled32",
     "tiled64",
   ]);

@@ -11,7 +11,7 @@
  * @module
  */
 import { type Device, device, type PooledBuffer } from "../device.ts";
-import { adapterKey } from "../_adapter.ts";
+import { adapterKey, hasSubgroups } from "../_adapter.ts";
 import { layouts } from "../_shaders.ts";
 import { packUniform } from "../_uniform.ts";
 import { Tensor } from "../tensor.ts";
@@ -263,7 +263,7 @@ export function matmulTexture(
   const vec4 = (swap ? rows : lanes) % 4 === 0 && (out.buffer.offset ?? 0) % 16 === 0 &&
     (bb.offset ?? 0) % 16 === 0;
   const rm = layout.rm ?? RM, wl = layout.lanes ?? LANES;
-  const sg = layout.sg !== false && d.gpu.features.has("subgroups");
+  const sg = layout.sg !== false && hasSubgroups(d);
   const kernel = d.kernel(sg ? "matmul_tb_sg" : "matmul_tb", {
     CW: cw,
     TRANS_A: rowsTrans ? 1 : 0,

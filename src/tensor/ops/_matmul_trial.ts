@@ -10,6 +10,7 @@ import type { Tensor } from "../tensor.ts";
 import { matmulPlanned } from "./matmul.ts";
 import { type MatmulVariant, variantCandidates, variantPlan } from "./_matmul_plan.ts";
 import { type ClassShape, MATMUL } from "./_matmul_tune.ts";
+import { hasSubgroups } from "../_adapter.ts";
 
 function operands(s: ClassShape): Tensor[] {
   const lead = (shared: boolean) => (s.batch > 1 && !shared ? [s.batch] : []);
@@ -26,7 +27,7 @@ MATMUL.trials = {
       s.k,
       s.batch,
       d.gpu.limits.maxComputeInvocationsPerWorkgroup,
-      d.gpu.features.has("subgroups"),
+      hasSubgroups(d),
     ),
   prepare(s) {
     const [a, b, bias] = operands(s);

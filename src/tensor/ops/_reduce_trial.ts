@@ -9,13 +9,8 @@
  */
 import { randn } from "../creation.ts";
 import { R, reduceRaw } from "./reduce.ts";
-import {
-  autoLaunch,
-  hasSubgroups,
-  REDUCE,
-  REDUCE_VARIANTS,
-  variantLaunch,
-} from "./_reduce_tune.ts";
+import { autoLaunch, REDUCE, REDUCE_VARIANTS, variantLaunch } from "./_reduce_tune.ts";
+import { hasSubgroups } from "../_adapter.ts";
 
 const sizes = (shape: readonly number[], axes: readonly number[]) => {
   let out = 1, r = 1;

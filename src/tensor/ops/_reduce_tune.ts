@@ -14,6 +14,7 @@
  */
 import type { Device } from "../device.ts";
 import { defineFamily, isPow2Text, pow2 } from "../_tune_registry.ts";
+import { hasSubgroups } from "../_adapter.ts";
 
 /** What a class was first seen with: the input shape and the reduced axes. */
 export interface ReduceShape {
@@ -53,9 +54,6 @@ export interface ReduceLaunch {
   /** The subgroup kernel (`shaders/reduce_sg.wgsl`, a workgroup per output). */
   sg?: boolean;
 }
-
-/** Whether `d` can run the subgroup reduction. */
-export const hasSubgroups = (d: Device): boolean => d.gpu.features.has("subgroups");
 
 /** Today's rule, the `auto` variant. */
 export function autoLaunch(outSize: number, rsize: number): ReduceLaunch {
